@@ -1,0 +1,55 @@
+#!/usr/bin/env bash
+# The whole test suite, from a fresh machine: `make test` runs it after making
+# .venv. Each step is timed; the last line counts the steps that passed.
+#   1. engine    docker_host on this machine: apt install + start dockerd when none answers
+#   2. images    lab_images on this machine (offline build where no registry answers)
+#   3. unit      pytest tests/unit (recorded /proc text and netlink messages)
+#   4. system    pytest tests/system as root against the real engine and namespaces
+#   5. lint      ansible-lint --profile production --offline
+#   6. sanity    ansible-test sanity (see scripts/sanity.sh for the tests that run)
+#   7. molecule  molecule test: Docker-in-Docker VMs, converge, idempotence, testinfra
+# Run a subset with STEPS="unit lint" scripts/test.sh.
+set -uo pipefail
+cd "$(dirname "$0")/.."
+export PATH="$PWD/.venv/bin:$PATH"
+export PYTHONPATH="$PWD/.ansible/collections${PYTHONPATH:+:$PYTHONPATH}"
+export ANSIBLE_FORCE_COLOR=0 PY_COLORS=0
+
+ALL_STEPS="engine images unit system lint sanity molecule"
+STEPS="${STEPS:-$ALL_STEPS}"
+passed=0
+failed=0
+summary=()
+
+run_step() {
+    local name="$1"
+    shift
+    local start=$SECONDS
+    echo "=== $name: $*"
+    if "$@"; then
+        passed=$((passed + 1))
+        summary+=("$(printf '%-9s passed  %4ss' "$name" $((SECONDS - start)))")
+    else
+        failed=$((failed + 1))
+        summary+=("$(printf '%-9s FAILED  %4ss' "$name" $((SECONDS - start)))")
+        # Without an engine or images nothing after can run meaningfully.
+        case "$name" in engine | images) STEPS="" ;; esac
+    fi
+}
+
+step() {
+    case " $STEPS " in *" $1 "*) run_step "$@" ;; esac
+}
+
+step engine ansible-playbook playbooks/engine.yml --tags engine
+step images ansible-playbook playbooks/engine.yml --tags images
+step unit pytest -q tests/unit
+step system pytest -q -rs tests/system
+step lint ansible-lint --profile production --offline
+step sanity scripts/sanity.sh
+step molecule molecule test --all
+
+echo "=== summary"
+printf '%s\n' "${summary[@]}"
+echo "steps: $passed passed, $failed failed"
+[ "$failed" -eq 0 ]
