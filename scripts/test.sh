@@ -2,7 +2,8 @@
 # The whole test suite, from a fresh machine: `make test` runs it after making
 # .venv. Each step is timed; the last line counts the steps that passed.
 #   1. engine    docker_host on this machine: apt install + start dockerd when none answers
-#   2. images    lab_images on this machine (offline build where no registry answers)
+#   2. images    lab_images on this machine (offline build where no registry answers),
+#                and Debian's chromium for the report's browser test
 #   3. unit      pytest tests/unit (recorded /proc text and netlink messages)
 #   4. system    pytest tests/system as root against the real engine and namespaces
 #   5. lint      ansible-lint --profile production --offline
@@ -41,8 +42,14 @@ step() {
     case " $STEPS " in *" $1 "*) run_step "$@" ;; esac
 }
 
+install_browser() {
+    command -v chromium >/dev/null && return 0
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends chromium >/dev/null
+}
+
 step engine ansible-playbook playbooks/engine.yml --tags engine
 step images ansible-playbook playbooks/engine.yml --tags images
+step images install_browser
 step unit pytest -q tests/unit
 step system pytest -q -rs tests/system
 step lint ansible-lint --profile production --offline
