@@ -1,0 +1,381 @@
+# Copyright (c) microlab.docker_internals contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+from __future__ import annotations
+
+DOCUMENTATION = r"""
+name: roster
+short_description: A class roster (CSV or YAML) as the lab's inventory
+version_added: 0.1.0
+author:
+  - microlab.docker_internals contributors (@microlab)
+description:
+  - Reads the class roster an instructor keeps, one row per student VM, and makes one inventory host per student.
+  - "A CSV roster is given straight to C(-i): C(ansible-playbook -i class.csv lab.yml). Its first row names the columns;
+    column names are case-insensitive. The delimiter is a comma, or a semicolon or tab when the header row uses that instead
+    (spreadsheets in many locales save CSV with semicolons). Blank rows and rows whose first cell starts with C(#) are ignored."
+  - "Alternatively, a YAML configuration file whose name ends in C(roster.yml) or C(roster.yaml) sets the options below;
+    its O(roster) option names the roster, a CSV file or a YAML file holding a list of mappings with the same keys as the columns."
+  - "Columns: C(student) (required) becomes the host name and the host variable C(student). It may hold letters, digits,
+    C(-), C(_) and C(.), and must start with a letter, digit or C(_). Students are unique, ignoring case."
+  - "C(host) (required) becomes C(ansible_host), the address Ansible connects to."
+  - "C(user) (optional) becomes C(ansible_user); when empty, O(default_user) is used if set."
+  - "C(port) (optional) becomes C(ansible_port), a number from 1 to 65535."
+  - "C(group) (optional) is one more inventory group for the host (letters, digits and C(_), not starting with a digit)."
+  - Every other column becomes a host variable of that name, as a string with surrounding whitespace removed;
+    empty cells set nothing. Column names must be valid variable names.
+  - Every host joins the group O(group), C(lab_vms) unless changed, which the lab's playbooks target.
+  - "A row with a problem (a missing student or host, a student name that is not a valid host name, a duplicate student,
+    a bad port or group) is reported with the file and line. With O(strict=true) the whole inventory fails and every problem
+    is listed; otherwise the row is skipped with a warning."
+  - A roster without any valid student, or whose header lacks a required column, always fails.
+  - Roster values are never templated, so a cell holding C({{) is kept as it is.
+  - The file may be encrypted with ansible-vault.
+notes:
+  - Enable the plugin in C(ansible.cfg) (this collection's checkout does) by listing it first in C(enable_plugins) in
+    the C([inventory]) section; the C(ini) plugin would otherwise read a CSV file as an INI inventory of garbled host names.
+options:
+  plugin:
+    description:
+      - The name of this plugin; marks a YAML file as this plugin's configuration. Not needed for a C(.csv) file given directly.
+    type: str
+    required: true
+    choices: ['microlab.docker_internals.roster']
+  roster:
+    description:
+      - The roster to read, a C(.csv) file or a C(.yml)/C(.yaml) file with a list of mappings.
+      - A relative path is relative to the directory of the configuration file. C(~) is expanded.
+      - Required in a configuration file; a C(.csv) file given directly is its own roster.
+    type: str
+  default_user:
+    description:
+      - The SSH user (C(ansible_user)) of students whose C(user) cell is empty or missing.
+      - When not set, such hosts get no C(ansible_user) and Ansible's usual default applies.
+    type: str
+    env:
+      - name: MICROLAB_ROSTER_DEFAULT_USER
+    ini:
+      - section: inventory_plugin_microlab_roster
+        key: default_user
+  strict:
+    description:
+      - If V(true), any bad row fails the whole inventory, listing every problem.
+      - If V(false), a bad row is skipped with a warning naming the file and line.
+    type: bool
+    default: false
+    env:
+      - name: MICROLAB_ROSTER_STRICT
+    ini:
+      - section: inventory_plugin_microlab_roster
+        key: strict
+  group:
+    description:
+      - The group every student's host joins.
+    type: str
+    default: lab_vms
+"""
+
+EXAMPLES = r"""
+# class.csv, given straight to -i:
+#   ansible-playbook -i class.csv lab.yml
+#   ansible-inventory -i class.csv --graph
+#
+# student,host,user,port,group,password_hash
+# ana,192.0.2.11,admin,,morning,
+# bruno,192.0.2.12,admin,2222,morning,
+# carla,192.0.2.13,,,afternoon,
+
+# class.roster.yml: a configuration file with options
+plugin: microlab.docker_internals.roster
+roster: class.csv
+default_user: admin
+strict: true
+
+# students.roster.yml, with the students in a YAML roster (students.yml):
+#   - student: ana
+#     host: 192.0.2.11
+#     port: 2222
+#   - {student: bruno, host: 192.0.2.12, group: afternoon}
+# plugin: microlab.docker_internals.roster
+# roster: students.yml
+"""
+
+import csv
+import io
+import os
+import re
+
+import yaml
+
+from ansible.errors import AnsibleParserError
+from ansible.module_utils.common.text.converters import to_native, to_text
+from ansible.plugins.inventory import BaseFileInventoryPlugin
+
+REQUIRED_COLUMNS = ('student', 'host')
+HOST_NAME = re.compile(r'^[A-Za-z0-9_][A-Za-z0-9_.-]*$')
+GROUP_NAME = re.compile(r'^[A-Za-z_][A-Za-z0-9_]*$')
+VARIABLE_NAME = re.compile(r'^[A-Za-z_][A-Za-z0-9_]*$')
+RESERVED_GROUPS = ('all', 'ungrouped')
+# Columns that would set what the known columns set.
+SHADOWED = {'ansible_host': 'host', 'ansible_user': 'user', 'ansible_port': 'port'}
+CONFIG_ENDINGS = ('roster.yml', 'roster.yaml')
+YAML_ENDINGS = ('.yml', '.yaml')
+
+
+class RosterError(Exception):
+    """A problem with the roster as a whole: no row can be trusted."""
+
+
+class Student:
+    """One good row: the host name, its line, its groups and its variables."""
+
+    def __init__(self, name, line, groups, variables):
+        self.name = name
+        self.line = line
+        self.groups = groups
+        self.variables = variables
+
+    def __repr__(self):
+        return 'Student(%r, line %d)' % (self.name, self.line)
+
+
+def _cell(value):
+    """A cell as text, whitespace stripped; None for an empty one."""
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, (str, int, float)):
+        return value
+    text = to_text(value).strip()
+    return text or None
+
+
+def check_group_name(name, what):
+    """Raise ValueError unless name can be an inventory group."""
+    if name in RESERVED_GROUPS:
+        raise ValueError("%s '%s' is one of Ansible's own groups (%s)" % (what, name, ', '.join(RESERVED_GROUPS)))
+    if not GROUP_NAME.match(name):
+        raise ValueError("%s '%s' is not a valid group name (letters, digits and _, not starting with a digit)" % (what, name))
+
+
+def parse_port(value):
+    """The port as an int, or ValueError naming the bad value."""
+    text = to_text(value).strip()
+    if text.isdigit() and text.isascii() and 1 <= int(text) <= 65535:
+        return int(text)
+    raise ValueError("port '%s' is not a number from 1 to 65535" % text)
+
+
+def check_columns(columns):
+    """Raise RosterError for a header that cannot work; return the normalised column names."""
+    names = [to_text(column or '').strip().lower() for column in columns]
+    problems = []
+    missing = [name for name in REQUIRED_COLUMNS if name not in names]
+    if missing:
+        problems.append('missing required column%s %s' % ('s' if len(missing) > 1 else '', ', '.join(missing)))
+    seen = set()
+    for index, name in enumerate(names, 1):
+        if not name:
+            problems.append('column %d has no name' % index)
+        elif name in seen:
+            problems.append("column '%s' appears twice" % name)
+        elif not VARIABLE_NAME.match(name):
+            problems.append("column '%s' is not a valid variable name (letters, digits and _)" % name)
+        elif name in SHADOWED:
+            problems.append("column '%s' would override column '%s'; use '%s'" % (name, SHADOWED[name], SHADOWED[name]))
+        seen.add(name)
+    if problems:
+        raise RosterError('; '.join(problems))
+    return names
+
+
+def build_students(rows, default_user=None, group='lab_vms'):
+    """Turn (line, {column: value}) pairs into Students and per-line problems.
+
+    Returns (students, errors) where errors is a list of (line, message) for
+    the rows that were left out.
+    """
+    check_group_name(group, 'group option')
+    students = []
+    errors = []
+    first_line = {}
+    for line, row in rows:
+        problems = []
+        values = {key: _cell(value) for key, value in row.items()}
+        name = values.get('student')
+        if name is None:
+            problems.append('missing student')
+        else:
+            name = to_text(name)
+            if not HOST_NAME.match(name):
+                problems.append("student '%s' is not a valid host name (letters, digits, -, _ and ., starting with a letter, digit or _)" % name)
+            elif name.lower() in first_line:
+                problems.append("duplicate student '%s' (first on line %d)" % (name, first_line[name.lower()]))
+        host = values.get('host')
+        if host is None:
+            problems.append('missing host')
+        host_vars = {'student': name, 'ansible_host': to_text(host) if host is not None else None}
+        user = values.get('user') if values.get('user') is not None else _cell(default_user)
+        if user is not None:
+            host_vars['ansible_user'] = to_text(user)
+        if values.get('port') is not None:
+            try:
+                host_vars['ansible_port'] = parse_port(values['port'])
+            except ValueError as exc:
+                problems.append(str(exc))
+        groups = [group]
+        if values.get('group') is not None:
+            extra = to_text(values['group'])
+            try:
+                check_group_name(extra, 'group')
+            except ValueError as exc:
+                problems.append(str(exc))
+            if extra != group:
+                groups.append(extra)
+        for key, value in values.items():
+            if key not in ('student', 'host', 'user', 'port', 'group') and value is not None:
+                host_vars[key] = value
+        if name is not None and HOST_NAME.match(name) and name.lower() not in first_line:
+            first_line[name.lower()] = line
+        if problems:
+            errors.append((line, '; '.join(problems)))
+        else:
+            students.append(Student(name, line, groups, host_vars))
+    return students, errors
+
+
+def read_csv_rows(text):
+    """(line, {column: cell}) for each data row of CSV text; line counts from 1 at the header."""
+    if text.startswith('\ufeff'):
+        text = text[1:]
+    header_line = next((line for line in text.splitlines() if line.strip() and not line.lstrip().startswith('#')), '')
+    delimiter = max((',', ';', '\t'), key=header_line.count)
+    reader = csv.reader(io.StringIO(text), delimiter=delimiter)
+    columns = None
+    rows = []
+    start = 1
+    for cells in reader:
+        line, start = start, reader.line_num + 1
+        if not any(cell.strip() for cell in cells) or cells[0].lstrip().startswith('#'):
+            continue
+        if columns is None:
+            columns = check_columns(cells)
+            continue
+        row = dict(zip(columns, cells))
+        extra = [cell for cell in cells[len(columns):] if cell.strip()]
+        if extra:
+            row['__extra__'] = len(cells)
+        rows.append((line, row))
+    return columns, rows
+
+
+def read_yaml_rows(text):
+    """(line, {key: value}) for each entry of a YAML list of mappings."""
+    loader = yaml.SafeLoader(text)
+    try:
+        node = loader.get_single_node()
+        data = loader.construct_document(node) if node is not None else None
+    except yaml.YAMLError as exc:
+        raise RosterError('is not valid YAML: %s' % exc)
+    finally:
+        loader.dispose()
+    if data is None:
+        return []
+    if not isinstance(data, list):
+        raise RosterError('must hold a list of students (mappings with student, host, ...), not a %s' % type(data).__name__)
+    rows = []
+    columns = set()
+    for item, item_node in zip(data, node.value):
+        line = item_node.start_mark.line + 1
+        if not isinstance(item, dict):
+            rows.append((line, {'__not_mapping__': True}))
+            continue
+        row = {to_text(key).strip().lower(): value for key, value in item.items()}
+        columns.update(row)
+        rows.append((line, row))
+    if rows:
+        check_columns(sorted(columns | set(REQUIRED_COLUMNS)))
+    return rows
+
+
+def parse_roster(text, path, default_user=None, group='lab_vms'):
+    """Students and row errors ("FILE line N: problem") from a roster's text; RosterError if it is unusable.
+
+    An empty roster gives no students and no errors: the caller decides.
+    """
+    if path.lower().endswith(YAML_ENDINGS):
+        rows = read_yaml_rows(text)
+    else:
+        dummy, rows = read_csv_rows(text)
+    checked = []
+    early = []
+    for line, row in rows:
+        if row.get('__not_mapping__'):
+            early.append((line, 'not a mapping of column names to values'))
+        elif '__extra__' in row:
+            early.append((line, 'has %d cells, more than the header\'s columns' % row['__extra__']))
+        else:
+            checked.append((line, row))
+    students, errors = build_students(checked, default_user=default_user, group=group)
+    name = os.path.basename(path)
+    messages = ['%s line %d: %s' % (name, line, problem) for line, problem in sorted(early + errors)]
+    return students, messages
+
+
+class InventoryModule(BaseFileInventoryPlugin):
+    """Hosts, groups and student variables from a class roster."""
+
+    NAME = 'microlab.docker_internals.roster'
+
+    def verify_file(self, path):
+        """A .csv roster, or a YAML config file named *roster.yml / *roster.yaml."""
+        if not super().verify_file(path):
+            return False
+        return path.lower().endswith(('.csv',) + CONFIG_ENDINGS)
+
+    def parse(self, inventory, loader, path, cache=True):
+        super().parse(inventory, loader, path, cache=cache)
+        if path.lower().endswith('.csv'):
+            self.set_options(direct={'plugin': self.NAME}, var_options=self._vars)
+            roster = path
+        else:
+            self._read_config_data(path)
+            roster = self.get_option('roster')
+            if not roster:
+                raise AnsibleParserError('%s: the roster option is required (the CSV or YAML file with the students)' % path)
+            roster = os.path.join(os.path.dirname(os.path.abspath(path)), os.path.expanduser(to_text(roster)))
+
+        try:
+            b_data, dummy = self.loader._get_file_contents(roster)
+        except Exception as exc:
+            raise AnsibleParserError('cannot read roster %s: %s' % (roster, to_native(exc)))
+        try:
+            text = b_data.decode('utf-8')
+        except UnicodeDecodeError as exc:
+            raise AnsibleParserError('roster %s is not UTF-8 text (save it as "CSV UTF-8"): %s' % (roster, exc))
+
+        try:
+            students, errors = parse_roster(text, roster, default_user=self.get_option('default_user'), group=self.get_option('group'))
+        except (RosterError, ValueError) as exc:
+            raise AnsibleParserError('roster %s: %s' % (roster, exc))
+
+        if errors and self.get_option('strict'):
+            raise AnsibleParserError('roster %s has %d bad row%s (strict):\n%s' % (roster, len(errors), '' if len(errors) == 1 else 's', '\n'.join(errors)))
+        for message in errors:
+            self.display.warning('%s; row skipped' % message)
+        if not students:
+            detail = ' (%d bad row%s skipped)' % (len(errors), '' if len(errors) == 1 else 's') if errors else ''
+            raise AnsibleParserError('roster %s has no students%s' % (roster, detail))
+
+        self.populate(students)
+
+    def populate(self, students):
+        """Add the students' hosts, groups and variables to the inventory."""
+        for student in students:
+            for group in student.groups:
+                self.inventory.add_group(group)
+            self.inventory.add_host(student.name, group=student.groups[0])
+            for group in student.groups[1:]:
+                self.inventory.add_child(group, student.name)
+            for key, value in student.variables.items():
+                self.inventory.set_variable(student.name, key, value)
