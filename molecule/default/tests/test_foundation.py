@@ -48,7 +48,8 @@ def test_student_in_docker_group(host):
 def test_images_are_offline_builds_with_honest_names(host):
     for image in [image for image, _args in LAB_IMAGES.values()]:
         labels = json.loads(host.check_output(f"docker image inspect --format '{{{{json .Config.Labels}}}}' {image}"))
-        assert labels["microlab.lab"] == "docker_internals"
+        assert labels["microlab.image"] == "docker_internals"
+        assert "microlab.lab" not in labels, "a lab label on an image would mark users' containers as lab resources"
         assert "not an upstream image" in labels["org.opencontainers.image.description"]
 
 

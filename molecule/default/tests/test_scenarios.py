@@ -1,0 +1,163 @@
+"""Verify the chapter's three scenarios on the converged VM, then the reset.
+
+Every outcome is read the way a student would see it, with nothing from the
+collection: the process table (`ps`), `ss` inside the container's network
+namespace through `nsenter`, `ss` on the VM itself, curl run inside the
+client containers, and `docker inspect`. A wrong fact module cannot hide a
+wrong lab here.
+
+The last test runs `playbooks/reset.yml` against the VM and checks that a
+student's own container (made from a lab image, so it carries the image's
+`microlab.lab` label), network and image survive it; it then converges the
+scenarios again so that `molecule verify` can be run more than once.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+
+import pytest
+
+USERS = {"lab_user_root": 0, "lab_user_1234": 1234}
+CURL_TIMEOUT = 2  # lab_network_timeout's default
+LAB_FILTER = "--filter label=microlab.lab=docker_internals --filter label=microlab.lab.scenario"
+
+
+def inspect(host, name):
+    return json.loads(host.check_output(f"docker inspect {name}"))[0]
+
+
+def pid_of(host, name):
+    state = inspect(host, name)["State"]
+    assert state["Running"], f"{name} is not running"
+    return state["Pid"]
+
+
+def listening_ports(ss_output):
+    """Local ports of `ss -Htln` lines (address:port in the 4th column)."""
+    return {int(line.split()[3].rsplit(":", 1)[1]) for line in ss_output.splitlines() if line.strip()}
+
+
+def nginx_url(host):
+    ip = inspect(host, "web_server")["NetworkSettings"]["Networks"]["bridge"]["IPAddress"]
+    assert ip, "web_server has no IP on the default bridge"
+    return f"http://{ip}/"
+
+
+def curl_from(host, client, url):
+    return host.run(
+        f"docker exec {client} curl --silent --output /dev/null --write-out '%{{http_code}}' "
+        f"--max-time {CURL_TIMEOUT} {url}"
+    )
+
+
+# Scenario 1: users -------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("name, uid", sorted(USERS.items()))
+def test_users_host_process_table_shows_the_uid(host, name, uid):
+    pid = pid_of(host, name)
+    assert int(host.check_output(f"ps -o uid= -p {pid}")) == uid
+    assert host.check_output(f"ps -o args= -p {pid}").startswith("sleep")
+
+
+def test_users_containers_carry_the_lab_labels(host):
+    for name in USERS:
+        labels = inspect(host, name)["Config"]["Labels"]
+        assert labels["microlab.lab"] == "docker_internals"
+        assert labels["microlab.lab.scenario"] == "users"
+
+
+# Scenario 2: nginx -------------------------------------------------------------------------
+
+
+def test_nginx_listens_on_80_inside_its_network_namespace(host):
+    pid = pid_of(host, "web_server")
+    assert 80 in listening_ports(host.check_output(f"nsenter -t {pid} -n ss -Htln"))
+    assert host.file(f"/proc/{pid}/ns/net").linked_to != host.file("/proc/1/ns/net").linked_to
+
+
+def test_nginx_port_80_absent_from_the_vm_namespace(host):
+    assert 80 not in listening_ports(host.check_output("ss -Htln"))
+
+
+def test_nginx_answers_the_vm_by_container_ip(host):
+    url = nginx_url(host)
+    status = host.check_output(
+        f"python3 -c \"import urllib.request; print(urllib.request.urlopen('{url}', timeout=5).status)\""
+    )
+    assert status == "200"
+
+
+# Scenario 3: network -----------------------------------------------------------------------
+
+
+def test_network_bridge_client_gets_200(host):
+    result = curl_from(host, "curl_bridge", nginx_url(host))
+    assert result.rc == 0 and result.stdout == "200", result.stderr
+
+
+def test_network_lonely_client_times_out_not_refused(host):
+    result = curl_from(host, "curl_lonely", nginx_url(host))
+    assert result.rc == 28, f"curl exit {result.rc} (28 timeout, 7 refused): {result.stderr}"
+
+
+def test_network_clients_on_different_interfaces_and_subnets(host):
+    networks = {
+        client: inspect(host, client)["NetworkSettings"]["Networks"] for client in ("curl_bridge", "curl_lonely")
+    }
+    assert list(networks["curl_bridge"]) == ["bridge"]
+    assert list(networks["curl_lonely"]) == ["lonely_curl"]
+    subnets = {
+        name: host.check_output(f"docker network inspect {name} --format '{{{{range .IPAM.Config}}}}{{{{.Subnet}}}}{{{{end}}}}'")
+        for name in ("bridge", "lonely_curl")
+    }
+    assert subnets["bridge"] and subnets["lonely_curl"] and subnets["bridge"] != subnets["lonely_curl"]
+    # Inside each client: eth0 has an address of its own network's subnet.
+    for client, net in (("curl_bridge", "bridge"), ("curl_lonely", "lonely_curl")):
+        address = host.check_output(f"docker exec {client} ip -o -4 addr show dev eth0").split()[3]
+        assert address == "{IPAddress}/{IPPrefixLen}".format(**networks[client][net])
+    # On the VM: two different bridges.
+    lonely_id = host.check_output("docker network inspect lonely_curl --format '{{.Id}}'")[:12]
+    assert host.interface("docker0").exists
+    assert host.interface(f"br-{lonely_id}").exists
+
+
+# Reset -------------------------------------------------------------------------------------
+
+
+def run_playbook(playbook, *args):
+    project = os.environ["MOLECULE_PROJECT_DIRECTORY"]
+    result = subprocess.run(
+        ["ansible-playbook", "-i", os.environ["MOLECULE_INVENTORY_FILE"], playbook, *args],
+        cwd=project, capture_output=True, text=True, check=False,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    return result.stdout
+
+
+def test_reset_removes_the_lab_and_nothing_else(host):
+    shell_image = inspect(host, "lab_user_root")["Config"]["Image"]
+    host.check_output("docker network create mine_net")
+    host.check_output(f"docker tag {shell_image} mine/image:1")
+    # Made from a lab image, and even carrying the lab's own label (copied
+    # from the chapter, say): only the scenario label marks a lab resource.
+    host.check_output("docker run -d --name mine --network mine_net --label microlab.lab=docker_internals"
+                      " mine/image:1 sleep infinity")
+    try:
+        assert inspect(host, "mine")["Config"]["Labels"]["microlab.lab"] == "docker_internals"
+        run_playbook("playbooks/reset.yml")
+
+        assert host.check_output(f"docker ps -aq {LAB_FILTER}") == ""
+        assert host.check_output("docker network ls -q --filter name=^lonely_curl$") == ""
+        assert inspect(host, "mine")["State"]["Running"], "the student's container did not survive"
+        assert host.run("docker network inspect mine_net").rc == 0, "the student's network did not survive"
+        assert host.run("docker image inspect mine/image:1").rc == 0, "the student's image did not survive"
+    finally:
+        host.run("docker rm -f mine; docker network rm mine_net; docker rmi mine/image:1")
+
+    # Put the lab back, so that `molecule verify` can run again.
+    recap = run_playbook("playbooks/lab.yml", "--tags", "users,nginx,network")
+    assert "failed=0" in recap
