@@ -16,7 +16,7 @@ export PATH="$PWD/.venv/bin:$PATH"
 export PYTHONPATH="$PWD/.ansible/collections${PYTHONPATH:+:$PYTHONPATH}"
 export ANSIBLE_FORCE_COLOR=0 PY_COLORS=0
 
-ALL_STEPS="engine images unit system lint sanity molecule"
+ALL_STEPS="engine images browser unit system lint sanity molecule"
 STEPS="${STEPS:-$ALL_STEPS}"
 passed=0
 failed=0
@@ -49,7 +49,7 @@ install_browser() {
 
 step engine ansible-playbook playbooks/engine.yml --tags engine
 step images ansible-playbook playbooks/engine.yml --tags images
-step images install_browser
+step browser install_browser
 step unit pytest -q tests/unit
 step system pytest -q -rs tests/system
 step lint ansible-lint --profile production --offline
