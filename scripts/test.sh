@@ -1,14 +1,14 @@
 #!/usr/bin/env bash
 # The whole test suite, from a fresh machine: `make test` runs it after making
 # .venv. Each step is timed; the last line counts the steps that passed.
-#   1. engine    docker_host on this machine: apt install + start dockerd when none answers
-#   2. images    lab_images on this machine (offline build where no registry answers),
-#                and Debian's chromium for the report's browser test
-#   3. unit      pytest tests/unit (recorded /proc text and netlink messages)
-#   4. system    pytest tests/system as root against the real engine and namespaces
-#   5. lint      ansible-lint --profile production --offline
-#   6. sanity    ansible-test sanity (see scripts/sanity.sh for the tests that run)
-#   7. molecule  molecule test: Docker-in-Docker VMs, converge, idempotence, testinfra
+#   engine    docker_host on this machine: apt install + start dockerd when none answers
+#   images    lab_images on this machine (offline build where no registry answers)
+#   browser   Debian's chromium, for the class report's browser test
+#   unit      pytest tests/unit (recorded /proc text and netlink messages)
+#   system    pytest tests/system as root against the real engine and namespaces
+#   lint      ansible-lint --profile production --offline
+#   sanity    ansible-test sanity (see scripts/sanity.sh for the tests that run)
+#   molecule  molecule test --all: Docker-in-Docker VMs, converge, idempotence, verify
 # Run a subset with STEPS="unit lint" scripts/test.sh.
 set -uo pipefail
 cd "$(dirname "$0")/.."
