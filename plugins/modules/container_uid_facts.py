@@ -27,12 +27,6 @@ requirements:
   - "Root (C(become: true)) to read other processes' root filesystems and namespaces."
   - A Docker engine reachable at O(docker_host) when containers are targeted.
 attributes:
-  check_mode:
-    support: full
-    description: Can run in check_mode and return the same facts.
-  diff_mode:
-    support: none
-    description: Nothing is changed, so there is nothing to diff.
   facts:
     support: full
     description: Returns C(ansible_facts.container_uids).
@@ -50,11 +44,8 @@ options:
     type: list
     elements: int
     default: []
-  docker_host:
-    description:
-      - Docker Engine API endpoint, C(unix:///path) or C(tcp://host:port) (plain HTTP).
-    type: str
-    default: unix:///var/run/docker.sock
+extends_documentation_fragment:
+  - microlab.docker_internals.fact_gatherer
 notes:
   - At least one of O(containers) or O(pids) is required.
   - UIDs are effective UIDs, as C(ps -o uid) shows them.

@@ -30,12 +30,6 @@ requirements:
   - "Root (C(become: true)) to enter other processes' namespaces."
   - A Docker engine reachable at O(docker_host) when containers are targeted.
 attributes:
-  check_mode:
-    support: full
-    description: Can run in check_mode and return the same facts.
-  diff_mode:
-    support: none
-    description: Nothing is changed, so there is nothing to diff.
   facts:
     support: full
     description: Returns C(ansible_facts.netns_sockets).
@@ -74,11 +68,6 @@ options:
       - Also return every TCP and UDP socket, with its state and peer, under RV(ansible_facts.netns_sockets.sockets).
     type: bool
     default: false
-  docker_host:
-    description:
-      - Docker Engine API endpoint, C(unix:///path) or C(tcp://host:port) (plain HTTP).
-    type: str
-    default: unix:///var/run/docker.sock
   method:
     description:
       - How to read sockets. V(netlink) uses sock_diag inside the namespace and knows C(IPV6_V6ONLY).
@@ -88,6 +77,8 @@ options:
     type: str
     choices: [auto, netlink, procfs]
     default: auto
+extends_documentation_fragment:
+  - microlab.docker_internals.fact_gatherer
 notes:
   - At least one target (O(containers), O(all_containers), O(pids), O(netns_paths) or O(host)) is required.
   - A UDP socket is listed in RV(ansible_facts.netns_sockets.udp_listen) when it is not connected (state C(UNCONN)).
