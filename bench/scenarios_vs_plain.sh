@@ -9,6 +9,8 @@
 #   converge  lab.yml --tags users,nginx,network after playbooks/reset.yml
 #   rerun     the same again on the converged VM (changed=0)
 #   verify    playbooks/verify.yml (with its class report)
+#   tasks1/11 bench/task_cost.yml with 1 and 11 pings and docker_host_info
+#             calls: (tasks11 - tasks1) / 20 is what one task costs
 # Then FRESH_ROUNDS rounds on two fresh VMs each, alternating:
 #   byhand    apt install docker.io, start dockerd, docker load the archive,
 #             then the plain script: what a person would type
@@ -112,6 +114,8 @@ for _ in $(seq "$rounds"); do
     timed rerun play "$vm" lab.yml --tags users,nginx,network
     grep -q 'changed=0 ' "$work/$vm/last-run.log" || { echo "bench: the re-run changed something" >&2; exit 1; }
     timed verify play "$vm" playbooks/verify.yml
+    timed tasks1 play "$vm" bench/task_cost.yml -e count=1
+    timed tasks11 play "$vm" bench/task_cost.yml -e count=11
 done
 drop_vm "$vm"
 
@@ -129,7 +133,7 @@ done
 
 stats() { tr ' ' '\n' <<<"$1" | grep . | sort -n | awk '{a[NR] = $1} END {printf "%s %s %s", a[int((NR + 1) / 2)], a[1], a[NR]}'; }
 echo "== medians ($rounds rounds; fresh: $fresh_rounds rounds)"
-for name in plain converge rerun verify byhand fresh; do
+for name in plain converge rerun verify tasks1 tasks11 byhand fresh; do
     [ -n "${times[$name]:-}" ] || continue
     read -r median low high <<<"$(stats "${times[$name]}")"
     case "$name" in fresh) base=byhand ;; *) base=plain ;; esac
@@ -137,3 +141,6 @@ for name in plain converge rerun verify byhand fresh; do
     printf 'median %-9s %7.2f s  (%.2f-%.2f)  %5.2fx %s\n' "$name" "$median" "$low" "$high" \
         "$(awk -v a="$median" -v b="$base_median" 'BEGIN {print a / b}')" "$base"
 done
+read -r one _ <<<"$(stats "${times[tasks1]}")"
+read -r eleven _ <<<"$(stats "${times[tasks11]}")"
+awk -v a="$one" -v b="$eleven" 'BEGIN {printf "one task (ping or docker_host_info) on the VM: %.2f s\n", (b - a) / 20}'
