@@ -17,7 +17,7 @@ import signal
 
 import pytest
 
-from conftest import LAB_CONTAINERS, OUTCOMES, VM
+from vm_lab import LAB_CONTAINERS, OUTCOMES, VM
 
 # A user's own resources on the VM, made before the first lab.yml. The container is made from a lab
 # image and even carries microlab.lab=docker_internals (as a container inherits from a lab image):

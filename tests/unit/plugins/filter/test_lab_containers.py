@@ -17,8 +17,9 @@ SPEC = {'name': 'lab_user_root', 'image': IMAGE, 'entrypoint': ['sleep'], 'comma
         'labels': LAB}
 
 
-def listed(spec=SPEC, **changes):
+def listed(spec=None, **changes):
     """One entry of docker_host_info's verbose container listing, as the engine shows a container made from spec."""
+    spec = spec or SPEC
     entry = {'Names': ['/' + spec['name']], 'Image': spec['image'], 'State': 'running',
              'Labels': dict(spec['labels'], **{SPEC_LABEL: spec_hash(spec), 'microlab.image': 'docker_internals'}),
              'NetworkSettings': {'Networks': {spec.get('network') or 'bridge': {'IPAddress': '172.17.0.2'}}}}
