@@ -148,6 +148,7 @@ DAMAGES = {
         ['curl_lonely']),
 }
 
+
 @pytest.mark.parametrize('damage', [
     'containers-removed-stopped-and-nginx-killed',
     'lonely-network-deleted',
