@@ -6,6 +6,10 @@
 #   browser   Debian's chromium, for the class report's browser test
 #   unit      pytest tests/unit (recorded /proc text and netlink messages)
 #   system    pytest tests/system as root against the real engine and namespaces
+#   reliability  pytest tests/reliability: faults on one Docker-in-Docker VM (engine stopped,
+#             killed, restarted; runs interrupted; the lab broken by hand; apt lock held; no
+#             registry; a user's own resources), bad input to every role variable, secrets and
+#             privilege (docs/reliability.md)
 #   lint      ansible-lint --profile production --offline
 #   sanity    ansible-test sanity (see scripts/sanity.sh for the tests that run)
 #   molecule  molecule test --all: Docker-in-Docker VMs, converge, idempotence, verify
@@ -16,7 +20,7 @@ export PATH="$PWD/.venv/bin:$PATH"
 export PYTHONPATH="$PWD/.ansible/collections${PYTHONPATH:+:$PYTHONPATH}"
 export ANSIBLE_FORCE_COLOR=0 PY_COLORS=0
 
-ALL_STEPS="engine images browser unit system lint sanity molecule"
+ALL_STEPS="engine images browser unit system reliability lint sanity molecule"
 STEPS="${STEPS:-$ALL_STEPS}"
 passed=0
 failed=0
@@ -52,6 +56,7 @@ step images ansible-playbook playbooks/engine.yml --tags images
 step browser install_browser
 step unit pytest -q tests/unit
 step system pytest -q -rs tests/system
+step reliability pytest -q -rxXs --durations=5 tests/reliability
 step lint ansible-lint --profile production --offline
 step sanity scripts/sanity.sh
 step molecule molecule test --all

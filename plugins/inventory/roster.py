@@ -339,7 +339,13 @@ class InventoryModule(BaseFileInventoryPlugin):
             self.set_options(direct={'plugin': self.NAME}, var_options=self._vars)
             roster = path
         else:
-            self._read_config_data(path)
+            try:
+                self._read_config_data(path)
+            except (AttributeError, TypeError, ValueError) as exc:
+                raise AnsibleParserError('%s: a roster configuration file must be a YAML mapping such as '
+                                         '"plugin: microlab.docker_internals.roster" and "roster: students.yml" (%s); '
+                                         'a YAML list of students goes in the file its roster option names'
+                                         % (path, to_native(exc)))
             roster = self.get_option('roster')
             if not roster:
                 raise AnsibleParserError('%s: the roster option is required (the CSV or YAML file with the students)' % path)
@@ -354,6 +360,9 @@ class InventoryModule(BaseFileInventoryPlugin):
         except UnicodeDecodeError as exc:
             raise AnsibleParserError('roster %s is not UTF-8 text (save it as "CSV UTF-8"): %s' % (roster, exc))
 
+        if '\x00' in text:
+            raise AnsibleParserError('roster %s holds NUL bytes: it is not CSV or YAML text (a spreadsheet saved as '
+                                     'xlsx/ods, or UTF-16?); save it as "CSV UTF-8"' % roster)
         try:
             students, errors = parse_roster(text, roster, default_user=self.get_option('default_user'), group=self.get_option('group'))
         except (RosterError, ValueError) as exc:

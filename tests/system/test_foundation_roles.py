@@ -61,7 +61,7 @@ def run_engine_playbook(extra_vars, tags, check=False):
     ('engine', {'docker_host_users': {'student': 'docker'}},
      [r'docker_host_users', r'list']),
     ('engine', {'docker_host_users': 'student'},
-     [r'docker_host_users a YAML list of account names \(got "student"\)']),
+     [r'docker_host_users must be a YAML list of account names \(got "student"\)']),
     ('engine', {'docker_host_service_manager': 'upstart'},
      [r'docker_host_service_manager must be one of: auto, systemd, supervised']),
     ('engine', {'docker_host_users': ['no-such-account-xyz']},

@@ -1,0 +1,77 @@
+# Copyright (c) microlab.docker_internals contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+"""The table of bad inputs: built from every role's meta/argument_specs.yml, so a new variable is
+covered the day it is added. Each option gets a value of the wrong type, an empty string, an
+unknown choice (options with choices) and out-of-range numbers (RANGES, from the specs' descriptions).
+"""
+
+from __future__ import annotations
+
+import os
+
+import yaml
+
+REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+ROLES = ['docker_host', 'lab_images', 'lab_users', 'lab_nginx', 'lab_network', 'lab_reset', 'lab_students',
+         'lab_report']
+
+WRONG_TYPE = {
+    'int': 'many',
+    'bool': 'maybe',
+    'list': {'not': 'a list'},
+    'dict': ['not a dict'],
+    'str': {'not': 'a string'},
+    'path': ['not', 'a path'],
+}
+
+# Numbers outside what each integer option accepts (see its description in argument_specs.yml).
+RANGES = {
+    'docker_host_start_timeout': [0, -5],
+    'docker_host_apt_lock_timeout': [-1],
+    'lab_images_apt_lock_timeout': [-1],
+    'lab_images_archive_copy_throttle': [-1],
+    'lab_users_uid': [0, 65535],
+    'lab_nginx_port': [0, 65536],
+    'lab_nginx_http_timeout': [0, 61],
+    'lab_network_timeout': [0, 61],
+    'lab_students_spare_seats': [-1],
+}
+
+
+# Options whose empty string is a documented, valid value (not bad input): no password, no key.
+VALID_EMPTY = {'lab_students_password_hash', 'lab_students_authorized_key', 'lab_students_spare_password_hash'}
+
+
+# Bad values that are not about a type: names that point at nothing.
+EXTRA = [
+    ('lab_report', 'lab_report_hosts', 'unknown host', ['no-such-vm']),
+    ('docker_host', 'docker_host_users', 'unknown account', ['no-such-account-xyz']),
+]
+
+
+def spec_options(role):
+    with open(os.path.join(REPO, 'roles', role, 'meta', 'argument_specs.yml'), encoding='utf-8') as handle:
+        return yaml.safe_load(handle)['argument_specs']['main'].get('options') or {}
+
+
+def cases():
+    """(role, variable, kind, value) for every option of every role's main entry point."""
+    table = []
+    for role in ROLES:
+        for name, option in sorted(spec_options(role).items()):
+            kind = option.get('type', 'str')
+            table.append((role, name, 'wrong type', WRONG_TYPE[kind]))
+            if name not in VALID_EMPTY:
+                table.append((role, name, 'empty string', ''))
+            if option.get('choices'):
+                table.append((role, name, 'unknown choice', 'klingon'))
+            for value in RANGES.get(name, []):
+                table.append((role, name, 'out of range', value))
+    return table + EXTRA
+
+
+def case_id(case):
+    role, name, kind, value = case
+    return '%s-%s-%s' % (name, kind.replace(' ', '_'), value if isinstance(value, int) else '')
