@@ -19,7 +19,7 @@ from bad_input_table import REPO
 SECRET = re.compile(r'password|secret|token|credential|_hash\b', re.I)
 # Checks that read a secret to validate it and say which variable is wrong, never its value: no_log
 # would hide the very message that names the variable. test_checks_never_print_a_secret holds them to it.
-CHECKS = {('roles/lab_students/tasks/main.yml', 'Check the student data before creating anything')}
+CHECKS = {('roles/lab_students/tasks/check.yml', 'Check the student data before creating anything')}
 TASK_FILES = sorted(glob.glob(os.path.join(REPO, 'roles', '*', 'tasks', '*.yml'))
                     + glob.glob(os.path.join(REPO, 'roles', '*', 'handlers', '*.yml')))
 PLAYBOOKS = sorted(glob.glob(os.path.join(REPO, 'playbooks', '*.yml')))
