@@ -101,13 +101,18 @@ def test_engine_stopped_and_rules_gone_before_a_run(converged, user_resources):
     assert isolation_rules(converged), 'no DOCKER-ISOLATION rules after the engine came back'
 
 
+# Tasks that run only in lab.yml's scenarios play (its first play checks every role's input,
+# with tasks of the same roles).
+NGINX_SCENARIO = r'^TASK \[microlab\.docker_internals\.lab_nginx : List the nginx container'
+NETWORK_SETUP = r'^TASK \[microlab\.docker_internals\.lab_network : Refuse to touch a network'
+
+
 def test_run_interrupted_by_sigint_mid_scenario(converged):
     """Ctrl-C in the middle of the nginx scenario, on a VM just reset (so the run was creating things)."""
     reset = converged.play('playbooks/reset.yml')
     assert reset.rc == 0 and converged.state()['container_names'] == [], reset
     proc = converged.start('lab.yml')
-    cut = converged.run_until(proc, r'^TASK \[microlab\.docker_internals\.lab_nginx : ',
-                              lambda: os.killpg(proc.pid, signal.SIGINT))
+    cut = converged.run_until(proc, NGINX_SCENARIO, lambda: os.killpg(proc.pid, signal.SIGINT))
     assert cut.rc != 0, cut
     assert converged.state()['container_names'] != LAB_CONTAINERS, 'the run finished before it was interrupted'
     converge_again(converged)
@@ -117,8 +122,7 @@ def test_run_killed_mid_scenario(converged):
     """SIGKILL (a closed laptop, a dropped SSH session) as the network scenario starts creating."""
     converged.sh('docker rm -f curl_bridge curl_lonely >/dev/null && docker network rm lonely_curl >/dev/null')
     proc = converged.start('lab.yml')
-    cut = converged.run_until(proc, r'^TASK \[microlab\.docker_internals\.lab_network : ',
-                              lambda: os.killpg(proc.pid, signal.SIGKILL))
+    cut = converged.run_until(proc, NETWORK_SETUP, lambda: os.killpg(proc.pid, signal.SIGKILL))
     assert cut.rc == -signal.SIGKILL, cut
     converge_again(converged)
 
@@ -126,7 +130,7 @@ def test_run_killed_mid_scenario(converged):
 def test_engine_killed_mid_run(converged):
     """dockerd, containerd and the supervisor die with SIGKILL while lab.yml runs the nginx scenario."""
     proc = converged.start('lab.yml')
-    cut = converged.run_until(proc, r'^TASK \[microlab\.docker_internals\.lab_nginx : ', converged.kill_engine)
+    cut = converged.run_until(proc, NGINX_SCENARIO, converged.kill_engine)
     assert cut.rc != 0, cut
     assert not converged.engine_answers()
     result = converge_again(converged)
