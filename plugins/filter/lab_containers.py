@@ -2,8 +2,8 @@
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 # SPDX-License-Identifier: GPL-3.0-or-later
 
-"""The lab's containers: which need community.docker.docker_container at all,
-and the listing kept up to date with what was just started.
+"""The lab's containers and networks: what each scenario makes, and which of
+them need community.docker.docker_container or docker_network at all.
 
 A re-run of the lab should cost one listing of the engine, not one module call
 per container: each container carries a hash of the spec it was started from
@@ -18,8 +18,10 @@ import json
 
 from ansible.errors import AnsibleFilterError
 
+from ansible_collections.microlab.docker_internals.plugins.module_utils import catalog, lab_specs
+
 SPEC_LABEL = 'microlab.lab.spec'
-LAB_LABEL = 'microlab.lab'
+LAB_LABEL = lab_specs.LAB_LABEL
 
 
 def spec_hash(spec):
@@ -36,7 +38,7 @@ def _by_name(containers):
     return seen
 
 
-def lab_containers_to_start(specs, containers):
+def lab_containers_to_start(specs, containers, lang='es'):
     """Return the specs whose container is missing, stopped, or not as specified.
 
     Not as specified: started from another spec or image, or attached to other
@@ -56,10 +58,7 @@ def lab_containers_to_start(specs, containers):
         current = seen.get(spec['name'])
         labels = (current or {}).get('Labels') or {}
         if current is not None and LAB_LABEL not in labels:
-            raise AnsibleFilterError(
-                "A container named %s already exists and is not the lab's (it has no %s label), so the lab will not "
-                "replace it. Rename it (docker rename %s %s-mine) or give the lab's container another name."
-                % (spec['name'], LAB_LABEL, spec['name'], spec['name']))
+            raise AnsibleFilterError(catalog.text(lang, 'err.container_not_lab', name=spec['name']))
         if current is None:
             as_specified = running = False
         else:
@@ -76,31 +75,42 @@ def lab_containers_to_start(specs, containers):
     return to_start
 
 
-def _as_listed(inspected):
-    """A container as docker_container returns it (inspect) in the shape of a listing entry."""
-    config = inspected.get('Config') or {}
-    return {
-        'Id': inspected.get('Id'),
-        'Names': ['/' + (inspected.get('Name') or '').lstrip('/')],
-        'Image': config.get('Image'),
-        'ImageID': inspected.get('Image'),
-        'State': (inspected.get('State') or {}).get('Status'),
-        'Labels': config.get('Labels') or {},
-        'NetworkSettings': {'Networks': (inspected.get('NetworkSettings') or {}).get('Networks') or {}},
-    }
+def lab_networks_to_create(specs, networks, lang='es'):
+    """The network specs whose network is missing; an error for a same-named network that is not the lab's."""
+    seen = dict((network.get('Name'), network) for network in networks or [])
+    missing = []
+    for spec in specs or []:
+        current = seen.get(spec['name'])
+        if current is None:
+            missing.append(spec)
+        elif LAB_LABEL not in (current.get('Labels') or {}):
+            raise AnsibleFilterError(catalog.text(lang, 'err.network_not_lab', name=spec['name']))
+    return missing
 
 
-def lab_listing_update(containers, results):
-    """Replace or add the containers that a docker_container loop just started, so no second listing is needed."""
-    started = [_as_listed(result['container']) for result in results or [] if isinstance(result, dict)
-               and isinstance(result.get('container'), dict) and result['container'].get('Name')]
-    names = {name for entry in started for name in entry['Names']}
-    kept = [entry for entry in containers or [] if not names.intersection(entry.get('Names') or [])]
-    return kept + started
+def lab_container_specs(inputs, scenario, images):
+    """The containers a scenario starts (see module_utils/lab_specs.py)."""
+    return lab_specs.container_specs(scenario, inputs, images)
+
+
+def lab_network_specs(inputs, scenario):
+    """The user-defined networks a scenario creates."""
+    return lab_specs.network_specs(scenario, inputs)
+
+
+def lab_observe_options(inputs, scenario):
+    """The option of microlab.docker_internals.lab_observe for a scenario, from the role's input."""
+    return lab_specs.observe_options(scenario, inputs)
 
 
 class FilterModule:
     """Filters for the lab's containers."""
 
     def filters(self):
-        return {'lab_containers_to_start': lab_containers_to_start, 'lab_listing_update': lab_listing_update}
+        return {
+            'lab_containers_to_start': lab_containers_to_start,
+            'lab_networks_to_create': lab_networks_to_create,
+            'lab_container_specs': lab_container_specs,
+            'lab_network_specs': lab_network_specs,
+            'lab_observe_options': lab_observe_options,
+        }

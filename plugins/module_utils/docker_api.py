@@ -19,6 +19,19 @@ class DockerAPIError(Exception):
     """The engine could not be reached or answered with an unexpected status."""
 
 
+def demultiplex(raw):
+    """(stdout, stderr) text of Docker's multiplexed stream (8-byte frame headers)."""
+    out, err = [], []
+    offset = 0
+    while offset + 8 <= len(raw):
+        kind = raw[offset]
+        size = int.from_bytes(raw[offset + 4:offset + 8], 'big')
+        chunk = raw[offset + 8:offset + 8 + size]
+        (err if kind == 2 else out).append(chunk)
+        offset += 8 + size
+    return b''.join(out).decode('utf-8', 'replace'), b''.join(err).decode('utf-8', 'replace')
+
+
 class UnixHTTPConnection(http.client.HTTPConnection):
     """HTTP/1.1 over a unix stream socket."""
 
@@ -46,14 +59,24 @@ class DockerAPI(object):
         else:
             raise DockerAPIError('unsupported docker_host %r: use unix:///path/to/docker.sock or tcp://host:port' % docker_host)
         self._conn = None
+        self.timeout = timeout
 
     def get(self, path):
         """(status, decoded JSON body) of GET path."""
+        return self.request('GET', path)
+
+    def request(self, method, path, body=None):
+        """(status, decoded JSON body) of METHOD path, with an optional JSON body."""
+        headers = {'Host': 'docker'}
+        payload = None
+        if body is not None:
+            payload = json.dumps(body).encode('utf-8')
+            headers['Content-Type'] = 'application/json'
         for attempt in (1, 2):
             if self._conn is None:
                 self._conn = self._factory()
             try:
-                self._conn.request('GET', path, headers={'Host': 'docker'})
+                self._conn.request(method, path, body=payload, headers=headers)
                 response = self._conn.getresponse()
                 body = response.read()
                 break
@@ -88,6 +111,68 @@ class DockerAPI(object):
             raise DockerAPIError('Docker engine at %s answered %s listing containers: %s'
                                  % (self.docker_host, status, (data or {}).get('message')))
         return data
+
+    def list_networks(self, names):
+        """Inspect data of the networks with exactly these names ({name: data or None})."""
+        found = dict((name, None) for name in names)
+        for name in names:
+            status, data = self.get('/networks/%s' % quote(name, safe=''))
+            if status == 200 and isinstance(data, dict) and data.get('Name') == name:
+                found[name] = data
+            elif status not in (200, 404):
+                raise DockerAPIError('Docker engine at %s answered %s for network %r: %s'
+                                     % (self.docker_host, status, name, (data or {}).get('message')))
+        return found
+
+    def version(self):
+        """The engine's /version answer."""
+        status, data = self.get('/version')
+        if status != 200:
+            raise DockerAPIError('Docker engine at %s answered %s to /version' % (self.docker_host, status))
+        return data
+
+    def info(self):
+        """The engine's /info answer."""
+        status, data = self.get('/info')
+        if status != 200:
+            raise DockerAPIError('Docker engine at %s answered %s to /info' % (self.docker_host, status))
+        return data
+
+    def exec_run(self, container, argv, user=None):
+        """Run argv in a running container like `docker exec`: (exit code, stdout, stderr).
+
+        Uses its own connection, so several can run at once from threads.
+        """
+        api = DockerAPI(self.docker_host, timeout=self.timeout)
+        try:
+            config = {'AttachStdout': True, 'AttachStderr': True, 'Cmd': list(argv)}
+            if user is not None:
+                config['User'] = user
+            status, created = api.request('POST', '/containers/%s/exec' % quote(container, safe=''), config)
+            if status != 201:
+                raise DockerAPIError('cannot exec in container %r (%s): %s'
+                                     % (container, status, (created or {}).get('message')))
+            exec_id = created['Id']
+            stdout, stderr = api._exec_start(exec_id)
+            status, inspected = api.get('/exec/%s/json' % exec_id)
+            return (inspected or {}).get('ExitCode'), stdout, stderr
+        finally:
+            api.close()
+
+    def _exec_start(self, exec_id):
+        """Start an exec and read its multiplexed output until it ends."""
+        self.close()
+        conn = self._factory()
+        try:
+            conn.request('POST', '/exec/%s/start' % exec_id, body=b'{"Detach": false, "Tty": false}',
+                         headers={'Host': 'docker', 'Content-Type': 'application/json'})
+            response = conn.getresponse()
+            raw = response.read()
+            if response.status != 200:
+                raise DockerAPIError('cannot start exec %s (%s): %s' % (exec_id, response.status, raw[:200]))
+        finally:
+            conn.close()
+        return demultiplex(raw)
 
     def close(self):
         if self._conn is not None:

@@ -47,6 +47,11 @@ def _target(key, kind, name, ident, pid, ns_path=None):
             'ns_path': ns_path or ('/proc/%d/ns/net' % pid if pid else None)}
 
 
+def container_target(name, ident, pid):
+    """A target for a running container already inspected (its name is the key)."""
+    return _target(name, 'container', name, ident, pid)
+
+
 def public(target):
     """The `target` value returned to the user."""
     return dict((k, target[k]) for k in ('type', 'name', 'id', 'pid'))

@@ -9,7 +9,7 @@ import pytest
 from ansible.errors import AnsibleFilterError
 
 from ansible_collections.microlab.docker_internals.plugins.filter.lab_containers import (
-    SPEC_LABEL, lab_containers_to_start, lab_listing_update, spec_hash)
+    SPEC_LABEL, lab_container_specs, lab_containers_to_start, lab_networks_to_create, lab_observe_options, spec_hash)
 
 IMAGE = 'microlab.local/lab-shell:bookworm'
 LAB = {'microlab.lab': 'docker_internals', 'microlab.lab.scenario': 'users'}
@@ -66,10 +66,14 @@ def test_changing_any_option_changes_the_hash_but_key_order_does_not():
     assert spec_hash(dict(reversed(list(SPEC.items())))) == spec_hash(SPEC)
 
 
-def test_a_users_container_with_the_same_name_is_never_replaced():
+@pytest.mark.parametrize('lang, pattern', [
+    ('en', r'lab_user_root already exists and is not the lab.s.*docker rename'),
+    ('es', r'contenedor llamado lab_user_root que no es del laboratorio.*docker rename'),
+])
+def test_a_users_container_with_the_same_name_is_never_replaced(lang, pattern):
     theirs = {'Names': ['/lab_user_root'], 'Image': 'debian:12', 'State': 'running', 'Labels': {'owner': 'ana'}}
-    with pytest.raises(AnsibleFilterError, match=r'lab_user_root already exists and is not the lab.s.*docker rename'):
-        lab_containers_to_start([SPEC], [theirs])
+    with pytest.raises(AnsibleFilterError, match=pattern):
+        lab_containers_to_start([SPEC], [theirs], lang)
 
 
 @pytest.mark.parametrize('specs', [None, {'name': 'x'}, [{'image': IMAGE}], ['lab_user_root']])
@@ -78,34 +82,49 @@ def test_specs_must_be_a_list_of_named_dicts(specs):
         lab_containers_to_start(specs, [])
 
 
-def inspected(name, ip, state='running'):
-    """What community.docker.docker_container returns as `container` after starting one (docker inspect)."""
-    return {'Id': 'id-' + name, 'Name': '/' + name, 'Image': 'sha256:abc',
-            'Config': {'Image': IMAGE, 'Labels': dict(LAB, **{SPEC_LABEL: 'h'})},
-            'State': {'Status': state, 'Running': state == 'running', 'Pid': 42},
-            'NetworkSettings': {'Networks': {'bridge': {'IPAddress': ip, 'IPPrefixLen': 16}}}}
+IMAGES = {'shell': 'shell:1', 'nginx': 'nginx:1', 'curl': 'curl:1'}
+USERS = {'root_container': 'lab_user_root', 'uid_container': 'lab_user_1234', 'uid': 1234, 'userns_remap': False,
+         'remapped_container': 'lab_user_remapped', 'language': 'es'}
+NETWORK = {'name': 'lonely_curl', 'server': 'web_server', 'bridge_client': 'curl_bridge',
+           'lonely_client': 'curl_lonely', 'timeout': 2}
 
 
-def test_started_containers_replace_their_old_entry_and_join_the_listing_in_its_shape():
-    old = listed(State='exited')
-    kept = listed(dict(SPEC, name='lab_user_1234'))
-    results = [{'item': SPEC, 'changed': True, 'container': inspected('lab_user_root', '172.17.0.9')},
-               {'item': 'x', 'skipped': True}]
-    updated = lab_listing_update([old, kept], results)
-    assert updated == [kept, {
-        'Id': 'id-lab_user_root', 'Names': ['/lab_user_root'], 'Image': IMAGE, 'ImageID': 'sha256:abc',
-        'State': 'running', 'Labels': dict(LAB, **{SPEC_LABEL: 'h'}),
-        'NetworkSettings': {'Networks': {'bridge': {'IPAddress': '172.17.0.9', 'IPPrefixLen': 16}}}}]
+def test_users_specs_sleep_as_root_and_as_the_uid():
+    specs = lab_container_specs(USERS, 'users', IMAGES)
+    assert [(s['name'], s['user'], s['image']) for s in specs] == [
+        ('lab_user_root', '0', 'shell:1'), ('lab_user_1234', '1234', 'shell:1')]
+    assert all('userns_mode' not in s for s in specs)
 
 
-def test_the_updated_listing_makes_the_next_run_a_no_op():
-    to_start = lab_containers_to_start([SPEC], [])
-    result = inspected('lab_user_root', '172.17.0.9')
-    result['Config']['Labels'] = to_start[0]['labels']
-    result['Config']['Image'] = to_start[0]['image']
-    assert lab_containers_to_start([SPEC], lab_listing_update([], [{'container': result}])) == []
+def test_users_specs_with_userns_remap_add_the_remapped_container_and_keep_the_others_on_the_host_userns():
+    specs = lab_container_specs(dict(USERS, userns_remap=True), 'users', IMAGES)
+    assert [(s['name'], s.get('userns_mode')) for s in specs] == [
+        ('lab_user_root', 'host'), ('lab_user_1234', 'host'), ('lab_user_remapped', None)]
 
 
-@pytest.mark.parametrize('results', [None, [], [{'skipped': True}], [{'container': None}], [{'container': {}}]])
-def test_nothing_started_leaves_the_listing_as_it_was(results):
-    assert lab_listing_update([listed()], results) == [listed()]
+def test_network_specs_share_the_nginx_server_spec_so_both_roles_agree_on_its_hash():
+    server = lab_container_specs(NETWORK, 'network', IMAGES)[0]
+    assert server == lab_container_specs({'container': 'web_server'}, 'nginx', IMAGES)[0]
+    lonely = lab_container_specs(NETWORK, 'network', IMAGES)[2]
+    assert (lonely['name'], lonely['network'], lonely['labels']['microlab.lab.scenario']) == (
+        'curl_lonely', 'lonely_curl', 'network')
+
+
+def test_observe_options_take_only_what_lab_observe_reads():
+    assert lab_observe_options(USERS, 'users') == dict((k, v) for k, v in USERS.items() if k != 'language')
+
+
+@pytest.mark.parametrize('listing, expected', [
+    ([], ['lonely_curl']),
+    ([{'Name': 'lonely_curl', 'Labels': LAB}], []),
+    ([{'Name': 'other', 'Labels': {}}], ['lonely_curl']),
+])
+def test_networks_to_create_are_the_missing_ones(listing, expected):
+    specs = [{'name': 'lonely_curl', 'labels': LAB}]
+    assert [s['name'] for s in lab_networks_to_create(specs, listing)] == expected
+
+
+@pytest.mark.parametrize('lang, words', [('es', 'no es del laboratorio'), ('en', "is not the lab's")])
+def test_a_same_named_network_that_is_not_the_labs_is_refused_in_the_students_language(lang, words):
+    with pytest.raises(AnsibleFilterError, match=words):
+        lab_networks_to_create([{'name': 'lonely_curl'}], [{'Name': 'lonely_curl', 'Labels': None}], lang)

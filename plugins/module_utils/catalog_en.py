@@ -1,0 +1,128 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) microlab.docker_internals contributors
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+"""English: every sentence the lab shows a student or an instructor.
+
+Keys and placeholders are the same in every language (catalog_es.py); the
+unit tests fail when one is missing. Placeholders are str.format fields;
+``{go_pid}``, ``{go_ips}`` and friends are Go templates for `docker inspect -f`,
+supplied by catalog.render so that no literal brace appears here.
+"""
+
+from __future__ import annotations
+
+MESSAGES = {
+    # Words and labels.
+    'status.pass': 'PASS',
+    'status.fail': 'FAIL',
+    'label.done': 'What was done:',
+    'label.look': 'What to look at:',
+    'label.why': 'Why:',
+    'label.result': 'Result:',
+    'label.errata': 'Errata of the chapter:',
+    'word.no_ip': 'no IP',
+    'word.no_network': 'no network',
+    'word.unknown': '?',
+    'word.and': ' and ',
+
+    # Evidence shared by every scenario.
+    'ev.engine_down': 'the Docker engine does not answer ({error}): start it (sudo systemctl start docker) and run again',
+    'ev.missing': '{name} does not exist',
+    'ev.not_running': '{name} exists but is not running (state {state})',
+    'ev.no_process': '{name} is running but has no process left',
+    'ev.not_lab': '{name} exists but is not the lab\'s (no microlab.lab label)',
+
+    # Scenario 1: users.
+    'ev.users_runs_as': '{name} pid {pid} ({args}) runs as host UID {uids}{user}',
+    'ev.users_user_name': ' ({user})',
+    'ev.users_user_none': ' (no such user in /etc/passwd)',
+    'ev.users_remapped': '{name} pid {pid}: container UID {cuid} is host UID {huid} (uid_map {outside}, subordinate of {owner})',
+    'users.title': 'SCENARIO 1 - USERS AND UIDs',
+    'users.done': ('two containers that only sleep: {root} as root and {uid_container} with --user {uid}:\n'
+                   '  docker run -d --name {root} {shell_image} sleep infinity\n'
+                   '  docker run -d --name {uid_container} --user {uid} {shell_image} sleep infinity'),
+    'users.look': 'the user column of those "sleep" processes in the HOST\'s process table.',
+    'users.commands': ['ps -o user,uid,pid,args -C sleep',
+                       'docker top {uid_container}'],
+    'users.why': ('a container is not a separate machine: its processes are processes of the same kernel, and the '
+                  'kernel only knows numbers. --user {uid} is host UID {uid} (even with no such user in /etc/passwd). '
+                  'UID 0 in a container is the host\'s UID 0, but with fewer powers: Docker drops most capabilities, '
+                  'adds a seccomp filter and an AppArmor or SELinux profile.'),
+    'users.userns': ('userns-remap variant: Docker restarted with userns-remap and keeps images under another root '
+                     '(/var/lib/docker/<uid>.<gid>). In {remapped} root is an unprivileged subordinate UID:'),
+    'users.userns_warning': ('WARNING: the userns-remap variant changes /etc/docker/daemon.json and RESTARTS Docker: '
+                             'running containers stop. With userns-remap images live under another root '
+                             '(/var/lib/docker/<uid>.<gid>), so the lab\'s images are made present there again. To keep '
+                             'lab.yml idempotent, also put userns-remap: {user} in docker_host_daemon_options.'),
+    'users.userns_commands': ["cat /proc/$(docker inspect -f '{go_pid}' {remapped})/uid_map",
+                              'grep dockremap /etc/subuid'],
+
+    # Scenario 2: nginx.
+    'ev.nginx_socket': '{address}:{port} LISTEN ({process} pid {pid})',
+    'ev.nginx_listens': '{name} netns {inode}: {sockets}',
+    'ev.nginx_nothing': '{name} netns {inode}: nothing listens on :{port}',
+    'ev.host_clear': 'host netns {inode}: nothing listens on :{port}',
+    'ev.host_taken': 'host netns {inode}: {sockets} (something on the host itself listens on :{port})',
+    'ev.host_clear_not_running': 'host netns {inode}: nothing listens on :{port}, but {name} is not running',
+    'ev.http_status': 'GET {url} from the VM: HTTP {status}',
+    'ev.http_error': 'GET {url} from the VM: no answer ({error})',
+    'ev.no_ip': '{name} has no IP address (not running, or on no network)',
+    'nginx.title': 'SCENARIO 2 - NGINX AND ITS NETWORK NAMESPACE',
+    'nginx.done': ('nginx in the foreground in {name}, with no published port (-p):\n'
+                   "  docker run -d --name {name} --entrypoint nginx {nginx_image} -g 'daemon off;'"),
+    'nginx.look': 'port {port} in LISTEN inside the container\'s network namespace, and its absence on the host.',
+    'nginx.commands': ["PID=$(docker inspect -f '{go_pid}' {name})",
+                       'sudo nsenter -t "$PID" -n ss -tln   # inside: 0.0.0.0:{port} and [::]:{port}',
+                       'ss -tln                            # on the host: no :{port}',
+                       "IP=$(docker inspect -f '{go_ips}' {name})",
+                       'curl -I "http://$IP/"'],
+    'nginx.why': ('each container has its own network namespace, with its own interfaces and socket table. nginx '
+                  'listens on :{port} of THAT namespace (ss shows 0.0.0.0:{port} for IPv4 and [::]:{port} for IPv6; '
+                  '*:{port} would be one dual-stack socket); the host does not see it in its own, but reaches it by '
+                  'the container\'s IP on the docker0 bridge. Publishing with -p would add a NAT rule AND, with the '
+                  'default userland proxy, a docker-proxy process listening on the host\'s port: then the host\'s ss '
+                  'would show it.'),
+
+    # Scenario 3: network.
+    'ev.curl': '{client} ({ip} on {network}) GET {url}: {what}',
+    'ev.curl_http': 'HTTP {code} in {time} s',
+    'ev.curl_timeout': 'timed out after {timeout} s (curl exit code 28), not refused (exit code 7)',
+    'ev.curl_refused': "connection refused (curl exit code 7), not a timeout: something answered for the server's IP",
+    'ev.curl_not_isolated': 'HTTP {code}: the networks are not isolated',
+    'ev.curl_other': 'curl exit code {rc}: {stderr}',
+    'ev.curl_not_run': 'not run: {names} not running',
+    'ev.curl_no_server_ip': 'not run: {server} has no IP on the default bridge',
+    'ev.side': '{client} {ip} on {networks} (subnet {subnet}, host bridge {bridge})',
+    'network.title': 'SCENARIO 3 - ISOLATED NETWORKS',
+    'network.done': ('a user-defined network and two containers with curl, one on each network; both ask {server} '
+                     '(default bridge) for {url}:\n'
+                     '  docker network create {network}\n'
+                     '  docker run -d --name {bridge_client} --entrypoint sleep {curl_image} infinity\n'
+                     '  docker run -d --name {lonely_client} --network {network} --entrypoint sleep {curl_image} infinity'),
+    'network.look': 'one gets 200; the other waits until the {timeout} s timeout (not "connection refused").',
+    'network.commands': ['docker exec {bridge_client} curl -sI -m {timeout} {url}',
+                         'docker exec {lonely_client} curl -sI -m {timeout} {url}; echo "exit code $?"   # 28: timeout',
+                         "docker network inspect -f '{go_subnet}' bridge {network}",
+                         'ip -brief address   # on the host: docker0 and br-... are two different bridges'],
+    'network.why': ('each Docker network is a different bridge on the host with its own subnet. Docker adds firewall '
+                    'rules that silently DROP traffic between bridges: that is why it is a timeout, not a refusal. '
+                    'Which rule it is depends on the engine.'),
+
+    # Failures of the roles and filters.
+    'err.container_not_lab': ("A container named {name} already exists and is not the lab's (it has no microlab.lab "
+                              "label), so the lab will not replace it. Rename it (docker rename {name} {name}-mine) or "
+                              "give the lab's container another name."),
+    'err.network_not_lab': ("A network named {name} already exists and is not the lab's (it has no microlab.lab "
+                            "label), so the lab will not change it. Remove or rename it, or set lab_network_name to "
+                            "another name."),
+    'err.outcomes_failed': 'Scenario {scenario}: {ids} did not pass (see the evidence above).',
+    'err.input': 'The lab\'s settings are not valid, nothing was changed: {problems}',
+    'input.range': '{name} must be an integer from {low} to {high} (got {value}).',
+    'input.container_name': '{name} must be a Docker container name: letters, digits, _ . - (got {value}).',
+    'input.network_name': ('{name} must be a new Docker network name, not empty and not bridge, host, none or default '
+                           '(got {value}).'),
+    'input.distinct': '{names} must be distinct container names (got {value}).',
+    'input.nonempty': '{name} must be a non-empty text (got {value}).',
+}

@@ -1,0 +1,130 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) microlab.docker_internals contributors
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+"""Spanish (the course's language, neutral Latin American, "ustedes").
+
+Same keys and placeholders as catalog_en.py; see there.
+"""
+
+from __future__ import annotations
+
+MESSAGES = {
+    # Palabras y rótulos.
+    'status.pass': 'PASA',
+    'status.fail': 'FALLA',
+    'label.done': 'Qué se hizo:',
+    'label.look': 'Qué mirar:',
+    'label.why': 'Por qué:',
+    'label.result': 'Resultado:',
+    'label.errata': 'Fe de erratas del capítulo:',
+    'word.no_ip': 'sin IP',
+    'word.no_network': 'ninguna red',
+    'word.unknown': '?',
+    'word.and': ' y ',
+
+    # Evidencia común a todos los escenarios.
+    'ev.engine_down': 'el motor de Docker no responde ({error}): inícienlo (sudo systemctl start docker) y vuelvan a ejecutar',
+    'ev.missing': '{name} no existe',
+    'ev.not_running': '{name} existe pero no está en marcha (estado {state})',
+    'ev.no_process': '{name} está en marcha pero ya no tiene ningún proceso',
+    'ev.not_lab': '{name} existe pero no es del laboratorio (no tiene la etiqueta microlab.lab)',
+
+    # Escenario 1: usuarios.
+    'ev.users_runs_as': '{name} pid {pid} ({args}) corre con el UID {uids} del host{user}',
+    'ev.users_user_name': ' ({user})',
+    'ev.users_user_none': ' (ningún usuario con ese UID en /etc/passwd)',
+    'ev.users_remapped': ('{name} pid {pid}: el UID {cuid} del contenedor es el UID {huid} del host (uid_map {outside}, '
+                          'subordinado de {owner})'),
+    'users.title': 'ESCENARIO 1 - USUARIOS Y UIDs',
+    'users.done': ('dos contenedores que solo duermen: {root} como root y {uid_container} con --user {uid}:\n'
+                   '  docker run -d --name {root} {shell_image} sleep infinity\n'
+                   '  docker run -d --name {uid_container} --user {uid} {shell_image} sleep infinity'),
+    'users.look': 'la columna de usuario de esos procesos "sleep" en la tabla de procesos del HOST.',
+    'users.commands': ['ps -o user,uid,pid,args -C sleep',
+                       'docker top {uid_container}'],
+    'users.why': ('un contenedor no es una máquina aparte: sus procesos son procesos del mismo kernel, y el kernel '
+                  'solo conoce números. --user {uid} es el UID {uid} del host (aunque ningún usuario tenga ese UID en '
+                  '/etc/passwd). El UID 0 de un contenedor es el UID 0 del host, pero con menos poderes: Docker le '
+                  'quita la mayoría de las capabilities y le agrega un filtro seccomp y un perfil de AppArmor o SELinux.'),
+    'users.userns': ('variante userns-remap: Docker se reinició con userns-remap y guarda las imágenes en otra raíz '
+                     '(/var/lib/docker/<uid>.<gid>). En {remapped} root es un UID subordinado sin privilegios:'),
+    'users.userns_warning': ('AVISO: la variante userns-remap cambia /etc/docker/daemon.json y REINICIA Docker: los '
+                             'contenedores en marcha se detienen. Con userns-remap las imágenes viven en otra raíz '
+                             '(/var/lib/docker/<uid>.<gid>), así que las del laboratorio se vuelven a cargar allí. Para que '
+                             'lab.yml siga siendo idempotente, pongan también userns-remap: {user} en '
+                             'docker_host_daemon_options.'),
+    'users.userns_commands': ["cat /proc/$(docker inspect -f '{go_pid}' {remapped})/uid_map",
+                              'grep dockremap /etc/subuid'],
+
+    # Escenario 2: nginx.
+    'ev.nginx_socket': '{address}:{port} en LISTEN ({process} pid {pid})',
+    'ev.nginx_listens': '{name} netns {inode}: {sockets}',
+    'ev.nginx_nothing': '{name} netns {inode}: nada escucha en :{port}',
+    'ev.host_clear': 'netns del host {inode}: nada escucha en :{port}',
+    'ev.host_taken': 'netns del host {inode}: {sockets} (algo del propio host escucha en :{port})',
+    'ev.host_clear_not_running': 'netns del host {inode}: nada escucha en :{port}, pero {name} no está en marcha',
+    'ev.http_status': 'GET {url} desde la VM: HTTP {status}',
+    'ev.http_error': 'GET {url} desde la VM: sin respuesta ({error})',
+    'ev.no_ip': '{name} no tiene dirección IP (no está en marcha o no está en ninguna red)',
+    'nginx.title': 'ESCENARIO 2 - NGINX Y SU NAMESPACE DE RED',
+    'nginx.done': ('nginx en primer plano en {name}, sin publicar ningún puerto (-p):\n'
+                   "  docker run -d --name {name} --entrypoint nginx {nginx_image} -g 'daemon off;'"),
+    'nginx.look': 'el puerto {port} en LISTEN dentro del namespace de red del contenedor, y su ausencia en el host.',
+    'nginx.commands': ["PID=$(docker inspect -f '{go_pid}' {name})",
+                       'sudo nsenter -t "$PID" -n ss -tln   # dentro: 0.0.0.0:{port} y [::]:{port}',
+                       'ss -tln                            # en el host: ningún :{port}',
+                       "IP=$(docker inspect -f '{go_ips}' {name})",
+                       'curl -I "http://$IP/"'],
+    'nginx.why': ('cada contenedor tiene su propio namespace de red, con sus interfaces y su tabla de sockets. nginx '
+                  'escucha en el :{port} de ESE namespace (ss muestra 0.0.0.0:{port} para IPv4 y [::]:{port} para '
+                  'IPv6; *:{port} sería un único socket de doble pila); el host no lo ve en el suyo, pero llega a él '
+                  'por la IP del contenedor en el bridge docker0. Publicar con -p agregaría una regla NAT Y, con el '
+                  'proxy de espacio de usuario que viene activado, un proceso docker-proxy escuchando en el puerto '
+                  'del host: entonces el ss del host sí lo mostraría.'),
+
+    # Escenario 3: red.
+    'ev.curl': '{client} ({ip} en {network}) GET {url}: {what}',
+    'ev.curl_http': 'HTTP {code} en {time} s',
+    'ev.curl_timeout': ('se agotó el tiempo de espera de {timeout} s (código de salida 28 de curl), no fue rechazada '
+                        '(código de salida 7)'),
+    'ev.curl_refused': ('conexión rechazada (código de salida 7 de curl), no se agotó el tiempo: algo respondió por '
+                        'la IP del servidor'),
+    'ev.curl_not_isolated': 'HTTP {code}: las redes no están aisladas',
+    'ev.curl_other': 'código de salida {rc} de curl: {stderr}',
+    'ev.curl_not_run': 'no se ejecutó: {names} no está en marcha',
+    'ev.curl_no_server_ip': 'no se ejecutó: {server} no tiene IP en el bridge por defecto',
+    'ev.side': '{client} {ip} en {networks} (subred {subnet}, bridge del host {bridge})',
+    'network.title': 'ESCENARIO 3 - REDES AISLADAS',
+    'network.done': ('una red definida por el usuario y dos contenedores con curl, uno en cada red; los dos le piden '
+                     '{url} a {server} (bridge por defecto):\n'
+                     '  docker network create {network}\n'
+                     '  docker run -d --name {bridge_client} --entrypoint sleep {curl_image} infinity\n'
+                     '  docker run -d --name {lonely_client} --network {network} --entrypoint sleep {curl_image} infinity'),
+    'network.look': 'uno recibe 200; el otro espera hasta agotar los {timeout} s (no "connection refused").',
+    'network.commands': ['docker exec {bridge_client} curl -sI -m {timeout} {url}',
+                         'docker exec {lonely_client} curl -sI -m {timeout} {url}; echo "código de salida $?"   # 28: tiempo agotado',
+                         "docker network inspect -f '{go_subnet}' bridge {network}",
+                         'ip -brief address   # en el host: docker0 y br-... son dos bridges distintos'],
+    'network.why': ('cada red de Docker es un bridge distinto del host con su propia subred. Docker agrega reglas de '
+                    'firewall que DESCARTAN en silencio el tráfico entre bridges: por eso se agota el tiempo y no hay '
+                    'un rechazo. Qué regla es depende del motor.'),
+
+    # Fallas de los roles y filtros.
+    'err.container_not_lab': ('Ya existe un contenedor llamado {name} que no es del laboratorio (no tiene la etiqueta '
+                              'microlab.lab), así que el laboratorio no lo va a reemplazar. Renómbrenlo (docker rename '
+                              '{name} {name}-mio) o denle otro nombre al contenedor del laboratorio.'),
+    'err.network_not_lab': ('Ya existe una red llamada {name} que no es del laboratorio (no tiene la etiqueta '
+                            'microlab.lab), así que el laboratorio no la va a cambiar. Bórrenla o renómbrenla, o pongan '
+                            'otro nombre en lab_network_name.'),
+    'err.outcomes_failed': 'Escenario {scenario}: {ids} no pasó (vean la evidencia de arriba).',
+    'err.input': 'La configuración del laboratorio no es válida, no se cambió nada: {problems}',
+    'input.range': '{name} tiene que ser un número entero de {low} a {high} (se recibió {value}).',
+    'input.container_name': ('{name} tiene que ser un nombre de contenedor de Docker: letras, dígitos, _ . - '
+                             '(se recibió {value}).'),
+    'input.network_name': ('{name} tiene que ser el nombre de una red de Docker nueva, no vacío y distinto de bridge, '
+                           'host, none o default (se recibió {value}).'),
+    'input.distinct': '{names} tienen que ser nombres de contenedor distintos (se recibió {value}).',
+    'input.nonempty': '{name} tiene que ser un texto no vacío (se recibió {value}).',
+}

@@ -1,0 +1,257 @@
+#!/usr/bin/python
+# -*- coding: utf-8 -*-
+# Copyright (c) microlab.docker_internals contributors
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+from __future__ import annotations
+
+DOCUMENTATION = r'''
+---
+module: lab_observe
+short_description: Observe and judge the chapter's scenarios on a VM in one call
+version_added: 0.2.0
+description:
+  - Reads everything the chapter's three scenarios teach, in one module call, then judges it and says it in
+    the student's language.
+  - "Observation: the scenario's containers and networks through the Docker Engine API, their processes with
+    host and container UIDs (as M(microlab.docker_internals.container_uid_facts)), the listening sockets of the
+    nginx container's network namespace and of the host's (as M(microlab.docker_internals.netns_socket_facts)),
+    an HTTP GET from the VM by the container's IP, and curl run inside both curl clients through the Docker exec
+    API. The two curl probes run concurrently with the rest, so curl's timeout is paid once."
+  - "Judgement: a pure function from the observation to outcomes (C(status) pass or fail, C(evidence) text)."
+  - Returns the outcomes merged into O(outcomes) as the fact C(lab_outcomes), which playbooks/verify.yml and the
+    class report read, and the explanation of each scenario (what was done, what to look at, the commands to see
+    it by hand, why, and the result).
+  - Read-only; never reports a change. Needs root for other processes' namespaces and /proc entries; without
+    it the affected outcomes fail with the reason.
+author:
+  - microlab.docker_internals contributors (@microlab)
+requirements:
+  - Linux with C(/proc) and network namespaces.
+  - A Docker engine reachable at O(docker_host).
+attributes:
+  facts:
+    support: full
+    description: Returns C(ansible_facts.lab_outcomes).
+options:
+  scenarios:
+    description: The scenarios to observe and judge.
+    type: list
+    elements: str
+    choices: [users, nginx, network]
+    default: [users, nginx, network]
+  users:
+    description: Scenario 1, the containers that sleep as root and as O(users.uid).
+    type: dict
+    default: {}
+    suboptions:
+      root_container:
+        description: The container that sleeps as root.
+        type: str
+        default: lab_user_root
+      uid_container:
+        description: The container that sleeps as O(users.uid).
+        type: str
+        default: lab_user_1234
+      uid:
+        description: The host UID the second container runs as.
+        type: int
+        default: 1234
+      userns_remap:
+        description: Also judge O(users.remapped_container), whose root must be a subordinate host UID.
+        type: bool
+        default: false
+      remapped_container:
+        description: The container that sleeps as root under userns-remap.
+        type: str
+        default: lab_user_remapped
+  nginx:
+    description: Scenario 2, nginx in its own network namespace.
+    type: dict
+    default: {}
+    suboptions:
+      container:
+        description: The nginx container, the chapter's C(web_server).
+        type: str
+        default: web_server
+      port:
+        description: The port nginx listens on inside the container.
+        type: int
+        default: 80
+      http_timeout:
+        description: Seconds to wait for nginx's answer to the GET from the VM.
+        type: int
+        default: 5
+  network:
+    description: Scenario 3, curl from the default bridge and from the user-defined network.
+    type: dict
+    default: {}
+    suboptions:
+      name:
+        description: The user-defined network, the chapter's C(lonely_curl).
+        type: str
+        default: lonely_curl
+      server:
+        description: The nginx container both clients ask, on the default bridge.
+        type: str
+        default: web_server
+      bridge_client:
+        description: The curl client on the default bridge.
+        type: str
+        default: curl_bridge
+      lonely_client:
+        description: The curl client on O(network.name).
+        type: str
+        default: curl_lonely
+      timeout:
+        description: curl's C(--max-time) in seconds; the lonely client must time out after it.
+        type: int
+        default: 2
+  images:
+    description:
+      - Image references the explanations show in the commands to repeat by hand (keys C(shell), C(nginx), C(curl)),
+        usually C(lab_images_refs).
+    type: dict
+    default: {}
+  language:
+    description: Language of the evidence and explanations.
+    type: str
+    choices: [es, en]
+    default: es
+  outcomes:
+    description: Outcomes recorded earlier in the run (C(lab_outcomes)); the new ones are merged into them.
+    type: dict
+    default: {}
+extends_documentation_fragment:
+  - microlab.docker_internals.fact_gatherer
+notes:
+  - The judgement rules are unit-tested with recorded observations (tests/unit/plugins/module_utils/test_lab_judge.py).
+seealso:
+  - module: microlab.docker_internals.netns_socket_facts
+  - module: microlab.docker_internals.container_uid_facts
+'''
+
+EXAMPLES = r'''
+- name: Observe and judge every scenario (what playbooks/verify.yml does)
+  microlab.docker_internals.lab_observe:
+    language: en
+  become: true
+  register: lab_seen
+
+- name: Show what the student should look at
+  ansible.builtin.debug:
+    msg: "{{ lab_seen.explanations.network }}"
+
+- name: Only the users scenario, with another UID, merged into earlier outcomes
+  microlab.docker_internals.lab_observe:
+    scenarios: [users]
+    users:
+      uid: 2000
+      uid_container: lab_user_2000
+    outcomes: "{{ lab_outcomes | default({}) }}"
+  become: true
+'''
+
+RETURN = r'''
+ansible_facts:
+  description: Facts to add to the host.
+  returned: always
+  type: dict
+  contains:
+    lab_outcomes:
+      description: O(outcomes) updated with the outcomes of O(scenarios), by outcome id.
+      returned: always
+      type: dict
+      sample:
+        users_uid_matches: {status: pass, evidence: "lab_user_1234 pid 4242 (sleep infinity) runs as host UID 1234"}
+      contains:
+        status:
+          description: V(pass) or V(fail).
+          returned: always
+          type: str
+        evidence:
+          description: What was seen, in O(language).
+          returned: always
+          type: str
+failed_outcomes:
+  description: The ids among O(scenarios)' outcomes that did not pass, sorted.
+  returned: always
+  type: list
+  elements: str
+  sample: [network_lonely_times_out]
+failure:
+  description: One sentence naming the scenarios and outcomes that did not pass, in O(language); empty when all passed.
+  returned: always
+  type: str
+explanations:
+  description: By scenario, what was done, what to look at, the commands, why, and the result, in O(language).
+  returned: always
+  type: dict
+  sample: {users: "SCENARIO 1 - USERS AND UIDs\n..."}
+observation:
+  description:
+    - What was read, as plain data (engine, containers, networks, processes, sockets, http, probes); the judgement
+      is a function of this alone. Useful to see why an outcome failed.
+  returned: always
+  type: dict
+'''
+
+from ansible.module_utils.basic import AnsibleModule
+
+from ansible_collections.microlab.docker_internals.plugins.module_utils import catalog, lab_explain, lab_judge, lab_observe
+from ansible_collections.microlab.docker_internals.plugins.module_utils.docker_api import DEFAULT_DOCKER_HOST, DockerAPI
+
+SPEC_OPTIONS = {
+    'users': dict(root_container=dict(type='str', default='lab_user_root'),
+                  uid_container=dict(type='str', default='lab_user_1234'),
+                  uid=dict(type='int', default=1234),
+                  userns_remap=dict(type='bool', default=False),
+                  remapped_container=dict(type='str', default='lab_user_remapped')),
+    'nginx': dict(container=dict(type='str', default='web_server'),
+                  port=dict(type='int', default=80),
+                  http_timeout=dict(type='int', default=5)),
+    'network': dict(name=dict(type='str', default='lonely_curl'),
+                    server=dict(type='str', default='web_server'),
+                    bridge_client=dict(type='str', default='curl_bridge'),
+                    lonely_client=dict(type='str', default='curl_lonely'),
+                    timeout=dict(type='int', default=2)),
+}
+
+
+def main():
+    argument_spec = dict(
+        scenarios=dict(type='list', elements='str', choices=list(lab_observe.SCENARIOS),
+                       default=list(lab_observe.SCENARIOS)),
+        images=dict(type='dict', default={}),
+        language=dict(type='str', choices=['es', 'en'], default='es'),
+        outcomes=dict(type='dict', default={}),
+        docker_host=dict(type='str', default=DEFAULT_DOCKER_HOST),
+    )
+    argument_spec.update((name, dict(type='dict', default={}, options=options, apply_defaults=True))
+                         for name, options in SPEC_OPTIONS.items())
+    module = AnsibleModule(argument_spec=argument_spec, supports_check_mode=True)
+    params = module.params
+    spec = dict((name, params[name]) for name in SPEC_OPTIONS)
+    scenarios = [s for s in lab_observe.SCENARIOS if s in params['scenarios']]
+    api = DockerAPI(params['docker_host'], timeout=max(30, spec['network']['timeout'] + 10))
+    try:
+        observation = lab_observe.observe(spec, scenarios, api)
+    finally:
+        api.close()
+    results = lab_judge.judge(observation, spec)
+    outcomes = lab_explain.rendered_outcomes(params['language'], results)
+    explanations = dict((scenario, lab_explain.explain(params['language'], scenario, spec, observation, outcomes,
+                                                       params['images']))
+                        for scenario in scenarios)
+    merged = dict(params['outcomes'])
+    merged.update(outcomes)
+    failed = lab_judge.failed(results)
+    failure = catalog.text(params['language'], 'err.outcomes_failed', scenario=', '.join(scenarios),
+                           ids=', '.join(failed)) if failed else ''
+    module.exit_json(changed=False, ansible_facts={'lab_outcomes': merged}, failed_outcomes=failed, failure=failure,
+                     explanations=explanations, observation=observation)
+
+
+if __name__ == '__main__':
+    main()
