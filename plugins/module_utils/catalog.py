@@ -23,6 +23,7 @@ GO_TEMPLATES = {
     'go_pid': '{{.State.Pid}}',
     'go_ips': '{{range .NetworkSettings.Networks}}{{.IPAddress}} {{end}}',
     'go_subnet': '{{.Name}} {{range .IPAM.Config}}{{.Subnet}}{{end}}',
+    'go_ip_old': '{{.NetworkSettings.IPAddress}}',
 }
 
 

@@ -40,16 +40,29 @@ MESSAGES = {
     'ev.users_user_none': ' (no such user in /etc/passwd)',
     'ev.users_remapped': '{name} pid {pid}: container UID {cuid} is host UID {huid} (uid_map {outside}, subordinate of {owner})',
     'users.title': 'SCENARIO 1 - USERS AND UIDs',
-    'users.done': ('two containers that only sleep: {root} as root and {uid_container} with --user {uid}:\n'
-                   '  docker run -d --name {root} {shell_image} sleep infinity\n'
-                   '  docker run -d --name {uid_container} --user {uid} {shell_image} sleep infinity'),
-    'users.look': 'the user column of those "sleep" processes in the HOST\'s process table.',
+    'users.done': ('two containers that only sleep: {root} as root and {uid_container} with --user {uid}, which '
+                   'first writes a file through a bind mount of {share_dir}:\n'
+                   '  docker run -d --name {root} --user 0 --entrypoint sleep {shell_image} infinity\n'
+                   '  docker run -d --name {uid_container} --user {uid} -v {share_dir}:/shared --entrypoint sh '
+                   "{shell_image} -c 'touch /shared/written-by-uid-{uid} && exec sleep infinity'"),
+    'users.look': ('the user column of those "sleep" processes in the HOST\'s process table, the owner of the file '
+                   'on the host, and the container\'s PID 1 as an ordinary host process.'),
     'users.commands': ['ps -o user,uid,pid,args -C sleep',
-                       'docker top {uid_container}'],
+                       'docker top {uid_container}',
+                       'ls -ln {share_dir}   # owner {uid}: a number, with no name on the host',
+                       "PID=$(docker inspect -f '{go_pid}' {uid_container})",
+                       'grep NSpid /proc/$PID/status   # the host PID, then 1 inside the container',
+                       'sudo readlink /proc/$PID/ns/pid /proc/1/ns/pid   # two different PID namespaces'],
     'users.why': ('a container is not a separate machine: its processes are processes of the same kernel, and the '
                   'kernel only knows numbers. --user {uid} is host UID {uid} (even with no such user in /etc/passwd). '
                   'UID 0 in a container is the host\'s UID 0, but with fewer powers: Docker drops most capabilities, '
-                  'adds a seccomp filter and an AppArmor or SELinux profile.'),
+                  'adds a seccomp filter and an AppArmor or SELinux profile. Files carry numbers too: what '
+                  '{uid_container} wrote through the bind mount belongs to UID {uid} on the host, so UIDs matter for '
+                  'files shared with the host. Processes are isolated all the same: each container has its own PID '
+                  'namespace, where its first process is PID 1.'),
+    'users.errata': ['`docker run -d --user 1234 ubuntu sleep 500` ends after 500 s, and then ps shows nothing: '
+                     'the lab sleeps for ever (sleep infinity).',
+                     'ubuntu is not on this VM unless it came from a registry: the lab\'s own image is {shell_image}.'],
     'users.userns': ('userns-remap variant: Docker restarted with userns-remap and keeps images under another root '
                      '(/var/lib/docker/<uid>.<gid>). In {remapped} root is an unprivileged subordinate UID:'),
     'users.userns_warning': ('WARNING: the userns-remap variant changes /etc/docker/daemon.json and RESTARTS Docker: '
@@ -58,6 +71,11 @@ MESSAGES = {
                              'lab.yml idempotent, also put userns-remap: {user} in docker_host_daemon_options.'),
     'users.userns_commands': ["cat /proc/$(docker inspect -f '{go_pid}' {remapped})/uid_map",
                               'grep dockremap /etc/subuid'],
+
+    'ev.file_not_read': 'the file written through the bind mount was not looked at (share_dir is empty)',
+    'ev.file_missing': '{path} is not on the host ({error}): the --user container did not write it',
+    'ev.file_owner': '{path} on the host belongs to UID {uid}{user}',
+    'ev.pid_namespace': '{name}: PID 1 inside is host PID {pid}; its PID namespace {inode}, the host\'s {host}',
 
     # Scenario 2: nginx.
     'ev.nginx_socket': '{address}:{port} LISTEN ({process} pid {pid})',
@@ -69,6 +87,7 @@ MESSAGES = {
     'ev.http_status': 'GET {url} from the VM: HTTP {status}',
     'ev.http_error': 'GET {url} from the VM: no answer ({error})',
     'ev.no_ip': '{name} has no IP address (not running, or on no network)',
+    'ev.net_namespace': '{name} network namespace {inode}, the host\'s {host}',
     'nginx.title': 'SCENARIO 2 - NGINX AND ITS NETWORK NAMESPACE',
     'nginx.done': ('nginx in the foreground in {name}, with no published port (-p):\n'
                    "  docker run -d --name {name} --entrypoint nginx {nginx_image} -g 'daemon off;'"),
@@ -76,6 +95,7 @@ MESSAGES = {
     'nginx.commands': ["PID=$(docker inspect -f '{go_pid}' {name})",
                        'sudo nsenter -t "$PID" -n ss -tln   # inside: 0.0.0.0:{port} and [::]:{port}',
                        'ss -tln                            # on the host: no :{port}',
+                       'sudo readlink /proc/$PID/ns/net /proc/1/ns/net   # two different network namespaces',
                        "IP=$(docker inspect -f '{go_ips}' {name})",
                        'curl -I "http://$IP/"'],
     'nginx.why': ('each container has its own network namespace, with its own interfaces and socket table. nginx '
@@ -84,6 +104,11 @@ MESSAGES = {
                   'the container\'s IP on the docker0 bridge. Publishing with -p would add a NAT rule AND, with the '
                   'default userland proxy, a docker-proxy process listening on the host\'s port: then the host\'s ss '
                   'would show it.'),
+    'nginx.errata': ['`ln -sf /proc/PID/ns/net /var/run/netns/x` fails on a fresh VM: run `sudo mkdir -p /var/run/netns` '
+                     'first (or use nsenter, as above).',
+                     '`ip netns list` does not show Docker\'s namespaces: Docker keeps them under /var/run/docker/netns.',
+                     "`docker inspect -f '{go_ip_old}'` is deprecated and empty off the default "
+                     "bridge: use the range over .NetworkSettings.Networks shown above."],
 
     # Scenario 3: network.
     'ev.curl': '{client} ({ip} on {network}) GET {url}: {what}',
@@ -95,6 +120,8 @@ MESSAGES = {
     'ev.curl_not_run': 'not run: {names} not running',
     'ev.curl_no_server_ip': 'not run: {server} has no IP on the default bridge',
     'ev.side': '{client} {ip} on {networks} (subnet {subnet}, host bridge {bridge})',
+    'ev.veth': '{client} eth0 is paired with {veth} on {master}',
+    'ev.veth_missing': '{client} has no eth0 paired with a host interface',
     'network.title': 'SCENARIO 3 - ISOLATED NETWORKS',
     'network.done': ('a user-defined network and two containers with curl, one on each network; both ask {server} '
                      '(default bridge) for {url}:\n'
@@ -105,10 +132,22 @@ MESSAGES = {
     'network.commands': ['docker exec {bridge_client} curl -sI -m {timeout} {url}',
                          'docker exec {lonely_client} curl -sI -m {timeout} {url}; echo "exit code $?"   # 28: timeout',
                          "docker network inspect -f '{go_subnet}' bridge {network}",
-                         'ip -brief address   # on the host: docker0 and br-... are two different bridges'],
-    'network.why': ('each Docker network is a different bridge on the host with its own subnet. Docker adds firewall '
-                    'rules that silently DROP traffic between bridges: that is why it is a timeout, not a refusal. '
-                    'Which rule it is depends on the engine.'),
+                         'docker exec {bridge_client} ip -brief address   # the chapter\'s `ip a`, inside each client',
+                         'docker exec {lonely_client} ip -brief address',
+                         'ip -brief address   # on the host: docker0 and br-... are two different bridges',
+                         'ip -brief link show master docker0   # the host ends of the default bridge\'s veth pairs'],
+    'network.why': ('each Docker network is a different bridge on the host with its own subnet, and each container '
+                    'has its own eth0: one end of a veth pair whose other end is plugged into that bridge. On the '
+                    'default bridge containers reach each other because inter-container communication (ICC) is on. '
+                    'Between bridges Docker\'s firewall rules silently DROP the packets: that is why it is a timeout, '
+                    'not a refusal. Which rule it is depends on the engine.'),
+    'network.seen_inside': 'What each client sees of its own network (ip -brief address):',
+    'network.client_uid': ('{client}\'s own sleep runs as host UID {uid}{user}: the image\'s user, "{image_user}". The '
+                           'kernel only knows the number.'),
+    'network.errata': ['`lonely_curl` is never created in the chapter: run `docker network create lonely_curl` first.',
+                       '`docker run - wbitt/network-multitool` is a typo: `docker run -d --name multitool '
+                       'wbitt/network-multitool`, then `docker exec multitool ip a` (here the lab\'s images have '
+                       'ip already).'],
 
     # Failures of the roles and filters.
     'err.container_not_lab': ("A container named {name} already exists and is not the lab's (it has no microlab.lab "
@@ -124,5 +163,6 @@ MESSAGES = {
     'input.network_name': ('{name} must be a new Docker network name, not empty and not bridge, host, none or default '
                            '(got {value}).'),
     'input.distinct': '{names} must be distinct container names (got {value}).',
+    'input.absolute_path': '{name} must be an absolute path of a directory of its own, such as /var/lib/microlab/users (got {value}).',
     'input.nonempty': '{name} must be a non-empty text (got {value}).',
 }

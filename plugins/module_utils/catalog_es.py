@@ -38,16 +38,31 @@ MESSAGES = {
     'ev.users_remapped': ('{name} pid {pid}: el UID {cuid} del contenedor es el UID {huid} del host (uid_map {outside}, '
                           'subordinado de {owner})'),
     'users.title': 'ESCENARIO 1 - USUARIOS Y UIDs',
-    'users.done': ('dos contenedores que solo duermen: {root} como root y {uid_container} con --user {uid}:\n'
-                   '  docker run -d --name {root} {shell_image} sleep infinity\n'
-                   '  docker run -d --name {uid_container} --user {uid} {shell_image} sleep infinity'),
-    'users.look': 'la columna de usuario de esos procesos "sleep" en la tabla de procesos del HOST.',
+    'users.done': ('dos contenedores que solo duermen: {root} como root y {uid_container} con --user {uid}, que '
+                   'antes escribe un archivo a través de un bind mount de {share_dir}:\n'
+                   '  docker run -d --name {root} --user 0 --entrypoint sleep {shell_image} infinity\n'
+                   '  docker run -d --name {uid_container} --user {uid} -v {share_dir}:/shared --entrypoint sh '
+                   "{shell_image} -c 'touch /shared/written-by-uid-{uid} && exec sleep infinity'"),
+    'users.look': ('la columna de usuario de esos procesos "sleep" en la tabla de procesos del HOST, el dueño del '
+                   'archivo en el host, y el PID 1 del contenedor como un proceso más del host.'),
     'users.commands': ['ps -o user,uid,pid,args -C sleep',
-                       'docker top {uid_container}'],
+                       'docker top {uid_container}',
+                       'ls -ln {share_dir}   # dueño {uid}: un número, sin nombre en el host',
+                       "PID=$(docker inspect -f '{go_pid}' {uid_container})",
+                       'grep NSpid /proc/$PID/status   # el PID del host y luego 1 dentro del contenedor',
+                       'sudo readlink /proc/$PID/ns/pid /proc/1/ns/pid   # dos namespaces de PID distintos'],
     'users.why': ('un contenedor no es una máquina aparte: sus procesos son procesos del mismo kernel, y el kernel '
                   'solo conoce números. --user {uid} es el UID {uid} del host (aunque ningún usuario tenga ese UID en '
                   '/etc/passwd). El UID 0 de un contenedor es el UID 0 del host, pero con menos poderes: Docker le '
-                  'quita la mayoría de las capabilities y le agrega un filtro seccomp y un perfil de AppArmor o SELinux.'),
+                  'quita la mayoría de las capabilities y le agrega un filtro seccomp y un perfil de AppArmor o SELinux. '
+                  'Los archivos también llevan números: lo que {uid_container} escribió a través del bind mount es del '
+                  'UID {uid} en el host, así que los UIDs importan para los archivos compartidos con el host. Igual los '
+                  'procesos están aislados: cada contenedor tiene su propio namespace de PID, donde su primer proceso '
+                  'es el PID 1.'),
+    'users.errata': ['`docker run -d --user 1234 ubuntu sleep 500` termina a los 500 s, y entonces ps ya no muestra '
+                     'nada: el laboratorio duerme para siempre (sleep infinity).',
+                     'ubuntu no está en esta VM salvo que venga de un registro: la imagen propia del laboratorio es '
+                     '{shell_image}.'],
     'users.userns': ('variante userns-remap: Docker se reinició con userns-remap y guarda las imágenes en otra raíz '
                      '(/var/lib/docker/<uid>.<gid>). En {remapped} root es un UID subordinado sin privilegios:'),
     'users.userns_warning': ('AVISO: la variante userns-remap cambia /etc/docker/daemon.json y REINICIA Docker: los '
@@ -57,6 +72,11 @@ MESSAGES = {
                              'docker_host_daemon_options.'),
     'users.userns_commands': ["cat /proc/$(docker inspect -f '{go_pid}' {remapped})/uid_map",
                               'grep dockremap /etc/subuid'],
+
+    'ev.file_not_read': 'no se miró el archivo escrito a través del bind mount (share_dir está vacío)',
+    'ev.file_missing': '{path} no está en el host ({error}): el contenedor con --user no lo escribió',
+    'ev.file_owner': '{path} en el host es del UID {uid}{user}',
+    'ev.pid_namespace': '{name}: el PID 1 de adentro es el PID {pid} del host; su namespace de PID {inode}, el del host {host}',
 
     # Escenario 2: nginx.
     'ev.nginx_socket': '{address}:{port} en LISTEN ({process} pid {pid})',
@@ -68,6 +88,7 @@ MESSAGES = {
     'ev.http_status': 'GET {url} desde la VM: HTTP {status}',
     'ev.http_error': 'GET {url} desde la VM: sin respuesta ({error})',
     'ev.no_ip': '{name} no tiene dirección IP (no está en marcha o no está en ninguna red)',
+    'ev.net_namespace': '{name} namespace de red {inode}, el del host {host}',
     'nginx.title': 'ESCENARIO 2 - NGINX Y SU NAMESPACE DE RED',
     'nginx.done': ('nginx en primer plano en {name}, sin publicar ningún puerto (-p):\n'
                    "  docker run -d --name {name} --entrypoint nginx {nginx_image} -g 'daemon off;'"),
@@ -75,6 +96,7 @@ MESSAGES = {
     'nginx.commands': ["PID=$(docker inspect -f '{go_pid}' {name})",
                        'sudo nsenter -t "$PID" -n ss -tln   # dentro: 0.0.0.0:{port} y [::]:{port}',
                        'ss -tln                            # en el host: ningún :{port}',
+                       'sudo readlink /proc/$PID/ns/net /proc/1/ns/net   # dos namespaces de red distintos',
                        "IP=$(docker inspect -f '{go_ips}' {name})",
                        'curl -I "http://$IP/"'],
     'nginx.why': ('cada contenedor tiene su propio namespace de red, con sus interfaces y su tabla de sockets. nginx '
@@ -83,6 +105,11 @@ MESSAGES = {
                   'por la IP del contenedor en el bridge docker0. Publicar con -p agregaría una regla NAT Y, con el '
                   'proxy de espacio de usuario que viene activado, un proceso docker-proxy escuchando en el puerto '
                   'del host: entonces el ss del host sí lo mostraría.'),
+    'nginx.errata': ['`ln -sf /proc/PID/ns/net /var/run/netns/x` falla en una VM recién creada: primero ejecuten '
+                     '`sudo mkdir -p /var/run/netns` (o usen nsenter, como arriba).',
+                     '`ip netns list` no muestra los namespaces de Docker: Docker los guarda en /var/run/docker/netns.',
+                     "`docker inspect -f '{go_ip_old}'` es obsoleto y queda vacío fuera del "
+                     "bridge por defecto: usen el range sobre .NetworkSettings.Networks de arriba."],
 
     # Escenario 3: red.
     'ev.curl': '{client} ({ip} en {network}) GET {url}: {what}',
@@ -96,6 +123,8 @@ MESSAGES = {
     'ev.curl_not_run': 'no se ejecutó: {names} no está en marcha',
     'ev.curl_no_server_ip': 'no se ejecutó: {server} no tiene IP en el bridge por defecto',
     'ev.side': '{client} {ip} en {networks} (subred {subnet}, bridge del host {bridge})',
+    'ev.veth': 'la eth0 de {client} forma par con {veth} en {master}',
+    'ev.veth_missing': '{client} no tiene una eth0 en par con una interfaz del host',
     'network.title': 'ESCENARIO 3 - REDES AISLADAS',
     'network.done': ('una red definida por el usuario y dos contenedores con curl, uno en cada red; los dos le piden '
                      '{url} a {server} (bridge por defecto):\n'
@@ -106,10 +135,23 @@ MESSAGES = {
     'network.commands': ['docker exec {bridge_client} curl -sI -m {timeout} {url}',
                          'docker exec {lonely_client} curl -sI -m {timeout} {url}; echo "código de salida $?"   # 28: tiempo agotado',
                          "docker network inspect -f '{go_subnet}' bridge {network}",
-                         'ip -brief address   # en el host: docker0 y br-... son dos bridges distintos'],
-    'network.why': ('cada red de Docker es un bridge distinto del host con su propia subred. Docker agrega reglas de '
-                    'firewall que DESCARTAN en silencio el tráfico entre bridges: por eso se agota el tiempo y no hay '
-                    'un rechazo. Qué regla es depende del motor.'),
+                         'docker exec {bridge_client} ip -brief address   # el `ip a` del capítulo, dentro de cada cliente',
+                         'docker exec {lonely_client} ip -brief address',
+                         'ip -brief address   # en el host: docker0 y br-... son dos bridges distintos',
+                         'ip -brief link show master docker0   # los extremos en el host de los pares veth del bridge'],
+    'network.why': ('cada red de Docker es un bridge distinto del host con su propia subred, y cada contenedor tiene '
+                    'su propia eth0: un extremo de un par veth cuyo otro extremo está conectado a ese bridge. En el '
+                    'bridge por defecto los contenedores se alcanzan entre sí porque la comunicación entre '
+                    'contenedores (ICC) está activada. Entre bridges, las reglas de firewall de Docker DESCARTAN los '
+                    'paquetes en silencio: por eso se agota el tiempo y no hay un rechazo. Qué regla es depende del '
+                    'motor.'),
+    'network.seen_inside': 'Lo que cada cliente ve de su propia red (ip -brief address):',
+    'network.client_uid': ('El proceso sleep de {client} corre con el UID {uid} del host{user}: el usuario de la imagen, '
+                           '"{image_user}". El kernel solo conoce el número.'),
+    'network.errata': ['`lonely_curl` nunca se crea en el capítulo: primero ejecuten `docker network create lonely_curl`.',
+                       '`docker run - wbitt/network-multitool` tiene un error de tipeo: `docker run -d --name multitool '
+                       'wbitt/network-multitool`, y luego `docker exec multitool ip a` (aquí las imágenes del '
+                       'laboratorio ya traen ip).'],
 
     # Fallas de los roles y filtros.
     'err.container_not_lab': ('Ya existe un contenedor llamado {name} que no es del laboratorio (no tiene la etiqueta '
@@ -126,5 +168,7 @@ MESSAGES = {
     'input.network_name': ('{name} tiene que ser el nombre de una red de Docker nueva, no vacío y distinto de bridge, '
                            'host, none o default (se recibió {value}).'),
     'input.distinct': '{names} tienen que ser nombres de contenedor distintos (se recibió {value}).',
+    'input.absolute_path': ('{name} tiene que ser la ruta absoluta de un directorio propio, como '
+                            '/var/lib/microlab/users (se recibió {value}).'),
     'input.nonempty': '{name} tiene que ser un texto no vacío (se recibió {value}).',
 }

@@ -43,12 +43,17 @@ def nonempty(*names):
     return ('nonempty',) + names
 
 
+def absolute_path(name):
+    return ('absolute_path', name)
+
+
 RULES = {
     'lab_users': [
         in_range('lab_users_uid', 1, 65534),
         container_name('lab_users_root_container', 'lab_users_uid_container', 'lab_users_remapped_container'),
         distinct('lab_users_root_container', 'lab_users_uid_container', 'lab_users_remapped_container'),
         nonempty('lab_users_userns_remap_user'),
+        absolute_path('lab_users_share_dir'),
     ],
     'lab_nginx': [
         container_name('lab_nginx_container'),
@@ -90,6 +95,11 @@ def check(rule, values):
     if kind == 'nonempty':
         return [('input.nonempty', {'name': name, 'value': _shown(values.get(name))}) for name in names
                 if not (isinstance(values.get(name), str) and values[name].strip())]
+    if kind == 'absolute_path':
+        value = values.get(names[0])
+        ok = (isinstance(value, str) and value.startswith('/') and '\n' not in value and '..' not in value.split('/')
+              and value.rstrip('/') not in ('', '/etc', '/root', '/usr', '/var', '/var/lib', '/tmp'))
+        return [] if ok else [('input.absolute_path', {'name': names[0], 'value': _shown(value)})]
     raise ValueError('unknown input rule %r' % (kind,))
 
 

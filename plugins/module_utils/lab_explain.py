@@ -22,7 +22,8 @@ def params_for(scenario, spec, observation, images):
     if scenario == 'users':
         users = spec['users']
         return {'root': users['root_container'], 'uid_container': users['uid_container'], 'uid': users['uid'],
-                'remapped': users['remapped_container'], 'shell_image': images.get('shell', '?')}
+                'remapped': users['remapped_container'], 'shell_image': images.get('shell', '?'),
+                'share_dir': users.get('share_dir') or '?'}
     if scenario == 'nginx':
         return {'name': spec['nginx']['container'], 'port': spec['nginx']['port'],
                 'nginx_image': images.get('nginx', '?')}
@@ -31,6 +32,28 @@ def params_for(scenario, spec, observation, images):
     return {'server': network['server'], 'network': network['name'], 'timeout': network['timeout'],
             'bridge_client': network['bridge_client'], 'lonely_client': network['lonely_client'],
             'url': 'http://%s/' % (ip or 'IP'), 'curl_image': images.get('curl', '?')}
+
+
+def seen_in_clients(lang, spec, observation):
+    """The clients' own view of their network and the UID their sleep runs as, from the observation."""
+    network = spec['network']
+    lines = []
+    clients = (network['bridge_client'], network['lonely_client'])
+    seen = [(client, ((observation.get('interfaces') or {}).get(client) or {}).get('ip_brief') or [])
+            for client in clients]
+    if any(found for _, found in seen):
+        lines.append(catalog.text(lang, 'network.seen_inside'))
+        lines += ['  %s: %s' % (client, line) for client, found in seen for line in found]
+    for client in clients:
+        processes = ((observation.get('processes') or {}).get(client) or {}).get('processes') or []
+        if processes:
+            first = processes[0]
+            user = (('ev.users_user_name', {'user': first['host_user']}) if first.get('host_user')
+                    else ('ev.users_user_none', {}))
+            image_user = ((observation.get('containers') or {}).get(client) or {}).get('user') or 'root'
+            lines.append(catalog.text(lang, 'network.client_uid', client=client, uid=first['host_uid'],
+                                      user=catalog.render(lang, user), image_user=image_user))
+    return lines
 
 
 def rendered_outcomes(lang, results):
@@ -54,6 +77,10 @@ def explain(lang, scenario, spec, observation, outcomes, images):
     if scenario == 'users' and spec['users'].get('userns_remap'):
         lines.append(say('users.userns'))
         lines += ['  ' + command for command in say('users.userns_commands')]
+    if scenario == 'network':
+        lines += seen_in_clients(lang, spec, observation)
+    lines.append(say('label.errata'))
+    lines += ['  - ' + erratum for erratum in say(scenario + '.errata')]
     lines.append(say('label.result'))
     for oid in outcome_ids(spec, [scenario]):
         outcome = outcomes[oid]

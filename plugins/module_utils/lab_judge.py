@@ -15,10 +15,11 @@ of every failure shape. Standard library only (the `lab` command uses it).
 from __future__ import annotations
 
 OUTCOMES = {
-    'users': ('users_root_is_uid0', 'users_uid_matches'),
+    'users': ('users_root_is_uid0', 'users_uid_matches', 'users_file_owner', 'users_pid_namespace'),
     'users_userns': ('users_userns_remapped',),
-    'nginx': ('nginx_listens_in_netns', 'nginx_absent_on_host', 'nginx_http_by_ip'),
-    'network': ('network_bridge_http_200', 'network_lonely_times_out', 'network_interfaces_differ'),
+    'nginx': ('nginx_listens_in_netns', 'nginx_absent_on_host', 'nginx_http_by_ip', 'nginx_own_netns'),
+    'network': ('network_bridge_http_200', 'network_lonely_times_out', 'network_interfaces_differ',
+                'network_veth_pairs'),
 }
 CURL_TIMEOUT = 28
 CURL_REFUSED = 7
@@ -92,11 +93,46 @@ def userns_remapped(observation, name):
                    owner=facts.get('subordinate_owner') or '?')
 
 
+def file_owner(observation, uid):
+    """The file the --user container wrote through its bind mount is owned by that UID on the host."""
+    found = (observation.get('files') or {}).get('uid_file')
+    if not found:
+        return _fail('ev.file_not_read')
+    if not found.get('exists'):
+        return _fail('ev.file_missing', path=found['path'], error=found.get('error') or '?')
+    user = ('ev.users_user_name', {'user': found['user']}) if found.get('user') else ('ev.users_user_none', {})
+    return _result(found.get('regular') and found['uid'] == uid, 'ev.file_owner', path=found['path'],
+                   uid=found['uid'], user=user)
+
+
+def own_namespace(observation, name, kind):
+    """The container's namespace of kind (pid or net) is not the host's: (ok, inode, host inode) or a problem."""
+    namespaces = observation.get('namespaces') or {}
+    mine = (namespaces.get(name) or {}).get(kind)
+    host = (namespaces.get('host') or {}).get(kind)
+    return bool(mine and host and mine != host), mine or '?', host or '?'
+
+
+def pid_namespace(observation, name):
+    """PID 1 inside the container is an ordinary host process in its own PID namespace."""
+    problem = container_problem(observation, name)
+    if problem:
+        return _fail(*problem)
+    first = next((p for p in _processes(observation, name) if p.get('ns_pid') == 1), None)
+    if first is None:
+        return _fail('ev.no_process', name=name)
+    ok, mine, host = own_namespace(observation, name, 'pid')
+    return _result(ok and first['pid'] != 1, 'ev.pid_namespace', name=name, pid=first['pid'], inode=mine,
+                   host=host)
+
+
 def judge_users(observation, spec):
     users = spec['users']
     results = {
         'users_root_is_uid0': runs_as(observation, users['root_container'], 0),
         'users_uid_matches': runs_as(observation, users['uid_container'], int(users['uid'])),
+        'users_file_owner': file_owner(observation, int(users['uid'])),
+        'users_pid_namespace': pid_namespace(observation, users['uid_container']),
     }
     if users.get('userns_remap'):
         results['users_userns_remapped'] = userns_remapped(observation, users['remapped_container'])
@@ -145,6 +181,11 @@ def judge_nginx(observation, spec):
                                                 port=port, name=name)
     else:
         results['nginx_absent_on_host'] = _result(True, 'ev.host_clear', inode=host.get('netns_inode'), port=port)
+    if problem:
+        results['nginx_own_netns'] = _fail(*problem)
+    else:
+        ok, mine, host = own_namespace(observation, name, 'net')
+        results['nginx_own_netns'] = _result(ok, 'ev.net_namespace', name=name, inode=mine, host=host)
     http = observation.get('http')
     if not http:
         results['nginx_http_by_ip'] = _fail(*(problem or ('ev.no_ip', {'name': name})))
@@ -236,9 +277,32 @@ def _side_text(about):
                         'subnet': about['subnet'] or '?', 'bridge': about['bridge'] or '?'})
 
 
+def veth_peer(observation, client, bridge):
+    """(ok, evidence) for one client: its eth0 is one end of a veth pair whose host end is on bridge."""
+    problem = container_problem(observation, client)
+    if problem:
+        return False, problem
+    seen = (observation.get('interfaces') or {}).get(client) or {}
+    index = seen.get('eth0_peer_index')
+    peer = (observation.get('host_links') or {}).get(str(index)) if index else None
+    if not peer:
+        return False, ('ev.veth_missing', {'client': client})
+    return peer['master'] == bridge and bool(bridge), ('ev.veth', {'client': client, 'veth': peer['name'],
+                                                                   'master': peer['master'] or '?'})
+
+
+def judge_veth_pairs(observation, spec):
+    network = spec['network']
+    checks = [veth_peer(observation, network['bridge_client'], side(observation, network['bridge_client'], 'bridge')['bridge']),
+              veth_peer(observation, network['lonely_client'],
+                        side(observation, network['lonely_client'], network['name'])['bridge'])]
+    return _result(all(ok for ok, _ in checks), 'list', items=[evidence for _, evidence in checks], separator='; ')
+
+
 def judge_network(observation, spec):
     network = spec['network']
     return {
+        'network_veth_pairs': judge_veth_pairs(observation, spec),
         'network_bridge_http_200': judge_probe(observation, spec, network['bridge_client'], False),
         'network_lonely_times_out': judge_probe(observation, spec, network['lonely_client'], True),
         'network_interfaces_differ': judge_interfaces(observation, spec),

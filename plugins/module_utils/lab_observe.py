@@ -20,13 +20,16 @@ only: the `lab` command on the student's VM imports this too.
 
 The spec (``LabSpec`` in the lab_observe module's documentation)::
 
-    {'users': {'root_container', 'uid_container', 'uid', 'userns_remap', 'remapped_container'},
+    {'users': {'root_container', 'uid_container', 'uid', 'userns_remap', 'remapped_container', 'share_dir'},
      'nginx': {'container', 'port', 'http_timeout'},
      'network': {'name', 'server', 'bridge_client', 'lonely_client', 'timeout'}}
 """
 
 from __future__ import annotations
 
+import os
+import pwd
+import stat
 import threading
 import urllib.error
 import urllib.request
@@ -34,6 +37,7 @@ import urllib.request
 from ansible_collections.microlab.docker_internals.plugins.module_utils import container_processes, netns_sockets
 from ansible_collections.microlab.docker_internals.plugins.module_utils import targets as target_utils
 from ansible_collections.microlab.docker_internals.plugins.module_utils.docker_api import DockerAPIError
+from ansible_collections.microlab.docker_internals.plugins.module_utils.netns import host_ns_path
 
 SCENARIOS = ('users', 'nginx', 'network')
 LAB_LABEL = 'microlab.lab'
@@ -146,20 +150,108 @@ def probe(api, client, url, timeout):
             'time': fields[1] if len(fields) > 1 else '', 'stderr': err.strip()}
 
 
+# What a client shows of its own network, the chapter's `ip a` step: the host-side
+# index of its eth0's veth peer, then `ip -brief address` (when the image has ip).
+INTERFACES_ARGV = ['sh', '-c', 'cat /sys/class/net/eth0/iflink; ip -brief address 2>/dev/null || true']
+
+
+def interfaces(api, client):
+    """The client's eth0 peer index and its `ip -brief address` lines, or the error."""
+    try:
+        rc, out, err = api.exec_run(client, INTERFACES_ARGV)
+    except (DockerAPIError, OSError) as exc:
+        return {'error': str(exc)}
+    lines = out.splitlines()
+    peer = lines[0].strip() if lines else ''
+    return {'eth0_peer_index': int(peer) if peer.isdigit() else None,
+            'ip_brief': [' '.join(line.split()) for line in lines[1:] if line.strip()],
+            'error': err.strip() if rc else None}
+
+
+def _in_thread(results, key, function, *args):
+    thread = threading.Thread(target=lambda: results.__setitem__(key, function(*args)))
+    thread.daemon = True
+    thread.start()
+    return thread
+
+
 def start_probes(api, spec, containers):
-    """Threads running curl in each running client; {client: result} fills in as they end."""
+    """Threads running curl (and the interface listing) in each running client.
+
+    Returns ({client: curl result}, {client: interfaces}, threads); the dicts fill in as the threads end.
+    """
     network = spec['network']
-    results, threads = {}, []
-    url = 'http://%s/' % bridge_ip(containers.get(network['server'])) if bridge_ip(containers.get(network['server'])) else ''
+    results, links, threads = {}, {}, []
+    ip = bridge_ip(containers.get(network['server']))
+    url = 'http://%s/' % ip if ip else ''
     for client in (network['bridge_client'], network['lonely_client']):
-        if not url or not (containers.get(client) or {}).get('running'):
-            results[client] = {'ran': False, 'url': url, 'error': 'not running' if url else 'no server IP'}
+        if not (containers.get(client) or {}).get('running'):
+            results[client] = {'ran': False, 'url': url, 'error': 'not running'}
             continue
-        thread = threading.Thread(target=lambda c=client: results.__setitem__(c, probe(api, c, url, network['timeout'])))
-        thread.daemon = True
-        thread.start()
-        threads.append(thread)
-    return results, threads
+        threads.append(_in_thread(links, client, interfaces, api, client))
+        if not url:
+            results[client] = {'ran': False, 'url': url, 'error': 'no server IP'}
+            continue
+        threads.append(_in_thread(results, client, probe, api, client, url, network['timeout']))
+    return results, links, threads
+
+
+def host_links(sys_class_net='/sys/class/net'):
+    """{ifindex as text: {'name', 'master'}} of the host's interfaces, from sysfs (no link is followed into a container)."""
+    links = {}
+    try:
+        names = sorted(os.listdir(sys_class_net))
+    except OSError:
+        return links
+    for name in names:
+        try:
+            with open(os.path.join(sys_class_net, name, 'ifindex')) as handle:
+                index = int(handle.read().strip())
+        except (OSError, ValueError):
+            continue
+        master = os.path.join(sys_class_net, name, 'master')
+        links[str(index)] = {'name': name, 'master': os.path.basename(os.readlink(master)) if os.path.islink(master) else ''}
+    return links
+
+
+def namespace_inode(pid, kind):
+    """Inode of /proc/PID/ns/KIND, or None."""
+    return _inode('/proc/%d/ns/%s' % (pid, kind))
+
+
+def _inode(path):
+    try:
+        return os.stat(path).st_ino
+    except OSError:
+        return None
+
+
+def read_namespaces(containers):
+    """The pid and net namespace inodes of each running container and of the host (PID 1)."""
+    out = {'host': dict((kind, _inode(host_ns_path(kind))) for kind in ('pid', 'net'))}
+    for name, container in containers.items():
+        if container and container['running']:
+            out[name] = {'pid': namespace_inode(container['pid'], 'pid'), 'net': namespace_inode(container['pid'], 'net')}
+    return out
+
+
+def share_file(share_dir, uid):
+    """The host path of the file the --user container writes through its bind mount."""
+    return os.path.join(share_dir, 'written-by-uid-%s' % uid)
+
+
+def read_file_owner(path):
+    """Owner of path as the host sees it, without following a link; whether that UID has a name."""
+    try:
+        info = os.lstat(path)
+    except OSError as exc:
+        return {'path': path, 'exists': False, 'error': exc.strerror}
+    try:
+        user = pwd.getpwuid(info.st_uid).pw_name
+    except KeyError:
+        user = None
+    return {'path': path, 'exists': True, 'regular': stat.S_ISREG(info.st_mode), 'uid': info.st_uid,
+            'gid': info.st_gid, 'user': user}
 
 
 def read_processes(containers, names):
@@ -216,15 +308,22 @@ def observe(spec, scenarios, api):
     except (DockerAPIError, OSError) as exc:
         observation['engine'] = {'reachable': False, 'error': str(exc)}
         return observation
-    probes, threads = start_probes(api, spec, containers) if 'network' in scenarios else ({}, [])
+    probes, links, threads = start_probes(api, spec, containers) if 'network' in scenarios else ({}, {}, [])
     observation['processes'] = read_processes(containers, list(containers))
+    observation['namespaces'] = read_namespaces(containers)
+    if 'users' in scenarios and spec['users'].get('share_dir'):
+        observation['files'] = {'uid_file': read_file_owner(share_file(spec['users']['share_dir'],
+                                                                       spec['users']['uid']))}
     if 'nginx' in scenarios:
         nginx = spec['nginx']
         container = containers.get(nginx['container'])
         observation['sockets'] = read_sockets(nginx['container'], container)
         ip = first_ip(container)
         observation['http'] = http_get('http://%s:%s/' % (ip, nginx['port']), nginx['http_timeout']) if ip else None
+    if 'network' in scenarios:
+        observation['host_links'] = host_links()
     for thread in threads:
         thread.join()
     observation['probes'] = probes
+    observation['interfaces'] = links
     return observation

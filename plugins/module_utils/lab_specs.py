@@ -35,6 +35,19 @@ def sleeper(name, image, scenario, user=None, network='', userns_mode=''):
     return spec
 
 
+SHARE_MOUNT = '/shared'
+
+
+def writer(inputs, images, userns_mode):
+    """The --user container: it writes a file through a bind mount of share_dir, then sleeps."""
+    uid = str(inputs['uid'])
+    spec = sleeper(inputs['uid_container'], images['shell'], 'users', user=uid, userns_mode=userns_mode)
+    spec.update(entrypoint=['sh', '-c'],
+                command=['touch %s/written-by-uid-%s && exec sleep infinity' % (SHARE_MOUNT, uid)],
+                volumes=['%s:%s' % (inputs['share_dir'], SHARE_MOUNT)])
+    return spec
+
+
 def nginx_server(name, images):
     """The chapter's web_server: nginx in the foreground, no published port."""
     return {'name': name, 'image': images['nginx'], 'entrypoint': ['nginx'], 'command': ['-g', 'daemon off;'],
@@ -47,7 +60,7 @@ def container_specs(scenario, inputs, images):
         # With userns-remap on, the plain two opt out of it to still show 0 and the chapter's UID.
         host = 'host' if inputs['userns_remap'] else ''
         specs = [sleeper(inputs['root_container'], images['shell'], 'users', user='0', userns_mode=host),
-                 sleeper(inputs['uid_container'], images['shell'], 'users', user=str(inputs['uid']), userns_mode=host)]
+                 writer(inputs, images, host)]
         if inputs['userns_remap']:
             specs.append(sleeper(inputs['remapped_container'], images['shell'], 'users', user='0'))
         return specs
@@ -66,7 +79,7 @@ def network_specs(scenario, inputs):
 
 
 OBSERVED = {
-    'users': ('root_container', 'uid_container', 'uid', 'userns_remap', 'remapped_container'),
+    'users': ('root_container', 'uid_container', 'uid', 'userns_remap', 'remapped_container', 'share_dir'),
     'nginx': ('container', 'port', 'http_timeout'),
     'network': ('name', 'server', 'bridge_client', 'lonely_client', 'timeout'),
 }

@@ -66,6 +66,12 @@ options:
         description: The container that sleeps as root under userns-remap.
         type: str
         default: lab_user_remapped
+      share_dir:
+        description:
+          - The host directory bind-mounted into O(users.uid_container), where it writes C(written-by-uid-<uid>).
+          - The file's owner is read with C(lstat), never following a link. Empty to skip the outcome.
+        type: str
+        default: /var/lib/microlab/users
   nginx:
     description: Scenario 2, nginx in its own network namespace.
     type: dict
@@ -207,7 +213,8 @@ SPEC_OPTIONS = {
                   uid_container=dict(type='str', default='lab_user_1234'),
                   uid=dict(type='int', default=1234),
                   userns_remap=dict(type='bool', default=False),
-                  remapped_container=dict(type='str', default='lab_user_remapped')),
+                  remapped_container=dict(type='str', default='lab_user_remapped'),
+                  share_dir=dict(type='str', default='/var/lib/microlab/users')),
     'nginx': dict(container=dict(type='str', default='web_server'),
                   port=dict(type='int', default=80),
                   http_timeout=dict(type='int', default=5)),

@@ -70,6 +70,19 @@ def test_users_containers_carry_the_lab_labels(host):
         assert labels["microlab.lab.scenario"] == "users"
 
 
+def test_users_file_written_through_the_bind_mount_belongs_to_the_uid_on_the_host(host):
+    path = "/var/lib/microlab/users/written-by-uid-1234"
+    assert host.check_output(f"stat -c '%u %F' {path}") == "1234 regular empty file"
+    assert host.run("getent passwd 1234").rc == 2, "UID 1234 has a name on the VM: the lesson needs none"
+
+
+def test_users_container_pid_1_is_an_ordinary_host_process_in_its_own_pid_namespace(host):
+    pid = pid_of(host, "lab_user_1234")
+    nspid = host.check_output(f"grep NSpid /proc/{pid}/status").split()[1:]
+    assert nspid == [str(pid), "1"], nspid
+    assert host.file(f"/proc/{pid}/ns/pid").linked_to != host.file("/proc/1/ns/pid").linked_to
+
+
 # Scenario 2: nginx -------------------------------------------------------------------------
 
 
@@ -123,6 +136,14 @@ def test_network_clients_on_different_interfaces_and_subnets(host):
     lonely_id = host.check_output("docker network inspect lonely_curl --format '{{.Id}}'")[:12]
     assert host.interface("docker0").exists
     assert host.interface(f"br-{lonely_id}").exists
+
+
+def test_network_each_client_eth0_is_a_veth_pair_whose_host_end_is_on_its_bridge(host):
+    lonely_id = host.check_output("docker network inspect lonely_curl --format '{{.Id}}'")[:12]
+    for client, bridge in (("curl_bridge", "docker0"), ("curl_lonely", f"br-{lonely_id}")):
+        peer = host.check_output(f"docker exec {client} cat /sys/class/net/eth0/iflink")
+        line = host.check_output(f"ip -o link show master {bridge}")
+        assert any(entry.split(":")[0].strip() == peer for entry in line.splitlines()), (client, peer, line)
 
 
 # Reset -------------------------------------------------------------------------------------
