@@ -149,6 +149,18 @@ MESSAGES = {
                        'wbitt/network-multitool`, then `docker exec multitool ip a` (here the lab\'s images have '
                        'ip already).'],
 
+    # Reset.
+    'reset.text': ('LAB RESET{dry}\n'
+                   'Lab containers: {containers}\n'
+                   'Lab networks: {networks}\n'
+                   'Only what carries the lab\'s labels is removed; your own containers, networks and images stay. '
+                   'Check with:\n'
+                   '  docker ps -a --filter label=microlab.lab.scenario\n'
+                   '(Do not run `docker rm -f $(docker ps -aq)`: it removes EVERY container, not only the lab\'s.)'),
+    'reset.dry': ' (dry run: nothing is removed)',
+    'reset.none_containers': 'none',
+    'reset.none_networks': 'none',
+
     # Failures of the roles and filters.
     'err.container_not_lab': ("A container named {name} already exists and is not the lab's (it has no microlab.lab "
                               "label), so the lab will not replace it. Rename it (docker rename {name} {name}-mine) or "

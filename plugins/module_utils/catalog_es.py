@@ -153,6 +153,19 @@ MESSAGES = {
                        'wbitt/network-multitool`, y luego `docker exec multitool ip a` (aquí las imágenes del '
                        'laboratorio ya traen ip).'],
 
+    # Reinicio.
+    'reset.text': ('REINICIO DEL LABORATORIO{dry}\n'
+                   'Contenedores del laboratorio: {containers}\n'
+                   'Redes del laboratorio: {networks}\n'
+                   'Solo se borra lo que lleva las etiquetas del laboratorio; sus contenedores, redes e imágenes se '
+                   'quedan. Compruébenlo:\n'
+                   '  docker ps -a --filter label=microlab.lab.scenario\n'
+                   '(No ejecuten `docker rm -f $(docker ps -aq)`: borra TODOS los contenedores, también los que no '
+                   'son del laboratorio.)'),
+    'reset.dry': ' (simulación: no se borra nada)',
+    'reset.none_containers': 'ninguno',
+    'reset.none_networks': 'ninguna',
+
     # Fallas de los roles y filtros.
     'err.container_not_lab': ('Ya existe un contenedor llamado {name} que no es del laboratorio (no tiene la etiqueta '
                               'microlab.lab), así que el laboratorio no lo va a reemplazar. Renómbrenlo (docker rename '
