@@ -1,0 +1,129 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) microlab.docker_internals contributors
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+"""The lab speaks one language at a time, on this machine's real engine.
+
+lab.yml's scenarios run here under names of their own (prefix lt_), then
+verify.yml, in Spanish and in English: every explanation, evidence line,
+failure and the class report must be in the language asked for. A student
+who typed the chapter first and left a container of the lab's name that is
+not the lab's gets the refusal in their language too.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import subprocess
+import uuid
+
+import pytest
+
+from conftest import REPO, SHELL_IMAGE, why_skip
+
+pytestmark = pytest.mark.skipif(why_skip() is not None, reason=why_skip() or '')
+
+NAMES = {
+    'lab_users_root_container': 'lt_root', 'lab_users_uid_container': 'lt_1234',
+    'lab_users_share_dir': '/var/lib/microlab/lt-users', 'lab_nginx_container': 'lt_web',
+    'lab_network_server': 'lt_web', 'lab_network_name': 'lt_lonely', 'lab_network_bridge_client': 'lt_bridge',
+    'lab_network_lonely_client': 'lt_lonely_client',
+}
+CONTAINERS = ['lt_root', 'lt_1234', 'lt_web', 'lt_bridge', 'lt_lonely_client']
+
+# Words that only appear in prose of one language. Commands (lines indented as
+# commands, `code` spans) are left out before looking.
+ENGLISH = {'the', 'is', 'are', 'and', 'with', 'what', 'why', 'was', 'not', 'only', 'runs', 'listens', 'nothing',
+           'timed', 'refused', 'exists', 'network', 'host\'s', 'look', 'done', 'result', 'errata', 'of'}
+SPANISH = {'el', 'los', 'las', 'que', 'está', 'qué', 'por', 'nada', 'escucha', 'corre', 'resultado', 'del', 'una',
+           'se', 'agotó', 'existe', 'laboratorio'}
+COMMAND = re.compile(r'^\s{2,}(docker|ps|ls|PID=|IP=|grep|sudo|ss|curl|cat|ip)\b')
+
+
+def prose_words(text):
+    """Lower-case words of text outside command lines and `code` spans."""
+    lines = [line for line in text.splitlines() if not COMMAND.match(line)]
+    prose = re.sub(r'`[^`]*`|\S*[_/.]\S*', ' ', '\n'.join(lines))  # code, ids, paths and names
+    return set(re.findall(r"[a-záéíóúñü']+", prose.lower()))
+
+
+def foreign_words(text, lang):
+    return sorted(prose_words(text) & (ENGLISH if lang == 'es' else SPANISH))
+
+
+def playbook(*args, check=False):
+    """Run a playbook from the checkout with the JSON callback; (rc, parsed output)."""
+    env = dict(os.environ, ANSIBLE_STDOUT_CALLBACK='ansible.posix.json', ANSIBLE_NOCOLOR='1')
+    result = subprocess.run(['ansible-playbook', *args], cwd=REPO, capture_output=True, text=True, env=env,
+                            check=False)
+    start = result.stdout.find('{')
+    assert start >= 0, result.stdout + result.stderr
+    return result.returncode, json.loads(result.stdout[start:])
+
+
+def messages(output):
+    """Every msg a task printed or failed with (debug, assert, module failures)."""
+    found = []
+    for play in output['plays']:
+        for task in play['tasks']:
+            for result in task['hosts'].values():
+                if isinstance(result.get('msg'), str) and task['task']['name'] not in ('Gathering Facts',):
+                    found.append(result['msg'])
+    return found
+
+
+def extra_vars(lang, **more):
+    return ['-e', json.dumps(dict(NAMES, lab_language=lang, **more))]
+
+
+@pytest.fixture(scope='module')
+def lab_here():
+    """The scenarios converged on this machine under the lt_ names; removed afterwards."""
+    rc, output = playbook('lab.yml', '--tags', 'users,nginx,network', *extra_vars('es'))
+    try:
+        assert rc == 0, messages(output)
+        yield output
+    finally:
+        subprocess.run(['docker', 'rm', '-f', *CONTAINERS], capture_output=True, check=False)
+        subprocess.run(['docker', 'network', 'rm', 'lt_lonely'], capture_output=True, check=False)
+
+
+def test_lab_explains_every_scenario_in_spanish_only(lab_here):
+    texts = [m for m in messages(lab_here) if 'ESCENARIO' in m]
+    assert len(texts) == 3, messages(lab_here)
+    for text in texts:
+        assert 'PASA' in text and foreign_words(text, 'es') == [], (foreign_words(text, 'es'), text)
+
+
+@pytest.mark.parametrize('lang, marker', [('es', 'PASA'), ('en', 'PASS')])
+def test_verify_and_report_speak_the_language_asked_for(lab_here, tmp_path, lang, marker):
+    rc, output = playbook('playbooks/verify.yml', *extra_vars(lang, lab_report_dir=str(tmp_path)))
+    assert rc == 0, messages(output)
+    with open(tmp_path / 'report.json', encoding='utf-8') as handle:
+        report = json.load(handle)
+    outcomes = report['hosts'][0]['outcomes']
+    assert outcomes and all(o['status'] == 'pass' for o in outcomes.values()), outcomes
+    evidence = '\n'.join(o['evidence'] for o in outcomes.values())
+    assert foreign_words(evidence, lang) == [], (foreign_words(evidence, lang), evidence)
+
+
+@pytest.mark.parametrize('lang, expected, foreign', [
+    ('es', 'Ya existe un contenedor llamado', 'already exists'),
+    ('en', 'already exists and is not the lab', 'Ya existe'),
+])
+def test_a_same_named_container_that_is_not_the_labs_is_refused_in_the_students_language(lang, expected, foreign):
+    name = 'lt_mine_%s' % uuid.uuid4().hex[:6]
+    subprocess.run(['docker', 'run', '-d', '--name', name, '--entrypoint', 'sleep', SHELL_IMAGE, 'infinity'],
+                   capture_output=True, check=True)
+    try:
+        rc, output = playbook('lab.yml', '--tags', 'nginx', *extra_vars(lang, lab_nginx_container=name))
+        failures = [m for m in messages(output) if name in m]
+        assert rc != 0 and failures, messages(output)
+        assert any(expected in m for m in failures) and not any(foreign in m for m in failures), failures
+        assert subprocess.run(['docker', 'inspect', '-f', '{{.State.Running}}', name], capture_output=True,
+                              text=True, check=True).stdout.strip() == 'true', 'the student\'s container was touched'
+    finally:
+        subprocess.run(['docker', 'rm', '-f', name], capture_output=True, check=False)
