@@ -42,6 +42,12 @@ def _fail(key, **params):
     return _result(False, key, **params)
 
 
+def _failed(evidence):
+    """A failed outcome from an evidence pair (key, params), as container_problem returns it."""
+    key, params = evidence
+    return _fail(key, **params)
+
+
 def container_problem(observation, name):
     """Evidence that a container cannot be judged (missing, stopped, no process), or None."""
     container = (observation.get('containers') or {}).get(name)
@@ -63,7 +69,7 @@ def runs_as(observation, name, uid):
     """Every process of the container runs as host UID uid."""
     problem = container_problem(observation, name)
     if problem:
-        return _fail(*problem)
+        return _failed(problem)
     processes = _processes(observation, name)
     if not processes:
         error = ((observation.get('processes') or {}).get(name) or {}).get('error')
@@ -80,7 +86,7 @@ def userns_remapped(observation, name):
     """Container root is an unprivileged subordinate UID on the host."""
     problem = container_problem(observation, name)
     if problem:
-        return _fail(*problem)
+        return _failed(problem)
     facts = (observation.get('processes') or {}).get(name) or {}
     processes = facts.get('processes') or []
     if not processes:
@@ -125,7 +131,7 @@ def judge_nginx(observation, spec):
     results = {}
     inside = sockets.get('container') or {}
     if problem:
-        results['nginx_listens_in_netns'] = _fail(*problem)
+        results['nginx_listens_in_netns'] = _failed(problem)
     elif 'error' in inside:
         results['nginx_listens_in_netns'] = _fail('ev.engine_down', error=inside['error'])
     else:
@@ -147,7 +153,7 @@ def judge_nginx(observation, spec):
         results['nginx_absent_on_host'] = _result(True, 'ev.host_clear', inode=host.get('netns_inode'), port=port)
     http = observation.get('http')
     if not http:
-        results['nginx_http_by_ip'] = _fail(*(problem or ('ev.no_ip', {'name': name})))
+        results['nginx_http_by_ip'] = _failed(problem or ('ev.no_ip', {'name': name}))
     elif http.get('status') is None:
         results['nginx_http_by_ip'] = _fail('ev.http_error', url=http['url'], error=http.get('error') or '?')
     else:
@@ -201,10 +207,10 @@ def judge_probe(observation, spec, client, lonely):
     if not result.get('ran'):
         server_problem = container_problem(observation, network['server'])
         if server_problem:
-            return _fail(*server_problem)
+            return _failed(server_problem)
         client_problem = container_problem(observation, client)
         if client_problem:
-            return _fail(*client_problem)
+            return _failed(client_problem)
         if not result.get('url'):
             return _fail('ev.curl_no_server_ip', server=network['server'])
         return _fail('ev.curl_other', rc='?', stderr=result.get('error') or '')
