@@ -62,6 +62,12 @@ def _processes(observation, name):
     return ((observation.get('processes') or {}).get(name) or {}).get('processes') or []
 
 
+def _no_process(observation, name):
+    """Why a running container shows no process: they could not be read, or there is none left."""
+    error = ((observation.get('processes') or {}).get(name) or {}).get('error')
+    return ('ev.read_error', {'name': name, 'error': error}) if error else ('ev.no_process', {'name': name})
+
+
 # Scenario 1 -----------------------------------------------------------------------------------
 
 
@@ -72,8 +78,7 @@ def runs_as(observation, name, uid):
         return _failed(problem)
     processes = _processes(observation, name)
     if not processes:
-        error = ((observation.get('processes') or {}).get(name) or {}).get('error')
-        return _fail('ev.no_process', name=name) if not error else _fail('ev.engine_down', error=error)
+        return _failed(_no_process(observation, name))
     first = processes[0]
     uids = sorted(set(p['host_uid'] for p in processes))
     user = (('ev.users_user_name', {'user': first['host_user']}) if first.get('host_user')
@@ -90,7 +95,7 @@ def userns_remapped(observation, name):
     facts = (observation.get('processes') or {}).get(name) or {}
     processes = facts.get('processes') or []
     if not processes:
-        return _fail('ev.no_process', name=name)
+        return _failed(_no_process(observation, name))
     first = processes[0]
     ok = bool(facts.get('userns_remapped')) and first.get('container_uid') == 0 and first['host_uid'] != 0
     return _result(ok, 'ev.users_remapped', name=name, pid=first['pid'], cuid=first.get('container_uid'),
@@ -133,7 +138,7 @@ def judge_nginx(observation, spec):
     if problem:
         results['nginx_listens_in_netns'] = _failed(problem)
     elif 'error' in inside:
-        results['nginx_listens_in_netns'] = _fail('ev.engine_down', error=inside['error'])
+        results['nginx_listens_in_netns'] = _fail('ev.read_error', name=name, error=inside['error'])
     else:
         found = listening_on(inside, port)
         results['nginx_listens_in_netns'] = (
@@ -142,7 +147,7 @@ def judge_nginx(observation, spec):
             else _fail('ev.nginx_nothing', name=name, inode=inside.get('netns_inode'), port=port))
     on_host = listening_on(host, port)
     if 'error' in host:
-        results['nginx_absent_on_host'] = _fail('ev.engine_down', error=host['error'])
+        results['nginx_absent_on_host'] = _fail('ev.read_error', name='host', error=host['error'])
     elif on_host:
         results['nginx_absent_on_host'] = _fail('ev.host_taken', inode=host.get('netns_inode'), port=port,
                                                 sockets=_joined(_sockets_text(on_host)))
