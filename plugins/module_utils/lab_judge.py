@@ -237,7 +237,8 @@ def judge_interfaces(observation, spec):
     ok = (bridge['running'] and lonely['running']
           and bridge['networks'] == ['bridge'] and lonely['networks'] == [network['name']]
           and bridge['ip'] and lonely['ip']
-          and bridge['subnet'] != lonely['subnet'] and bridge['bridge'] != lonely['bridge'])
+          and bridge['subnet'] and lonely['subnet'] and bridge['subnet'] != lonely['subnet']
+          and bridge['bridge'] and lonely['bridge'] and bridge['bridge'] != lonely['bridge'])
     return _result(bool(ok), 'list', items=[_side_text(bridge), _side_text(lonely)], separator='; ')
 
 
