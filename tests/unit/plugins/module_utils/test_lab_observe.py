@@ -238,6 +238,15 @@ def test_a_probe_that_cannot_exec_is_recorded_with_its_error(readers):
                                             'time': '0.001', 'stderr': ''}
 
 
+@pytest.mark.parametrize('error', [http.client.BadStatusLine('garbage'), http.client.IncompleteRead(b'')])
+def test_a_broken_exec_stream_is_recorded_not_lost_in_its_thread(readers, error):
+    """DockerAPI._exec_start reads the exec stream with http.client directly; its errors are not OSErrors."""
+    def exec_run(client, argv):
+        raise error
+    obs = lab_observe.observe(spec(), ['network'], FakeAPI(exec_run=exec_run))
+    assert [(p['ran'], p['error']) for p in obs['probes'].values()] == [(False, str(error))] * 2
+
+
 def test_the_clients_run_curl_argv_on_the_servers_bridge_ip(readers):
     argvs = {}
 
