@@ -55,7 +55,8 @@ def test_load_options_drops_documented_defaults(role, entry_point):
 
 @pytest.mark.parametrize('role, entry_point', [('lab_users', 'no_such_entry_point'), ('no_such_role', 'main')])
 def test_load_options_of_an_unknown_role_or_entry_point_fails(role, entry_point):
-    with pytest.raises(AnsibleActionFail, match=r"lab_input: no argument spec '%s' for role '%s'" % (entry_point, role)):
+    expected = r"lab_input: no argument spec '%s' for role '%s'" % (entry_point, role)
+    with pytest.raises(AnsibleActionFail, match=expected):
         lab_input.load_options(role, entry_point)
 
 

@@ -170,7 +170,8 @@ SPANISH = frozenset('''
 '''.split())
 SPANISH_BIGRAMS = ('no es', 'no está', 'no hay')
 # Technical tokens that would otherwise read as words; they are never checked.
-ALLOWED = frozenset('listen bridge bridges netns http https curl docker dockerd nginx sleep infinity sudo ss ip'.split())
+ALLOWED = frozenset('listen bridge bridges netns http https curl docker dockerd nginx sleep infinity sudo ss ip'
+                    .split())
 CODE = re.compile(r'''
     \{[a-z_]+\}                 # a placeholder
   | `[^`]*`                     # a code span

@@ -40,7 +40,8 @@ SHOWN = {
     'network': ['docker network create my_net',
                 'docker run -d --name my_b --entrypoint sleep registry.example/curl:3 infinity',
                 'docker run -d --name my_l --network my_net --entrypoint sleep registry.example/curl:3 infinity',
-                'docker exec my_b curl -sI -m 3 http://172.17.0.8/', 'docker exec my_l curl -sI -m 3 http://172.17.0.8/',
+                'docker exec my_b curl -sI -m 3 http://172.17.0.8/',
+                'docker exec my_l curl -sI -m 3 http://172.17.0.8/',
                 "docker network inspect -f '{{.Name}} {{range .IPAM.Config}}{{.Subnet}}{{end}}' bridge my_net"],
 }
 

@@ -12,6 +12,7 @@ same run as fixtures/observations/live_all_pass.json (record_observations.py).
 from __future__ import annotations
 
 import copy
+import http.client
 import http.server
 import json
 import os
@@ -27,6 +28,8 @@ FIXTURES = os.path.join(os.path.dirname(os.path.abspath(__file__)), 'fixtures')
 ALL = list(lab_observe.SCENARIOS)
 # A guard against a deadlock in a broken implementation, never an expectation on speed.
 GUARD = 10
+BRIDGE_ID = '32654a07cacd4e78c464099cbf057f16a709c4a3b42897541a7fedeaa59377c7'
+LONELY_ID = 'f261f03768cc6a1f6e27a5cbb1e8bb82e3e2c58599454e7b124166d4a0a8edc4'
 
 
 def spec(userns_remap=False):
@@ -232,8 +235,9 @@ def test_a_probe_that_cannot_exec_is_recorded_with_its_error(readers):
             raise DockerAPIError("cannot exec in container 'curl_lonely' (409): container is paused")
         return (0, '200 0.001\n', '')
     obs = lab_observe.observe(spec(), ALL, FakeAPI(exec_run=exec_run))
-    assert obs['probes']['curl_lonely'] == {'ran': False, 'url': 'http://172.17.0.8/',
-                                            'error': "cannot exec in container 'curl_lonely' (409): container is paused"}
+    assert obs['probes']['curl_lonely'] == {
+        'ran': False, 'url': 'http://172.17.0.8/',
+        'error': "cannot exec in container 'curl_lonely' (409): container is paused"}
     assert obs['probes']['curl_bridge'] == {'ran': True, 'url': 'http://172.17.0.8/', 'rc': 0, 'http_code': '200',
                                             'time': '0.001', 'stderr': ''}
 
@@ -316,10 +320,10 @@ def test_container_names_in_order_without_duplicates(userns_remap, scenarios, na
     ('web_server', {'name': 'web_server', 'state': 'running', 'running': True, 'pid': 5640, 'user': '',
                     'image': 'microlab.local/lab-nginx:bookworm',
                     'networks': {'bridge': {'ip': '172.17.0.8', 'prefix': 16,
-                                            'network_id': '32654a07cacd4e78c464099cbf057f16a709c4a3b42897541a7fedeaa59377c7'}}}),
+                                            'network_id': BRIDGE_ID}}}),
     ('lab_user_1234', {'name': 'lab_user_1234', 'state': 'running', 'running': True, 'user': '1234'}),
     ('curl_lonely', {'networks': {'lonely_curl': {'ip': '172.20.0.2', 'prefix': 16,
-                                                  'network_id': 'f261f03768cc6a1f6e27a5cbb1e8bb82e3e2c58599454e7b124166d4a0a8edc4'}}}),
+                                                  'network_id': LONELY_ID}}}),
 ])
 def test_container_view_of_real_inspect_json(name, expected):
     data = inspected()['containers'][name]
