@@ -32,6 +32,7 @@ MESSAGES = {
     'ev.missing': '{name} does not exist',
     'ev.not_running': '{name} exists but is not running (state {state})',
     'ev.no_process': '{name} is running but has no process left',
+    'ev.read_error': 'could not read {name} ({error})',
     'ev.not_lab': '{name} exists but is not the lab\'s (no microlab.lab label)',
 
     # Scenario 1: users.

@@ -29,6 +29,7 @@ MESSAGES = {
     'ev.missing': '{name} no existe',
     'ev.not_running': '{name} existe pero no está en marcha (estado {state})',
     'ev.no_process': '{name} está en marcha pero ya no tiene ningún proceso',
+    'ev.read_error': 'no se pudo leer {name} ({error})',
     'ev.not_lab': '{name} existe pero no es del laboratorio (no tiene la etiqueta microlab.lab)',
 
     # Escenario 1: usuarios.

@@ -43,6 +43,12 @@ def _fail(key, **params):
     return _result(False, key, **params)
 
 
+def _failed(evidence):
+    """A failed outcome from an evidence pair (key, params), as container_problem returns it."""
+    key, params = evidence
+    return _fail(key, **params)
+
+
 def container_problem(observation, name):
     """Evidence that a container cannot be judged (missing, stopped, no process), or None."""
     container = (observation.get('containers') or {}).get(name)
@@ -57,6 +63,12 @@ def _processes(observation, name):
     return ((observation.get('processes') or {}).get(name) or {}).get('processes') or []
 
 
+def _no_process(observation, name):
+    """Why a running container shows no process: they could not be read, or there is none left."""
+    error = ((observation.get('processes') or {}).get(name) or {}).get('error')
+    return ('ev.read_error', {'name': name, 'error': error}) if error else ('ev.no_process', {'name': name})
+
+
 # Scenario 1 -----------------------------------------------------------------------------------
 
 
@@ -64,11 +76,10 @@ def runs_as(observation, name, uid):
     """Every process of the container runs as host UID uid."""
     problem = container_problem(observation, name)
     if problem:
-        return _fail(*problem)
+        return _failed(problem)
     processes = _processes(observation, name)
     if not processes:
-        error = ((observation.get('processes') or {}).get(name) or {}).get('error')
-        return _fail('ev.no_process', name=name) if not error else _fail('ev.engine_down', error=error)
+        return _failed(_no_process(observation, name))
     first = processes[0]
     uids = sorted(set(p['host_uid'] for p in processes))
     user = (('ev.users_user_name', {'user': first['host_user']}) if first.get('host_user')
@@ -81,11 +92,11 @@ def userns_remapped(observation, name):
     """Container root is an unprivileged subordinate UID on the host."""
     problem = container_problem(observation, name)
     if problem:
-        return _fail(*problem)
+        return _failed(problem)
     facts = (observation.get('processes') or {}).get(name) or {}
     processes = facts.get('processes') or []
     if not processes:
-        return _fail('ev.no_process', name=name)
+        return _failed(_no_process(observation, name))
     first = processes[0]
     ok = bool(facts.get('userns_remapped')) and first.get('container_uid') == 0 and first['host_uid'] != 0
     return _result(ok, 'ev.users_remapped', name=name, pid=first['pid'], cuid=first.get('container_uid'),
@@ -161,9 +172,9 @@ def judge_nginx(observation, spec):
     results = {}
     inside = sockets.get('container') or {}
     if problem:
-        results['nginx_listens_in_netns'] = _fail(*problem)
+        results['nginx_listens_in_netns'] = _failed(problem)
     elif 'error' in inside:
-        results['nginx_listens_in_netns'] = _fail('ev.engine_down', error=inside['error'])
+        results['nginx_listens_in_netns'] = _fail('ev.read_error', name=name, error=inside['error'])
     else:
         found = listening_on(inside, port)
         results['nginx_listens_in_netns'] = (
@@ -172,7 +183,7 @@ def judge_nginx(observation, spec):
             else _fail('ev.nginx_nothing', name=name, inode=inside.get('netns_inode'), port=port))
     on_host = listening_on(host, port)
     if 'error' in host:
-        results['nginx_absent_on_host'] = _fail('ev.engine_down', error=host['error'])
+        results['nginx_absent_on_host'] = _fail('ev.read_error', name='host', error=host['error'])
     elif on_host:
         results['nginx_absent_on_host'] = _fail('ev.host_taken', inode=host.get('netns_inode'), port=port,
                                                 sockets=_joined(_sockets_text(on_host)))
@@ -188,7 +199,7 @@ def judge_nginx(observation, spec):
         results['nginx_own_netns'] = _result(ok, 'ev.net_namespace', name=name, inode=mine, host=host)
     http = observation.get('http')
     if not http:
-        results['nginx_http_by_ip'] = _fail(*(problem or ('ev.no_ip', {'name': name})))
+        results['nginx_http_by_ip'] = _failed(problem or ('ev.no_ip', {'name': name}))
     elif http.get('status') is None:
         results['nginx_http_by_ip'] = _fail('ev.http_error', url=http['url'], error=http.get('error') or '?')
     else:
@@ -242,10 +253,10 @@ def judge_probe(observation, spec, client, lonely):
     if not result.get('ran'):
         server_problem = container_problem(observation, network['server'])
         if server_problem:
-            return _fail(*server_problem)
+            return _failed(server_problem)
         client_problem = container_problem(observation, client)
         if client_problem:
-            return _fail(*client_problem)
+            return _failed(client_problem)
         if not result.get('url'):
             return _fail('ev.curl_no_server_ip', server=network['server'])
         return _fail('ev.curl_other', rc='?', stderr=result.get('error') or '')
@@ -267,7 +278,8 @@ def judge_interfaces(observation, spec):
     ok = (bridge['running'] and lonely['running']
           and bridge['networks'] == ['bridge'] and lonely['networks'] == [network['name']]
           and bridge['ip'] and lonely['ip']
-          and bridge['subnet'] != lonely['subnet'] and bridge['bridge'] != lonely['bridge'])
+          and bridge['subnet'] and lonely['subnet'] and bridge['subnet'] != lonely['subnet']
+          and bridge['bridge'] and lonely['bridge'] and bridge['bridge'] != lonely['bridge'])
     return _result(bool(ok), 'list', items=[_side_text(bridge), _side_text(lonely)], separator='; ')
 
 

@@ -27,6 +27,7 @@ The spec (``LabSpec`` in the lab_observe module's documentation)::
 
 from __future__ import annotations
 
+import http.client
 import os
 import pwd
 import stat
@@ -143,7 +144,7 @@ def probe(api, client, url, timeout):
     """curl inside a client container; the result, or why it could not run."""
     try:
         rc, out, err = api.exec_run(client, curl_argv(url, timeout))
-    except (DockerAPIError, OSError) as exc:
+    except (DockerAPIError, OSError, http.client.HTTPException) as exc:
         return {'ran': False, 'url': url, 'error': str(exc)}
     fields = out.split()
     return {'ran': True, 'url': url, 'rc': rc, 'http_code': fields[0] if fields else '',

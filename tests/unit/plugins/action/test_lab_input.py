@@ -1,0 +1,263 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) microlab.docker_internals contributors
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+"""The lab_input action plugin's pure parts and input_rules, in both languages."""
+
+from __future__ import annotations
+
+import pytest
+
+from ansible.errors import AnsibleActionFail
+from ansible.module_utils.common.arg_spec import ArgumentSpecValidator
+from ansible.plugins.action import ActionBase
+
+from ansible_collections.microlab.docker_internals.plugins.action import lab_input
+from ansible_collections.microlab.docker_internals.plugins.module_utils import input_rules
+
+SCENARIO_ROLES = ('lab_users', 'lab_nginx', 'lab_network')
+# Each role's defaults, as the role itself would see them (lab_language unset: es).
+DEFAULTS = {
+    'lab_users': {'lab_users_language': 'es', 'lab_users_uid': 1234, 'lab_users_root_container': 'lab_user_root',
+                  'lab_users_uid_container': 'lab_user_1234', 'lab_users_userns_remap': False,
+                  'lab_users_userns_remap_user': 'default', 'lab_users_remapped_container': 'lab_user_remapped',
+                  'lab_users_fail_on_outcome': True},
+    'lab_nginx': {'lab_nginx_language': 'es', 'lab_nginx_container': 'web_server', 'lab_nginx_port': 80,
+                  'lab_nginx_http_timeout': 5, 'lab_nginx_fail_on_outcome': True},
+    'lab_network': {'lab_network_language': 'es', 'lab_network_name': 'lonely_curl', 'lab_network_timeout': 2,
+                    'lab_network_server': 'web_server', 'lab_network_bridge_client': 'curl_bridge',
+                    'lab_network_lonely_client': 'curl_lonely', 'lab_network_fail_on_outcome': True},
+}
+MUST = {'en': 'must be', 'es': 'que ser'}
+GOT = {'en': '(got ', 'es': '(se recibió '}
+
+
+def _keys(option):
+    keys = set(option)
+    for sub in (option.get('options') or {}).values():
+        keys |= _keys(sub)
+    return keys
+
+
+# load_options, short_name --------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize('role, entry_point', [(role, 'main') for role in SCENARIO_ROLES]
+                         + [(role, 'check') for role in SCENARIO_ROLES])
+def test_load_options_drops_documented_defaults(role, entry_point):
+    options = lab_input.load_options(role, entry_point)
+    assert role + '_language' in options and 'lab_language' in options
+    for name, option in options.items():
+        assert not _keys(option) & {'default', 'description'}, name
+        assert 'type' in option, name
+    assert options[role + '_language'] == {'type': 'str', 'choices': ['es', 'en']}
+
+
+@pytest.mark.parametrize('role, entry_point', [('lab_users', 'no_such_entry_point'), ('no_such_role', 'main')])
+def test_load_options_of_an_unknown_role_or_entry_point_fails(role, entry_point):
+    expected = r"lab_input: no argument spec '%s' for role '%s'" % (entry_point, role)
+    with pytest.raises(AnsibleActionFail, match=expected):
+        lab_input.load_options(role, entry_point)
+
+
+def test_without_defaults_goes_into_suboptions():
+    option = {'type': 'dict', 'default': {}, 'description': 'x',
+              'options': {'a': {'type': 'int', 'default': 1, 'description': 'y', 'choices': [1, 2]}}}
+    assert lab_input._without_defaults(option) == {'type': 'dict', 'options': {'a': {'type': 'int', 'choices': [1, 2]}}}
+
+
+@pytest.mark.parametrize('role, name, short', [
+    ('lab_users', 'lab_users_uid', 'uid'),
+    ('lab_users', 'lab_users_language', 'language'),
+    ('lab_users', 'lab_language', 'lab_language'),
+    ('lab_network', 'lab_network_name', 'name'),
+    ('lab_nginx', 'lab_network_name', 'lab_network_name'),
+    ('lab_users', 'lab_usersuid', 'lab_usersuid'),
+])
+def test_short_name(role, name, short):
+    assert lab_input.short_name(role, name) == short
+
+
+# Normalisation through the argument spec ---------------------------------------------------------------------
+
+@pytest.mark.parametrize('role, given, expected', [
+    ('lab_users', {'lab_users_userns_remap': 'true', 'lab_users_uid': '2000'},
+     {'lab_users_userns_remap': True, 'lab_users_uid': 2000}),
+    ('lab_users', {'lab_users_userns_remap': 'no', 'lab_users_fail_on_outcome': 'False'},
+     {'lab_users_userns_remap': False, 'lab_users_fail_on_outcome': False}),
+    ('lab_nginx', {'lab_nginx_port': '8080', 'lab_nginx_http_timeout': '7'},
+     {'lab_nginx_port': 8080, 'lab_nginx_http_timeout': 7}),
+    ('lab_network', {'lab_network_timeout': '3'}, {'lab_network_timeout': 3}),
+])
+def test_strings_from_the_command_line_get_their_types(role, given, expected):
+    validated = ArgumentSpecValidator(lab_input.load_options(role, 'main')).validate(given)
+    assert not validated.error_messages
+    for name, value in expected.items():
+        assert validated.validated_parameters[name] == value
+        assert type(validated.validated_parameters[name]) is type(value)
+
+
+def test_documented_defaults_are_not_applied():
+    validated = ArgumentSpecValidator(lab_input.load_options('lab_users', 'main')).validate({'lab_users_uid': 7})
+    assert validated.validated_parameters.get('lab_users_language') is None
+    assert validated.validated_parameters.get('lab_users_uid_container') is None
+
+
+@pytest.mark.parametrize('role, given, word', [
+    ('lab_users', {'lab_users_uid': 'many'}, 'lab_users_uid'),
+    ('lab_users', {'lab_users_userns_remap': 'perhaps'}, 'lab_users_userns_remap'),
+    ('lab_nginx', {'lab_nginx_language': 'fr'}, 'lab_nginx_language'),
+])
+def test_wrong_types_and_choices_are_errors(role, given, word):
+    validated = ArgumentSpecValidator(lab_input.load_options(role, 'main')).validate(given)
+    assert any(word in message for message in validated.error_messages)
+
+
+# input_rules -------------------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize('role', SCENARIO_ROLES)
+@pytest.mark.parametrize('lang', ['en', 'es'])
+def test_the_defaults_break_no_rule(role, lang):
+    assert input_rules.problems(role, DEFAULTS[role], lang) == []
+
+
+def test_a_role_without_rules_has_no_problems():
+    assert input_rules.problems('lab_report', {}, 'en') == []
+
+
+BROKEN = [
+    # range
+    pytest.param('lab_users', {'lab_users_uid': 0}, ['lab_users_uid', '1', '65534', '0'], id='range-below'),
+    pytest.param('lab_users', {'lab_users_uid': 65535}, ['lab_users_uid', '65535'], id='range-above'),
+    pytest.param('lab_users', {'lab_users_uid': '1234'}, ['lab_users_uid', '"1234"'], id='range-string'),
+    pytest.param('lab_users', {'lab_users_uid': True}, ['lab_users_uid', 'true'], id='range-bool'),
+    pytest.param('lab_users', {'lab_users_uid': None}, ['lab_users_uid', 'null'], id='range-missing'),
+    pytest.param('lab_nginx', {'lab_nginx_port': 65536}, ['lab_nginx_port', '65535', '65536'], id='range-port'),
+    pytest.param('lab_nginx', {'lab_nginx_http_timeout': 61}, ['lab_nginx_http_timeout', '60', '61'],
+                 id='range-http-timeout'),
+    pytest.param('lab_network', {'lab_network_timeout': 0}, ['lab_network_timeout', '60', '0'], id='range-timeout'),
+    # container_name
+    pytest.param('lab_nginx', {'lab_nginx_container': 'web server'}, ['lab_nginx_container', '"web server"'],
+                 id='container-name-space'),
+    pytest.param('lab_nginx', {'lab_nginx_container': '-web'}, ['lab_nginx_container', '"-web"'],
+                 id='container-name-leading-dash'),
+    pytest.param('lab_nginx', {'lab_nginx_container': ''}, ['lab_nginx_container', '""'], id='container-name-empty'),
+    pytest.param('lab_users', {'lab_users_remapped_container': 'ñandú'}, ['lab_users_remapped_container', 'ñandú'],
+                 id='container-name-non-ascii'),
+    pytest.param('lab_network', {'lab_network_lonely_client': None}, ['lab_network_lonely_client', 'null'],
+                 id='container-name-missing'),
+    # network_name
+    pytest.param('lab_network', {'lab_network_name': 'bridge'}, ['lab_network_name', '"bridge"'],
+                 id='network-name-bridge'),
+    pytest.param('lab_network', {'lab_network_name': 'host'}, ['lab_network_name', '"host"'], id='network-name-host'),
+    pytest.param('lab_network', {'lab_network_name': ''}, ['lab_network_name', '""'], id='network-name-empty'),
+    pytest.param('lab_network', {'lab_network_name': 'my net'}, ['lab_network_name', '"my net"'],
+                 id='network-name-space'),
+    # distinct
+    pytest.param('lab_users', {'lab_users_uid_container': 'lab_user_root'},
+                 ['lab_users_root_container, lab_users_uid_container, lab_users_remapped_container',
+                  '["lab_user_root", "lab_user_root", "lab_user_remapped"]'], id='distinct-users'),
+    pytest.param('lab_network', {'lab_network_bridge_client': 'web_server'},
+                 ['lab_network_server, lab_network_bridge_client, lab_network_lonely_client', '"web_server"'],
+                 id='distinct-network'),
+    # nonempty
+    pytest.param('lab_users', {'lab_users_userns_remap_user': '  '}, ['lab_users_userns_remap_user', '"  "'],
+                 id='nonempty-blank'),
+    pytest.param('lab_users', {'lab_users_userns_remap_user': None}, ['lab_users_userns_remap_user', 'null'],
+                 id='nonempty-missing'),
+]
+
+
+@pytest.mark.parametrize('role, changes, facts', BROKEN)
+@pytest.mark.parametrize('lang', ['en', 'es'])
+def test_one_broken_rule_is_one_sentence_in_the_language(lang, role, changes, facts):
+    problems = input_rules.problems(role, dict(DEFAULTS[role], **changes), lang)
+    assert len(problems) == 1, problems
+    assert MUST[lang] in problems[0] and GOT[lang] in problems[0]
+    for fact in facts:
+        assert fact in problems[0], (fact, problems[0])
+
+
+@pytest.mark.parametrize('lang', ['en', 'es'])
+def test_every_broken_rule_is_said_at_once(lang):
+    values = dict(DEFAULTS['lab_network'], lab_network_name='none', lab_network_server='a b',
+                  lab_network_bridge_client='a b', lab_network_timeout=99)
+    problems = input_rules.problems('lab_network', values, lang)
+    assert [p.split(' ')[0] for p in problems] == ['lab_network_name', 'lab_network_server',
+                                                  'lab_network_bridge_client', 'lab_network_server,',
+                                                  'lab_network_timeout']
+
+
+def test_an_unknown_rule_is_a_bug():
+    with pytest.raises(ValueError, match='unknown input rule'):
+        input_rules.check(('even',), {})
+
+
+# The action plugin, with a fake loader and templar -------------------------------------------------------------
+
+class FakeTemplar(object):
+    def copy_with_new_env(self, available_variables):
+        return self
+
+    def template(self, data):
+        return data
+
+
+class FakeLoader(object):
+    def load_from_file(self, path, trusted_as_template=False):
+        role = path.split('/roles/')[1].split('/')[0]
+        return dict(DEFAULTS[role])
+
+
+class FakeTask(object):
+    def __init__(self, args):
+        self.args = args
+
+
+def action(args):
+    module = lab_input.ActionModule.__new__(lab_input.ActionModule)
+    module._task, module._loader, module._templar = FakeTask(args), FakeLoader(), FakeTemplar()
+    return module
+
+
+@pytest.fixture
+def base_run(monkeypatch):
+    monkeypatch.setattr(ActionBase, 'run', lambda self, tmp=None, task_vars=None: {})
+
+
+def test_run_returns_each_roles_input_with_real_types(base_run):
+    result = action({'role': ['lab_users', 'lab_nginx']}).run(task_vars={
+        'lab_users_userns_remap': 'true', 'lab_users_uid': '2000', 'lab_users_uid_container': 'lab_user_2000',
+        'lab_nginx_port': '8080', 'lab_language': 'en'})
+    assert result['changed'] is False and 'failed' not in result
+    users = result['ansible_facts']['lab_users_input']
+    assert (users['uid'], users['userns_remap'], users['uid_container']) == (2000, True, 'lab_user_2000')
+    assert result['ansible_facts']['lab_nginx_input']['port'] == 8080
+    assert result['ansible_facts']['lab_nginx_input']['language'] == 'es'
+
+
+@pytest.mark.parametrize('language, expected', [
+    ('en', "The lab's settings are not valid, nothing was changed: lab_nginx_container must be a Docker container "
+           'name: letters, digits, _ . - (got "a b"). lab_nginx_port must be an integer from 1 to 65535 (got 0).'),
+    ('es', 'La configuración del laboratorio no es válida, no se cambió nada: lab_nginx_container tiene que ser un '
+           'nombre de contenedor de Docker: letras, dígitos, _ . - (se recibió "a b"). lab_nginx_port tiene que ser '
+           'un número entero de 1 a 65535 (se recibió 0).'),
+])
+def test_run_fails_with_every_problem_in_the_roles_language(base_run, language, expected):
+    result = action({'role': 'lab_nginx'}).run(task_vars={'lab_nginx_port': 0, 'lab_nginx_container': 'a b',
+                                                          'lab_nginx_language': language})
+    assert result['failed'] is True and 'ansible_facts' not in result
+    assert result['msg'] == expected
+    assert len(result['problems']) == 2
+
+
+def test_run_reports_type_errors_before_rules(base_run):
+    result = action({'role': 'lab_nginx'}).run(task_vars={'lab_nginx_port': 'eighty'})
+    assert result['failed'] is True
+    assert len(result['problems']) == 1 and 'lab_nginx_port' in result['problems'][0]
+
+
+@pytest.mark.parametrize('args', [{}, {'role': ''}, {'role': []}, {'role': [1]}])
+def test_run_without_a_role_fails(base_run, args):
+    with pytest.raises(AnsibleActionFail, match='give role'):
+        action(args).run(task_vars={})

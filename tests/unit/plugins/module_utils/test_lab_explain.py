@@ -1,0 +1,124 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) microlab.docker_internals contributors
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+"""lab_explain: each scenario's text has what was done, what to look at with the commands, why and the result,
+in both languages, with the names and images the lab was given."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+
+import pytest
+
+from ansible_collections.microlab.docker_internals.plugins.module_utils import catalog, lab_explain, lab_judge
+
+OBSERVATIONS = os.path.join(os.path.dirname(os.path.abspath(__file__)), 'fixtures', 'observations')
+LANGS = ('en', 'es')
+IMAGES = {'shell': 'registry.example/shell:1', 'nginx': 'registry.example/nginx:2', 'curl': 'registry.example/curl:3'}
+# Names of the student's own choosing; the network server is the recorded web_server, for its real IP.
+SPEC = {
+    'users': {'root_container': 'my_root', 'uid_container': 'my_uid', 'uid': 2000, 'userns_remap': False,
+              'remapped_container': 'my_remapped'},
+    'nginx': {'container': 'my_web', 'port': 8080, 'http_timeout': 5},
+    'network': {'name': 'my_net', 'server': 'web_server', 'bridge_client': 'my_b', 'lonely_client': 'my_l',
+                'timeout': 3},
+}
+REMAP = dict(SPEC, users=dict(SPEC['users'], userns_remap=True))
+# What each scenario's commands must show.
+SHOWN = {
+    'users': ['docker run -d --name my_root registry.example/shell:1 sleep infinity',
+              'docker run -d --name my_uid --user 2000 registry.example/shell:1 sleep infinity',
+              'ps -o user,uid,pid,args -C sleep', 'docker top my_uid', '--user 2000'],
+    'nginx': ["docker run -d --name my_web --entrypoint nginx registry.example/nginx:2 -g 'daemon off;'",
+              "PID=$(docker inspect -f '{{.State.Pid}}' my_web)", 'sudo nsenter -t "$PID" -n ss -tln',
+              '0.0.0.0:8080', '[::]:8080', "IP=$(docker inspect -f '{{range .NetworkSettings.Networks}}"
+                                           "{{.IPAddress}} {{end}}' my_web)"],
+    'network': ['docker network create my_net',
+                'docker run -d --name my_b --entrypoint sleep registry.example/curl:3 infinity',
+                'docker run -d --name my_l --network my_net --entrypoint sleep registry.example/curl:3 infinity',
+                'docker exec my_b curl -sI -m 3 http://172.17.0.8/',
+                'docker exec my_l curl -sI -m 3 http://172.17.0.8/',
+                "docker network inspect -f '{{.Name}} {{range .IPAM.Config}}{{.Subnet}}{{end}}' bridge my_net"],
+}
+
+
+def observation():
+    with open(os.path.join(OBSERVATIONS, 'live_all_pass.json')) as handle:
+        return json.load(handle)
+
+
+def explained(lang, scenario, spec=SPEC, images=IMAGES):
+    obs = observation()
+    outcomes = lab_explain.rendered_outcomes(lang, lab_judge.judge(obs, spec))
+    return lab_explain.explain(lang, scenario, spec, obs, outcomes, images), outcomes
+
+
+@pytest.mark.parametrize('scenario', ['users', 'nginx', 'network'])
+@pytest.mark.parametrize('lang', LANGS)
+def test_the_four_parts_in_order(lang, scenario):
+    text, outcomes = explained(lang, scenario)
+    lines = text.split('\n')
+    say = lambda key: catalog.text(lang, key)  # noqa: E731
+    assert lines[0] == catalog.text(lang, scenario + '.title')
+    starts = [next(i for i, line in enumerate(lines) if line.startswith(say(label)))
+              for label in ('label.done', 'label.look', 'label.why', 'label.result')]
+    assert starts == sorted(starts) and len(set(starts)) == 4
+    done, look, why, result = starts
+    # What to look at is followed by its commands, indented.
+    commands = lines[look + 1:why]
+    assert commands and all(line.startswith('  ') for line in commands)
+    # The result names every outcome of the scenario with its status word and evidence.
+    results = lines[result + 1:]
+    ids = lab_judge.outcome_ids(SPEC, [scenario])
+    assert len(results) == len(ids)
+    for line, oid in zip(results, ids):
+        assert line == '  %s %s: %s' % (say('status.' + outcomes[oid]['status']), oid, outcomes[oid]['evidence'])
+    assert lines[why] != say('label.why') and len(lines[why]) > len(say('label.why')) + 20
+
+
+@pytest.mark.parametrize('scenario', ['users', 'nginx', 'network'])
+@pytest.mark.parametrize('lang', LANGS)
+def test_the_commands_show_the_real_names_and_images(lang, scenario):
+    text, _ = explained(lang, scenario)
+    for shown in SHOWN[scenario]:
+        assert shown in text, shown
+    assert not re.search(r'(?<!\{)\{[a-z_]+\}(?!\})', text), 'a placeholder left unformatted'
+
+
+@pytest.mark.parametrize('lang, done, why', [
+    ('en', 'What was done:', 'Why:'),
+    ('es', 'Qué se hizo:', 'Por qué:'),
+])
+def test_labels_are_in_the_language(lang, done, why):
+    text, _ = explained(lang, 'users')
+    assert done in text and why in text
+
+
+@pytest.mark.parametrize('lang', LANGS)
+def test_userns_variant_adds_its_lines_and_outcome(lang):
+    text, outcomes = explained(lang, 'users', spec=REMAP)
+    assert catalog.text(lang, 'users.userns', remapped='my_remapped') in text
+    assert "cat /proc/$(docker inspect -f '{{.State.Pid}}' my_remapped)/uid_map" in text
+    assert 'grep dockremap /etc/subuid' in text
+    assert 'users_userns_remapped: ' in text
+    plain, _ = explained(lang, 'users')
+    assert 'my_remapped' not in plain and 'users_userns_remapped' not in plain
+
+
+@pytest.mark.parametrize('lang', LANGS)
+def test_without_images_or_server_ip_the_commands_say_so(lang):
+    spec = dict(SPEC, network=dict(SPEC['network'], server='my_web'))
+    text, _ = explained(lang, 'network', spec=spec, images={})
+    assert 'docker run -d --name my_b --entrypoint sleep ? infinity' in text
+    assert 'curl -sI -m 3 http://IP/' in text
+
+
+def test_rendered_outcomes_is_the_shape_of_lab_outcomes():
+    results = {'users_root_is_uid0': {'status': 'fail', 'evidence': ('ev.missing', {'name': 'my_root'})}}
+    assert lab_explain.rendered_outcomes('en', results) == {
+        'users_root_is_uid0': {'status': 'fail', 'evidence': 'my_root does not exist'}}
+    assert lab_explain.rendered_outcomes('es', results)['users_root_is_uid0']['evidence'] == 'my_root no existe'

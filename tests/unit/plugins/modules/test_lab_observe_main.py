@@ -1,0 +1,191 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) microlab.docker_internals contributors
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+"""main() of lab_observe with a recorded observation: lab_outcomes merging, failed_outcomes, failure text."""
+
+from __future__ import annotations
+
+import copy
+import json
+import os
+
+import pytest
+
+from ansible.module_utils import basic
+
+from ansible_collections.microlab.docker_internals.plugins.modules import lab_observe as module
+
+try:
+    from ansible.module_utils.testing import patch_module_args
+except ImportError:  # ansible-core < 2.19
+    import contextlib
+    from unittest import mock
+
+    @contextlib.contextmanager
+    def patch_module_args(args):
+        with mock.patch.object(basic, '_ANSIBLE_ARGS', json.dumps({'ANSIBLE_MODULE_ARGS': args}).encode()):
+            yield
+
+OBSERVATIONS = os.path.join(os.path.dirname(os.path.abspath(__file__)), '..', 'module_utils', 'fixtures',
+                            'observations')
+ALL_IDS = ['users_root_is_uid0', 'users_uid_matches', 'nginx_listens_in_netns', 'nginx_absent_on_host',
+           'nginx_http_by_ip', 'network_bridge_http_200', 'network_lonely_times_out', 'network_interfaces_differ']
+# The options recorded_shapes.json was observed with (record_observations.py).
+SHAPES_ARGS = {'users': {'root_container': 'jt_stopped', 'uid_container': 'jt_uid_1000'},
+               'nginx': {'container': 'jt_missing'},
+               'network': {'bridge_client': 'curl_lonely', 'lonely_client': 'jt_both'}}
+
+
+def recorded(name):
+    with open(os.path.join(OBSERVATIONS, name + '.json')) as handle:
+        return json.load(handle)
+
+
+class Exit(Exception):
+    pass
+
+
+class Fail(Exception):
+    pass
+
+
+class FakeAPI(object):
+    made = []
+
+    def __init__(self, docker_host, timeout):
+        self.docker_host, self.timeout, self.closed = docker_host, timeout, False
+        FakeAPI.made.append(self)
+
+    def close(self):
+        self.closed = True
+
+
+@pytest.fixture
+def run(monkeypatch):
+    """Run main() with args on an observation; return ('exit'|'fail', kwargs, what observe was asked)."""
+    def exit_json(self, **kwargs):
+        raise Exit(kwargs)
+
+    def fail_json(self, **kwargs):
+        raise Fail(kwargs)
+
+    monkeypatch.setattr(basic.AnsibleModule, 'exit_json', exit_json)
+    monkeypatch.setattr(basic.AnsibleModule, 'fail_json', fail_json)
+    monkeypatch.setattr(module, 'DockerAPI', FakeAPI)
+    FakeAPI.made = []
+
+    def _run(args, observation):
+        asked = {}
+
+        def observe(spec, scenarios, api):
+            asked.update(spec=spec, scenarios=scenarios, api=api)
+            if isinstance(observation, Exception):
+                raise observation
+            obs = copy.deepcopy(observation)
+            obs['scenarios'] = scenarios
+            return obs
+
+        monkeypatch.setattr(module.lab_observe, 'observe', observe)
+        with patch_module_args(args):
+            try:
+                module.main()
+            except Exit as exc:
+                return 'exit', exc.args[0], asked
+            except Fail as exc:
+                return 'fail', exc.args[0], asked
+        raise AssertionError('main() neither exited nor failed')
+    return _run
+
+
+def test_the_live_lab_passes_with_nothing_failed(run):
+    outcome, result, asked = run({'language': 'en'}, recorded('live_all_pass'))
+    assert outcome == 'exit' and result['changed'] is False
+    outcomes = result['ansible_facts']['lab_outcomes']
+    assert list(outcomes) == ALL_IDS
+    assert set(o['status'] for o in outcomes.values()) == {'pass'}
+    assert all(isinstance(o['evidence'], str) and o['evidence'] for o in outcomes.values())
+    assert outcomes['users_uid_matches']['evidence'] == ('lab_user_1234 pid 7384 (sleep infinity) runs as host UID '
+                                                         '1234 (no such user in /etc/passwd)')
+    assert result['failed_outcomes'] == [] and result['failure'] == ''
+    assert sorted(result['explanations']) == ['network', 'nginx', 'users']
+    assert result['explanations']['users'].startswith('SCENARIO 1 - USERS AND UIDs\nWhat was done:')
+    assert result['observation']['containers'] == recorded('live_all_pass')['containers']
+
+
+def test_options_get_their_defaults_and_types(run):
+    outcome, result, asked = run({'scenarios': ['network', 'users'], 'users': {'uid': '2000'},
+                                  'network': {'timeout': '25'}}, recorded('live_all_pass'))
+    assert asked['scenarios'] == ['users', 'network']
+    assert asked['spec']['users'] == {'root_container': 'lab_user_root', 'uid_container': 'lab_user_1234',
+                                      'uid': 2000, 'userns_remap': False, 'remapped_container': 'lab_user_remapped'}
+    assert asked['spec']['nginx'] == {'container': 'web_server', 'port': 80, 'http_timeout': 5}
+    assert asked['spec']['network']['timeout'] == 25 and asked['spec']['network']['name'] == 'lonely_curl'
+    api = FakeAPI.made[0]
+    assert (api.docker_host, api.timeout, api.closed) == ('unix:///var/run/docker.sock', 35, True)
+    assert asked['api'] is api
+    # The uid asked (2000) is not the one the container runs as (1234).
+    assert result['failed_outcomes'] == ['users_uid_matches']
+    assert 'nginx_listens_in_netns' not in result['ansible_facts']['lab_outcomes']
+
+
+def test_the_api_is_closed_when_observe_raises(run):
+    with pytest.raises(RuntimeError):
+        run({}, RuntimeError('bug'))
+    assert FakeAPI.made[0].closed is True and FakeAPI.made[0].timeout == 30
+
+
+def test_new_outcomes_are_merged_into_the_earlier_ones(run):
+    earlier = {'users_root_is_uid0': {'status': 'fail', 'evidence': 'from an earlier run'},
+               'nginx_http_by_ip': {'status': 'fail', 'evidence': 'recorded by the nginx scenario'},
+               'class_extra': {'status': 'pass', 'evidence': 'kept'}}
+    outcome, result, _ = run({'scenarios': ['users'], 'outcomes': earlier, 'language': 'es'},
+                             recorded('live_all_pass'))
+    outcomes = result['ansible_facts']['lab_outcomes']
+    assert list(outcomes) == ['users_root_is_uid0', 'nginx_http_by_ip', 'class_extra', 'users_uid_matches']
+    assert outcomes['users_root_is_uid0'] == {'status': 'pass', 'evidence': 'lab_user_root pid 3642 (sleep infinity) '
+                                                                           'corre con el UID 0 del host (root)'}
+    assert outcomes['nginx_http_by_ip'] == earlier['nginx_http_by_ip']
+    assert outcomes['class_extra'] == earlier['class_extra']
+    assert result['failed_outcomes'] == [] and list(result['explanations']) == ['users']
+
+
+@pytest.mark.parametrize('language, failure', [
+    ('en', 'Scenario users, nginx, network: network_bridge_http_200, network_interfaces_differ, '
+           'network_lonely_times_out, nginx_absent_on_host, nginx_http_by_ip, nginx_listens_in_netns, '
+           'users_root_is_uid0, users_uid_matches did not pass (see the evidence above).'),
+    ('es', 'Escenario users, nginx, network: network_bridge_http_200, network_interfaces_differ, '
+           'network_lonely_times_out, nginx_absent_on_host, nginx_http_by_ip, nginx_listens_in_netns, '
+           'users_root_is_uid0, users_uid_matches no pasó (vean la evidencia de arriba).'),
+])
+def test_failed_outcomes_and_failure_in_the_language(run, language, failure):
+    outcome, result, _ = run(dict(SHAPES_ARGS, language=language), recorded('recorded_shapes'))
+    assert outcome == 'exit' and result['changed'] is False
+    assert result['failed_outcomes'] == sorted(ALL_IDS)
+    assert result['failure'] == failure
+    evidence = result['ansible_facts']['lab_outcomes']['users_root_is_uid0']['evidence']
+    assert evidence == {'en': 'jt_stopped exists but is not running (state exited)',
+                        'es': 'jt_stopped existe pero no está en marcha (estado exited)'}[language]
+
+
+@pytest.mark.parametrize('language, word', [('en', 'does not answer'), ('es', 'no responde')])
+def test_engine_down_fails_every_outcome_of_the_scenarios(run, language, word):
+    down = {'engine': {'reachable': False, 'error': 'cannot reach the Docker engine'}}
+    outcome, result, _ = run({'scenarios': ['nginx'], 'language': language}, down)
+    assert result['failed_outcomes'] == ['nginx_absent_on_host', 'nginx_http_by_ip', 'nginx_listens_in_netns']
+    assert all(word in o['evidence'] and 'cannot reach the Docker engine' in o['evidence']
+               for o in result['ansible_facts']['lab_outcomes'].values())
+    assert result['failure'].startswith({'en': 'Scenario nginx: ', 'es': 'Escenario nginx: '}[language])
+
+
+@pytest.mark.parametrize('args, word', [
+    ({'language': 'fr'}, 'language'),
+    ({'scenarios': ['users', 'firewall']}, 'scenarios'),
+    ({'users': {'uid': 'many'}}, 'uid'),
+    ({'nginx': {'no_such_option': 1}}, 'no_such_option'),
+])
+def test_bad_options_fail(run, args, word):
+    outcome, result, asked = run(args, recorded('live_all_pass'))
+    assert outcome == 'fail' and word in result['msg']
+    assert asked == {}
