@@ -128,7 +128,7 @@ def pid_namespace(observation, name):
     """PID 1 inside the container is an ordinary host process in its own PID namespace."""
     problem = container_problem(observation, name)
     if problem:
-        return _fail(*problem)
+        return _failed(problem)
     first = next((p for p in _processes(observation, name) if p.get('ns_pid') == 1), None)
     if first is None:
         return _fail('ev.no_process', name=name)
@@ -193,7 +193,7 @@ def judge_nginx(observation, spec):
     else:
         results['nginx_absent_on_host'] = _result(True, 'ev.host_clear', inode=host.get('netns_inode'), port=port)
     if problem:
-        results['nginx_own_netns'] = _fail(*problem)
+        results['nginx_own_netns'] = _failed(problem)
     else:
         ok, mine, host = own_namespace(observation, name, 'net')
         results['nginx_own_netns'] = _result(ok, 'ev.net_namespace', name=name, inode=mine, host=host)
