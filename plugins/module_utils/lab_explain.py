@@ -41,7 +41,7 @@ def seen_in_clients(lang, spec, observation):
     clients = (network['bridge_client'], network['lonely_client'])
     seen = [(client, ((observation.get('interfaces') or {}).get(client) or {}).get('ip_brief') or [])
             for client in clients]
-    if any(found for _, found in seen):
+    if any(found for client, found in seen):
         lines.append(catalog.text(lang, 'network.seen_inside'))
         lines += ['  %s: %s' % (client, line) for client, found in seen for line in found]
     for client in clients:

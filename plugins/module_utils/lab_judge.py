@@ -308,7 +308,8 @@ def judge_veth_pairs(observation, spec):
     checks = [veth_peer(observation, network['bridge_client'], side(observation, network['bridge_client'], 'bridge')['bridge']),
               veth_peer(observation, network['lonely_client'],
                         side(observation, network['lonely_client'], network['name'])['bridge'])]
-    return _result(all(ok for ok, _ in checks), 'list', items=[evidence for _, evidence in checks], separator='; ')
+    return _result(all(ok for ok, evidence in checks), 'list', items=[evidence for ok, evidence in checks],
+                   separator='; ')
 
 
 def judge_network(observation, spec):

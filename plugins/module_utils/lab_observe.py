@@ -32,8 +32,7 @@ import os
 import pwd
 import stat
 import threading
-import urllib.error
-import urllib.request
+import urllib.parse
 
 from ansible_collections.microlab.docker_internals.plugins.module_utils import container_processes, netns_sockets
 from ansible_collections.microlab.docker_internals.plugins.module_utils import targets as target_utils
@@ -275,8 +274,8 @@ def read_sockets(container_name, container):
     out = {}
     wanted = [('host', target_utils.host_target())]
     if container and container['running']:
-        wanted.insert(0, ('container', target_utils.container_target(container_name, container['id'],
-                                                                    container['pid'])))
+        target = target_utils.container_target(container_name, container['id'], container['pid'])
+        wanted.insert(0, ('container', target))
     for key, target in wanted:
         try:
             out[key] = netns_sockets.gather([target])[target['key']]
@@ -286,14 +285,20 @@ def read_sockets(container_name, container):
 
 
 def http_get(url, timeout):
-    """Status of GET url from this host, or the error."""
+    """Status of GET url from this host, or the error.
+
+    Straight to the address with http.client: no proxy from the environment
+    may stand between the host and the container's IP.
+    """
+    parts = urllib.parse.urlsplit(url)
+    connection = http.client.HTTPConnection(parts.hostname, parts.port or 80, timeout=timeout)
     try:
-        with urllib.request.urlopen(url, timeout=timeout) as response:
-            return {'url': url, 'status': response.status}
-    except urllib.error.HTTPError as exc:
-        return {'url': url, 'status': exc.code}
-    except (urllib.error.URLError, OSError) as exc:
-        return {'url': url, 'status': None, 'error': str(getattr(exc, 'reason', exc))}
+        connection.request('GET', parts.path or '/', headers={'User-Agent': 'microlab-lab-observe'})
+        return {'url': url, 'status': connection.getresponse().status}
+    except (http.client.HTTPException, OSError) as exc:
+        return {'url': url, 'status': None, 'error': str(exc) or exc.__class__.__name__}
+    finally:
+        connection.close()
 
 
 def observe(spec, scenarios, api):
