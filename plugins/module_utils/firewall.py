@@ -271,18 +271,20 @@ def _reachable_iptables_chains(tables, packet):
     return order
 
 
-def _iptables_kind(table, chain, rule):
-    """Which of Docker's isolation shapes a drop rule is."""
-    if chain == 'DOCKER-ISOLATION-STAGE-2':
-        return 'isolation-stage-2'
-    if chain == 'DOCKER-ISOLATION-STAGE-1':
-        return 'isolation-stage-1'
-    if table == 'raw' and chain == 'PREROUTING' and rule['matches']['dst'] and rule['matches']['in'] \
-            and rule['matches']['in'][0]:
+def _shape_kind(table, chain, matches):
+    """Which of Docker's isolation shapes a drop rule is, from where it is and its -i/-o/-d."""
+    negated_in = bool(matches.get('in') and matches['in'][0])
+    if chain in ('DOCKER-ISOLATION-STAGE-2', 'DOCKER-ISOLATION-STAGE-1'):
+        return 'isolation-stage-' + chain[-1]
+    if table == 'raw' and chain == 'PREROUTING' and matches.get('dst') and negated_in:
         return 'direct-access-drop'
-    if chain == 'DOCKER' and rule['matches']['in'] and rule['matches']['in'][0] and rule['matches']['out']:
+    if chain == 'DOCKER' and negated_in and matches.get('out'):
         return 'bridge-ingress-drop'
     return 'other'
+
+
+def _iptables_kind(table, chain, rule):
+    return _shape_kind(table, chain, rule['matches'])
 
 
 def iptables_command(table, chain):
@@ -515,7 +517,20 @@ def _reachable_nft_chains(table, packet):
     return order
 
 
-def _nft_kind(rule):
+def _nft_matches(rule):
+    """The rule's iifname/oifname/daddr matches in parse_iptables_save's shape: {'in': (negated, value)}."""
+    keys = {'iifname': 'in', 'oifname': 'out', 'daddr': 'dst', 'saddr': 'src'}
+    matches = {}
+    for expr in rule['expr']:
+        left = expr.get('match', {}).get('left', {})
+        name = left.get('meta', {}).get('key') or left.get('payload', {}).get('field')
+        if name in keys:
+            matches[keys[name]] = (expr['match'].get('op') == '!=', expr['match']['right'])
+    return matches
+
+
+def _nft_kind(table_name, chain, rule):
+    """Docker's nftables rules say what they are in a comment; iptables-nft's rules by their shape."""
     comment = (rule.get('comment') or '').upper()
     if 'DIRECT ACCESS' in comment:
         return 'direct-access-drop'
@@ -523,7 +538,7 @@ def _nft_kind(rule):
         return 'unpublished-port-drop'
     if 'ICC' in comment:
         return 'icc-drop'
-    return 'other'
+    return _shape_kind(table_name, chain, _nft_matches(rule))
 
 
 def nft_drops(tables, packet, skip_iptables_tables=False):
@@ -538,7 +553,7 @@ def nft_drops(tables, packet, skip_iptables_tables=False):
             for rule in table['chains'][chain]['rules']:
                 if _nft_verdict(rule)[0] in NFT_DROP_VERDICTS and _nft_could_match(rule, packet):
                     drops.append({
-                        'backend': 'nftables', 'kind': _nft_kind(rule), 'table': '%s %s' % (family, name),
+                        'backend': 'nftables', 'kind': _nft_kind(name, chain, rule), 'table': '%s %s' % (family, name),
                         'chain': chain, 'rule': nft_rule_text(rule), 'packets': _nft_counter(rule) or 0,
                         'key': ('nft', family, name, chain, nft_rule_text(
                             dict(rule, expr=[e for e in rule['expr'] if 'counter' not in e]))),
@@ -556,8 +571,9 @@ def snapshot_drops(snap, packet):
         drops.extend(iptables_drops(parse_iptables_save(snap['iptables_save']), packet,
                                     snap.get('iptables_backend')))
     if snap.get('nft_ruleset'):
-        skip = snap.get('iptables_backend') == 'nf_tables' or bool(snap.get('iptables_save'))
-        drops.extend(nft_drops(parse_nft_json(snap['nft_ruleset']), packet, skip_iptables_tables=skip))
+        # iptables-nft keeps its tables in nftables too: count them once, from iptables-save.
+        drops.extend(nft_drops(parse_nft_json(snap['nft_ruleset']), packet,
+                               skip_iptables_tables=bool(snap.get('iptables_save'))))
     return drops
 
 
