@@ -414,8 +414,7 @@ def nft_rule_text(rule):
         elif key in ('jump', 'goto'):
             words.append('%s %s' % (key, body['target']))
         elif key == 'vmap':
-            left, _ = _nft_left(body['key'])
-            words.append('%s vmap %s' % (left, _nft_value(body['data'])))
+            words.append('%s vmap %s' % (_nft_left(body['key'])[0], _nft_value(body['data'])))
         elif body is None:
             words.append(key)
         else:
@@ -501,7 +500,7 @@ def _reachable_nft_chains(table, packet):
     """Chain names of one table a forwarded packet may traverse, base chains by priority."""
     bases = sorted((c.get('prio') or 0, name) for name, c in table['chains'].items() if c.get('hook') in NFT_HOOKS)
     order = []
-    stack = [name for _, name in bases]
+    stack = [base[1] for base in bases]
     while stack:
         name = stack.pop(0)
         if name in order or name not in table['chains']:
