@@ -39,9 +39,16 @@ Standard library only: this file runs inside an Ansible module and in the stdlib
     where ``drop`` is::
 
         {'backend': 'iptables-legacy' | 'iptables-nft' | 'iptables' | 'nftables',
-         'kind': 'isolation-stage-2' | 'bridge-ingress-drop' | 'direct-access-drop'
-                 | 'unpublished-port-drop' | 'policy' | 'other',
-         'table': 'filter' | 'raw' | ... | 'ip docker-bridges' (nft: family and name),
+         'kind': 'isolation-stage-2'      # Docker <= 28: DOCKER-ISOLATION-STAGE-2 -o BR -j DROP
+                 | 'isolation-stage-1'      # (not made by Docker; kept for completeness)
+                 | 'direct-access-drop'     # Docker >= 28: raw PREROUTING -d IP ! -i BR -j DROP,
+                                            #   nftables "DROP DIRECT ACCESS"
+                 | 'bridge-ingress-drop'    # Docker >= 28: DOCKER ! -i BR -o BR -j DROP
+                 | 'unpublished-port-drop'  # nftables "UNPUBLISHED PORT DROP"
+                 | 'icc-drop'               # nftables ICC drop (icc=false networks)
+                 | 'policy'                 # a chain's DROP policy ('-P FORWARD DROP')
+                 | 'other',                 # any other drop on the path (a host firewall)
+         'table': 'filter' | 'raw' | ... | 'ip docker-bridges' | 'ip filter' (nft: family and name),
          'chain': 'DOCKER-ISOLATION-STAGE-2', 'rule': the rule as iptables-save/nft prints it,
          'packets_before': int, 'packets_after': int,
          'command': 'iptables -t filter -L DOCKER-ISOLATION-STAGE-2 -v -n'}
