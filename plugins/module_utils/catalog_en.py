@@ -121,6 +121,13 @@ MESSAGES = {
     'ev.curl_not_run': 'not run: {names} not running',
     'ev.curl_no_server_ip': 'not run: {server} has no IP on the default bridge',
     'ev.side': '{client} {ip} on {networks} (subnet {subnet}, host bridge {bridge})',
+    'ev.fw_drop': ('chain {chain} of table {table} ({backend}) dropped them, rule `{rule}`: its packet counter went '
+                   'from {before} to {after} during the probe. To see it: sudo {command}'),
+    'ev.fw_no_counter': ('no firewall counter moved during the probe: another firewall may sit in front of Docker\'s '
+                         '(Docker\'s own candidate: `{rule}`)'),
+    'ev.fw_none': 'no rule on the path drops these packets ({errors})',
+    'ev.fw_not_read': 'the firewall was not read',
+    'ev.fw_no_timeout': '{client} did not time out, so no rule dropped its packets',
     'ev.veth': '{client} eth0 is paired with {veth} on {master}',
     'ev.veth_missing': '{client} has no eth0 paired with a host interface',
     'network.title': 'SCENARIO 3 - ISOLATED NETWORKS',

@@ -124,6 +124,13 @@ MESSAGES = {
     'ev.curl_not_run': 'no se ejecutó: {names} no está en marcha',
     'ev.curl_no_server_ip': 'no se ejecutó: {server} no tiene IP en el bridge por defecto',
     'ev.side': '{client} {ip} en {networks} (subred {subnet}, bridge del host {bridge})',
+    'ev.fw_drop': ('la cadena {chain} de la tabla {table} ({backend}) los descartó, regla `{rule}`: su contador de '
+                   'paquetes pasó de {before} a {after} durante la prueba. Para verlo: sudo {command}'),
+    'ev.fw_no_counter': ('ningún contador del firewall se movió durante la prueba: puede haber otro firewall delante '
+                         'del de Docker (la regla candidata de Docker: `{rule}`)'),
+    'ev.fw_none': 'ninguna regla en el camino descarta estos paquetes ({errors})',
+    'ev.fw_not_read': 'no se leyó el firewall',
+    'ev.fw_no_timeout': 'a {client} no se le agotó el tiempo, así que ninguna regla descartó sus paquetes',
     'ev.veth': 'la eth0 de {client} forma par con {veth} en {master}',
     'ev.veth_missing': '{client} no tiene una eth0 en par con una interfaz del host',
     'network.title': 'ESCENARIO 3 - REDES AISLADAS',

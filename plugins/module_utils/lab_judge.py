@@ -14,12 +14,14 @@ of every failure shape. Standard library only (the `lab` command uses it).
 
 from __future__ import annotations
 
+from ansible_collections.microlab.docker_internals.plugins.module_utils import firewall
+
 OUTCOMES = {
     'users': ('users_root_is_uid0', 'users_uid_matches', 'users_file_owner', 'users_pid_namespace'),
     'users_userns': ('users_userns_remapped',),
     'nginx': ('nginx_listens_in_netns', 'nginx_absent_on_host', 'nginx_http_by_ip', 'nginx_own_netns'),
     'network': ('network_bridge_http_200', 'network_lonely_times_out', 'network_interfaces_differ',
-                'network_veth_pairs'),
+                'network_veth_pairs', 'network_drop_rule'),
 }
 CURL_TIMEOUT = 28
 CURL_REFUSED = 7
@@ -312,9 +314,34 @@ def judge_veth_pairs(observation, spec):
                    separator='; ')
 
 
+def drop_rule(observation, spec):
+    """The firewall rule whose packet counter went up while the lonely client timed out (firewall.find_drop)."""
+    network = spec['network']
+    walls = observation.get('firewall')
+    if not walls:
+        return _fail('ev.fw_not_read')
+    probe = (observation.get('probes') or {}).get(network['lonely_client']) or {}
+    if probe.get('rc') != CURL_TIMEOUT:
+        return _fail('ev.fw_no_timeout', client=network['lonely_client'])
+    server = (observation.get('containers') or {}).get(network['server']) or {}
+    found = firewall.find_drop(walls['before'], walls['after'],
+                               side(observation, network['lonely_client'], network['name'])['bridge'],
+                               side(observation, network['bridge_client'], 'bridge')['bridge'],
+                               ((server.get('networks') or {}).get('bridge') or {}).get('ip') or None)
+    drop = found['drop']
+    if drop:
+        return _result(True, 'ev.fw_drop', rule=drop['rule'], table=drop['table'], chain=drop['chain'],
+                       backend=drop['backend'], before=drop['packets_before'], after=drop['packets_after'],
+                       command=drop['command'])
+    if found['candidates']:
+        return _fail('ev.fw_no_counter', rule=found['candidates'][0]['rule'])
+    return _fail('ev.fw_none', errors='; '.join(found['errors']) or '-')
+
+
 def judge_network(observation, spec):
     network = spec['network']
     return {
+        'network_drop_rule': drop_rule(observation, spec),
         'network_veth_pairs': judge_veth_pairs(observation, spec),
         'network_bridge_http_200': judge_probe(observation, spec, network['bridge_client'], False),
         'network_lonely_times_out': judge_probe(observation, spec, network['lonely_client'], True),

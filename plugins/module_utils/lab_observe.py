@@ -34,7 +34,7 @@ import stat
 import threading
 import urllib.parse
 
-from ansible_collections.microlab.docker_internals.plugins.module_utils import container_processes, netns_sockets
+from ansible_collections.microlab.docker_internals.plugins.module_utils import container_processes, firewall, netns_sockets
 from ansible_collections.microlab.docker_internals.plugins.module_utils import targets as target_utils
 from ansible_collections.microlab.docker_internals.plugins.module_utils.docker_api import DockerAPIError
 from ansible_collections.microlab.docker_internals.plugins.module_utils.netns import host_ns_path
@@ -314,6 +314,8 @@ def observe(spec, scenarios, api):
     except (DockerAPIError, OSError) as exc:
         observation['engine'] = {'reachable': False, 'error': str(exc)}
         return observation
+    # The firewall's counters around the probes tell which rule dropped the lonely client's packets.
+    before = firewall.snapshot() if 'network' in scenarios else None
     probes, links, threads = start_probes(api, spec, containers) if 'network' in scenarios else ({}, {}, [])
     observation['processes'] = read_processes(containers, list(containers))
     observation['namespaces'] = read_namespaces(containers)
@@ -332,4 +334,6 @@ def observe(spec, scenarios, api):
         thread.join()
     observation['probes'] = probes
     observation['interfaces'] = links
+    if before is not None:
+        observation['firewall'] = {'before': before, 'after': firewall.snapshot()}
     return observation
