@@ -138,6 +138,8 @@ def has_roster_header(path):
             cells = set(cell.strip().strip('"').lower() for cell in re.split('[,;\t]', line))
             return {'student', 'host'} <= cells
     return False
+
+
 YAML_ENDINGS = ('.yml', '.yaml')
 
 

@@ -43,7 +43,7 @@ def play(tmp_path, playbook, *args, inventory=INVENTORY):
 
 @pytest.mark.parametrize('playbook', PLAYBOOKS)
 def test_no_host_in_lab_vms_fails_at_once(tmp_path, playbook):
-    inventory = INVENTORY.split('lab_vms:')[0]  # VMs only in the group "students"
+    inventory = INVENTORY.split('lab_vms:', maxsplit=1)[0]  # VMs only in the group "students"
     rc, out = play(tmp_path, playbook, inventory=inventory)
     assert rc == 2, out
     assert 'No host to run on: lab_hosts="lab_vms" matches no host of the inventory' in out, out
