@@ -55,7 +55,7 @@ step engine ansible-playbook playbooks/engine.yml --tags engine
 step images ansible-playbook playbooks/engine.yml --tags images
 step browser install_browser
 step unit pytest -q tests/unit
-step system pytest -q -rs tests/system
+step system env MICROLAB_REQUIRE_SYSTEM=1 pytest -q -rs tests/system
 step reliability pytest -q -rxXs --durations=5 tests/reliability
 step lint ansible-lint --profile production --offline
 step sanity scripts/sanity.sh

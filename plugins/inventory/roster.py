@@ -35,6 +35,9 @@ description:
 notes:
   - Enable the plugin in C(ansible.cfg) (this collection's checkout does) by listing it first in C(enable_plugins) in
     the C([inventory]) section; the C(ini) plugin would otherwise read a CSV file as an INI inventory of garbled host names.
+  - The plugin claims files whose name ends in C(.csv), C(roster.yml) or C(roster.yaml), and files whose first row names
+    the columns C(student) and C(host). When it cannot read one it prints its error at once, since Ansible then tries the
+    next plugin and shows the error only if none reads the file (C(ini) reads a CSV file as hosts named after its lines).
 options:
   plugin:
     description:
@@ -120,6 +123,23 @@ RESERVED_GROUPS = ('all', 'ungrouped')
 # Columns that would set what the known columns set.
 SHADOWED = {'ansible_host': 'host', 'ansible_user': 'user', 'ansible_port': 'port'}
 CONFIG_ENDINGS = ('roster.yml', 'roster.yaml')
+HEADER_SNIFF_BYTES = 4096
+
+
+def has_roster_header(path):
+    """Whether the file's first row (not blank, not a # comment) names the columns student and host."""
+    try:
+        with open(path, 'rb') as handle:
+            head = handle.read(HEADER_SNIFF_BYTES)
+    except (OSError, ValueError):
+        return False
+    for line in head.decode('utf-8', errors='replace').lstrip('\ufeff').splitlines():
+        if line.strip() and not line.lstrip().startswith('#'):
+            cells = set(cell.strip().strip('"').lower() for cell in re.split('[,;\t]', line))
+            return {'student', 'host'} <= cells
+    return False
+
+
 YAML_ENDINGS = ('.yml', '.yaml')
 
 
@@ -328,14 +348,28 @@ class InventoryModule(BaseFileInventoryPlugin):
     NAME = 'microlab.docker_internals.roster'
 
     def verify_file(self, path):
-        """A .csv roster, or a YAML config file named *roster.yml / *roster.yaml."""
+        """A .csv roster, a CSV file whose header names student and host, or a YAML config *roster.yml / *roster.yaml.
+
+        Claiming them here matters because the ini plugin, tried after this one, reads any text: a
+        roster it read would become hosts named after whole lines (see parse()).
+        """
         if not super().verify_file(path):
             return False
-        return path.lower().endswith(('.csv',) + CONFIG_ENDINGS)
+        return path.lower().endswith(('.csv',) + CONFIG_ENDINGS) or has_roster_header(path)
 
     def parse(self, inventory, loader, path, cache=True):
         super().parse(inventory, loader, path, cache=cache)
-        if path.lower().endswith('.csv'):
+        try:
+            self._parse_roster(path)
+        except AnsibleParserError as exc:
+            if not path.lower().endswith(CONFIG_ENDINGS):
+                # Ansible shows a plugin's error only when no later plugin reads the source, and
+                # the ini plugin reads a CSV file too (each line a host): say it now, whatever comes next.
+                self.display.error('microlab.docker_internals.roster could not read %s: %s' % (path, to_native(exc)))
+            raise
+
+    def _parse_roster(self, path):
+        if not path.lower().endswith(CONFIG_ENDINGS):
             self.set_options(direct={'plugin': self.NAME}, var_options=self._vars)
             roster = path
         else:

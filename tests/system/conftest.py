@@ -62,6 +62,12 @@ def why_skip():
     return None
 
 
+# `make test` (scripts/test.sh) sets MICROLAB_REQUIRE_SYSTEM=1: there a suite that cannot run fails,
+# since a skipped suite exits 0 and would count as passed. By hand, pytest skips it with the reason.
+REQUIRE_ENV = 'MICROLAB_REQUIRE_SYSTEM'
+CANNOT_RUN = {}
+
+
 def pytest_collection_modifyitems(config, items):
     here = os.path.dirname(os.path.abspath(__file__))
     mine = [i for i in items if str(i.fspath) == os.path.join(here, 'test_fact_modules.py')]
@@ -69,24 +75,60 @@ def pytest_collection_modifyitems(config, items):
     if reason:
         SKIPPED.append(reason)
         for item in mine:
-            item.add_marker(pytest.mark.skip(reason='SYSTEM TESTS SKIPPED: ' + reason))
+            if os.environ.get(REQUIRE_ENV) == '1':
+                CANNOT_RUN[item.nodeid] = reason
+            else:
+                item.add_marker(pytest.mark.skip(reason='SYSTEM TESTS SKIPPED: ' + reason))
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_runtest_setup(item):
+    if item.nodeid in CANNOT_RUN:
+        pytest.fail('SYSTEM TESTS CANNOT RUN (%s=1): %s' % (REQUIRE_ENV, CANNOT_RUN[item.nodeid]), pytrace=False)
 
 
 def pytest_terminal_summary(terminalreporter):
     if SKIPPED:
-        terminalreporter.section('FACT MODULE SYSTEM TESTS WERE SKIPPED', sep='!', red=True, bold=True)
+        verdict = 'FAILED' if CANNOT_RUN else 'SKIPPED'
+        terminalreporter.section('FACT MODULE SYSTEM TESTS %s: THEY CANNOT RUN HERE' % verdict, sep='!', red=True, bold=True)
         terminalreporter.write_line('!!! ' + SKIPPED[0], red=True, bold=True)
+
+
+def _copy_readable(src, dest):
+    """Copy a tree so that any user can read it: directories 0755, files 0644, whatever the source's modes."""
+    shutil.copytree(src, dest, symlinks=False, ignore=shutil.ignore_patterns('__pycache__', '*.pyc'))
+    os.chmod(dest, 0o755)
+    for top, dirs, files in os.walk(dest):
+        for name in dirs:
+            os.chmod(os.path.join(top, name), 0o755)
+        for name in files:
+            os.chmod(os.path.join(top, name), 0o644)
 
 
 @pytest.fixture(scope='session')
 def collections_root():
-    """A world-readable ansible_collections tree pointing at this checkout."""
+    """A world-readable copy of what the modules import: the collection's plugins and meta, and ansible.
+
+    A copy, not a link to the checkout: the "run as nobody" tests must import the modules from
+    a clone in a directory nobody may enter (a clone under /root is mode 0700), and the venv with
+    ansible may live there too. The user's own directories keep their permissions.
+    """
+    import ansible  # pylint: disable=import-outside-toplevel
     root = tempfile.mkdtemp(prefix='factmod-coll-')
-    os.chmod(root, 0o755)
-    os.makedirs(os.path.join(root, 'ansible_collections', 'microlab'))
-    os.symlink(REPO, os.path.join(root, 'ansible_collections', 'microlab', 'docker_internals'))
-    yield root
-    shutil.rmtree(root)
+    try:
+        os.chmod(root, 0o755)
+        collection = os.path.join(root, 'ansible_collections', 'microlab', 'docker_internals')
+        os.makedirs(collection)
+        for path in (os.path.join(root, 'ansible_collections'), os.path.dirname(collection)):
+            os.chmod(path, 0o755)
+        for part in ('plugins', 'meta'):
+            _copy_readable(os.path.join(REPO, part), os.path.join(collection, part))
+        shutil.copy(os.path.join(REPO, 'galaxy.yml'), collection)
+        os.chmod(os.path.join(collection, 'galaxy.yml'), 0o644)
+        _copy_readable(os.path.dirname(ansible.__file__), os.path.join(root, 'ansible'))
+        yield root
+    finally:
+        shutil.rmtree(root)
 
 
 class ModuleRunner(object):
@@ -94,8 +136,6 @@ class ModuleRunner(object):
 
     def __init__(self, root):
         self.root = root
-        import ansible
-        self.ansible_path = os.path.dirname(os.path.dirname(ansible.__file__))
 
     def __call__(self, module, args, as_nobody=False):
         fd, path = tempfile.mkstemp(prefix='factmod-args-', suffix='.json')
@@ -104,7 +144,8 @@ class ModuleRunner(object):
         os.chmod(path, 0o644)
         python = sys.executable
         cmd = [python, '-m', MODULE_PKG + module, path]
-        env = dict(os.environ, PYTHONPATH='%s:%s' % (self.root, self.ansible_path))
+        # The copy in self.root holds both the collection and ansible (see collections_root).
+        env = dict(os.environ, PYTHONPATH=self.root)
         if as_nobody:
             # a python the nobody user can execute (a venv under /root is not)
             cmd = ['setpriv', '--reuid', '65534', '--regid', '65534', '--clear-groups', '/usr/bin/python3'] + cmd[1:]

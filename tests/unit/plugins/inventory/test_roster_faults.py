@@ -75,3 +75,47 @@ def test_yaml_row_that_is_not_a_mapping_is_skipped_with_its_line(tmp_path):
                                       strict='false'))
     assert members(inventory, 'lab_vms') == ['ana']
     assert warnings == ['students.yml line 2: not a mapping of column names to values; row skipped']
+
+
+def run_from_checkout(*args):
+    """An Ansible command from the checkout, with its ansible.cfg (as test_roster.ansible_inventory)."""
+    command = test_roster.shutil.which(args[0], path=test_roster.os.path.dirname(test_roster.sys.executable))
+    env = dict(test_roster.os.environ, ANSIBLE_FORCE_COLOR='0', ANSIBLE_NOCOLOR='1')
+    for name in ('ANSIBLE_CONFIG', 'ANSIBLE_INVENTORY_ENABLED', 'ANSIBLE_INVENTORY'):
+        env.pop(name, None)
+    proc = test_roster.subprocess.run([command or args[0], *args[1:]], cwd=test_roster.REPO, env=env,
+                                      capture_output=True, text=True, timeout=300, check=False)
+    return proc.returncode, proc.stdout, ' '.join(proc.stderr.split())
+
+
+def test_ini_inventory_is_read_from_the_checkout(tmp_path):
+    """The checkout's ansible.cfg enables ini (after the roster plugin): the most common format works."""
+    path = tmp_path / 'hosts'
+    path.write_text('[lab_vms]\nvm1 ansible_host=192.0.2.21 ansible_user=admin\n\n[morning]\nvm1\n', encoding='utf-8')
+    rc, out, err = run_from_checkout('ansible-inventory', '-i', str(path), '--list')
+    assert rc == 0, err
+    data = test_roster.plain(test_roster.json.loads(out))
+    assert data['lab_vms']['hosts'] == ['vm1'] and data['morning']['hosts'] == ['vm1']
+    assert data['_meta']['hostvars']['vm1'] == {'ansible_host': '192.0.2.21', 'ansible_user': 'admin'}
+
+
+def test_broken_roster_error_shows_and_the_playbooks_stop(tmp_path):
+    """A roster the plugin refuses goes on to ini, which reads its lines as hosts: the roster's error still
+    shows, and no playbook runs on those hosts (none is in lab_vms)."""
+    path = write(tmp_path, 'student,address\nana,192.0.2.11\nbruno,192.0.2.12\n')
+    rc, dummy, err = run_from_checkout('ansible-inventory', '-i', path, '--graph')
+    assert '[ERROR]: microlab.docker_internals.roster could not read %s' % path in err, err
+    assert 'missing required column host' in err, err
+    rc, out, err = run_from_checkout('ansible-playbook', '-i', path, 'playbooks/reset.yml')
+    out = ' '.join(out.split())
+    assert rc == 2, out + err
+    assert 'missing required column host' in err, err
+    assert 'No host to run on: lab_hosts="lab_vms"' in out, out
+    assert 'Hosts named like CSV lines (student,address | ana,192.0.2.11 | bruno,192.0.2.12)' in out, out
+
+
+def test_roster_without_csv_extension_is_read_by_its_header(tmp_path):
+    path = write(tmp_path, HEADER + 'ana,192.0.2.11\n', name='class-3b.txt')
+    rc, out, err = run_from_checkout('ansible-inventory', '-i', path, '--list')
+    assert rc == 0, err
+    assert test_roster.plain(test_roster.json.loads(out))['lab_vms']['hosts'] == ['ana']
