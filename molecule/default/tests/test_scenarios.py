@@ -146,6 +146,32 @@ def test_network_each_client_eth0_is_a_veth_pair_whose_host_end_is_on_its_bridge
         assert any(entry.split(":")[0].strip() == peer for entry in line.splitlines()), (client, peer, line)
 
 
+def drop_counters(host):
+    """{rule text: packets} of every DROP rule, from `iptables-save -c` on the VM."""
+    counters = {}
+    table = ""
+    for line in host.check_output("iptables-save -c").splitlines():
+        if line.startswith("*"):
+            table = line[1:]
+        elif line.startswith("[") and line.endswith("-j DROP"):
+            packets = int(line[1:line.index(":")])
+            counters["%s %s" % (table, line[line.index("]") + 2:])] = packets
+    return counters
+
+
+def test_network_the_lab_names_the_drop_rule_whose_counter_moved(host, tmp_path):
+    before = drop_counters(host)
+    assert curl_from(host, "curl_lonely", nginx_url(host)).rc == 28
+    after = drop_counters(host)
+    moved = [rule for rule, packets in after.items() if packets > before.get(rule, 0)]
+    assert moved, "no DROP rule counted the lonely client's packets"
+    run_playbook("playbooks/verify.yml", "-e", f"lab_report_dir={tmp_path}", "-e", "lab_language=en")
+    with open(tmp_path / "report.json", encoding="utf-8") as handle:
+        outcome = json.load(handle)["hosts"][0]["outcomes"]["network_drop_rule"]
+    assert outcome["status"] == "pass", outcome
+    assert any(rule.split(" ", 1)[1] in outcome["evidence"] for rule in moved), (moved, outcome)
+
+
 # Reset -------------------------------------------------------------------------------------
 
 
