@@ -7,6 +7,7 @@
 from __future__ import annotations
 
 import os
+import re
 
 import pytest
 import yaml
@@ -58,3 +59,31 @@ def test_the_pinned_ansible_bundles_an_admitted_community_docker():
     with open(manifest, encoding='utf-8') as handle:
         bundled = yaml.safe_load(handle)['collection_info']['version']
     assert bundled in SpecifierSet(docker_specs()[0])
+
+
+def license_references():
+    """(file, referenced path) for every 'see LICENSES/...' in a header of the collection's files."""
+    found = []
+    for top in ('plugins', 'tests', 'roles', 'scripts'):
+        for folder, dummy, names in os.walk(os.path.join(REPO, top)):
+            for name in names:
+                path = os.path.join(folder, name)
+                with open(path, encoding='utf-8', errors='replace') as handle:
+                    head = handle.read(600)
+                found.extend((path, ref.rstrip(' )')) for ref in re.findall(r'see (LICENSES/\S+)', head))
+    return found
+
+
+def test_license_files_the_headers_point_to_exist():
+    references = license_references()
+    assert references
+    missing = sorted({ref for path, ref in references if not os.path.isfile(os.path.join(REPO, ref))})
+    assert missing == []
+
+
+def test_license_of_galaxy_yml_is_the_text_shipped():
+    assert load('galaxy.yml')['license'] == ['GPL-3.0-or-later']
+    for name in ('COPYING', 'LICENSES/GPL-3.0-or-later.txt'):
+        with open(os.path.join(REPO, name), encoding='utf-8') as handle:
+            text = handle.read()
+        assert 'GNU GENERAL PUBLIC LICENSE' in text and 'Version 3, 29 June 2007' in text
