@@ -34,8 +34,8 @@ description:
     (a password file, say) is never shown in an error, only its file, line and column."
   - Every host joins the group O(group), C(lab_vms) unless changed, which the lab's playbooks target.
   - "A row with a problem (a missing student or host, a student name that is not a valid host name, a duplicate student
-    or VM, a bad port or group, a YAML value that is not text) is reported with the file and line. With O(strict=true) the whole inventory fails and every problem
-    is listed; otherwise the row is skipped with a warning."
+    or VM, a bad port or group, a YAML value that is not text) is reported with the file and line.
+    With O(strict=true) the whole inventory fails and every problem is listed; otherwise the row is skipped with a warning."
   - A roster without any valid student, or whose header lacks a required column, always fails.
   - Roster values are never templated, so a cell holding C({{) is kept as it is.
   - The file may be encrypted with ansible-vault.
