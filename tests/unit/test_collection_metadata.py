@@ -54,7 +54,7 @@ def test_community_docker_is_the_tested_major(version, admitted):
 
 
 def test_the_pinned_ansible_bundles_an_admitted_community_docker():
-    import ansible_collections.community.docker as docker  # the copy the `ansible` package ships
+    from ansible_collections.community import docker  # the copy the `ansible` package ships
     manifest = os.path.join(list(docker.__path__)[0], 'MANIFEST.json')
     with open(manifest, encoding='utf-8') as handle:
         bundled = yaml.safe_load(handle)['collection_info']['version']
