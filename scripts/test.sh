@@ -5,12 +5,13 @@
 #   images    lab_images on this machine (offline build where no registry answers)
 #   browser   Debian's chromium, for the class report's browser test
 #   unit      pytest tests/unit (recorded /proc text and netlink messages)
+#   paperwork antsibull-changelog lint (+ the next release rendered), antsibull-docs lint, ansible-builder create
 #   system    pytest tests/system as root against the real engine and namespaces
 #   reliability  pytest tests/reliability: faults on one Docker-in-Docker VM (engine stopped,
 #             killed, restarted; runs interrupted; the lab broken by hand; apt lock held; no
 #             registry; a user's own resources), bad input to every role variable, secrets and
 #             privilege (docs/reliability.md)
-#   lint      ansible-lint --profile production --offline
+#   lint      ansible-lint (settings in .ansible-lint: profile production, offline)
 #   sanity    ansible-test sanity (see scripts/sanity.sh for the tests that run)
 #   molecule  molecule test --all: Docker-in-Docker VMs, converge, idempotence, verify
 # Run a subset with STEPS="unit lint" scripts/test.sh.
@@ -20,7 +21,7 @@ export PATH="$PWD/.venv/bin:$PATH"
 export PYTHONPATH="$PWD/.ansible/collections${PYTHONPATH:+:$PYTHONPATH}"
 export ANSIBLE_FORCE_COLOR=0 PY_COLORS=0
 
-ALL_STEPS="engine images browser unit system reliability lint sanity molecule"
+ALL_STEPS="engine images browser unit paperwork system reliability lint sanity molecule"
 STEPS="${STEPS:-$ALL_STEPS}"
 passed=0
 failed=0
@@ -51,13 +52,31 @@ install_browser() {
     DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends chromium >/dev/null
 }
 
+# Changelog fragments, plugin/role docs and the execution environment, checked in a
+# temporary directory: the next release rendered by antsibull-changelog, the EE's build context.
+paperwork() {
+    local tmp copy status
+    tmp="$(mktemp -d)" && copy="$tmp/ansible_collections/microlab/docker_internals" && mkdir -p "$copy" || return 1
+    cp -a galaxy.yml meta plugins roles changelogs "$copy/"
+    antsibull-changelog lint &&
+        (cd "$copy" && antsibull-changelog release --version "$(python3 -c 'import yaml; print(yaml.safe_load(open("galaxy.yml"))["version"])')") &&
+        grep -c '^## v' "$copy/CHANGELOG.md" &&
+        antsibull-docs lint-collection-docs --plugin-docs . &&
+        ansible-builder create -f meta/execution-environment.yml -c "$tmp/ee" &&
+        test -s "$tmp/ee/Dockerfile"
+    status=$?
+    rm -rf "$tmp"
+    return "$status"
+}
+
 step engine ansible-playbook playbooks/engine.yml --tags engine
 step images ansible-playbook playbooks/engine.yml --tags images
 step browser install_browser
 step unit pytest -q tests/unit
+step paperwork paperwork
 step system env MICROLAB_REQUIRE_SYSTEM=1 pytest -q -rs tests/system
 step reliability pytest -q -rxXs --durations=5 tests/reliability
-step lint ansible-lint --profile production --offline
+step lint ansible-lint
 step sanity scripts/sanity.sh
 step molecule molecule test --all
 

@@ -18,6 +18,12 @@ options:
     type: str
     default: unix:///var/run/docker.sock
 attributes:
+  action_group:
+    support: full
+    membership:
+      - microlab.docker_internals.facts
+    description: Use C(group/microlab.docker_internals.facts) in C(module_defaults) to set options such as O(docker_host)
+      once for every fact module of this collection.
   check_mode:
     support: full
     description: Can run in check_mode and return the same facts.

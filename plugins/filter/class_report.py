@@ -10,7 +10,24 @@ SCHEMA_VERSION = 1
 STATUSES = ('pass', 'fail', 'unreachable')
 
 
-def _host_entry(name, host_vars):
+def _inventory_value(hostvars, name, host_vars, key):
+    """A variable as the inventory sets it, never as the VM's facts do.
+
+    Facts outrank inventory variables and a VM's root chooses its facts: when the VM
+    returned a fact of that name (raw or with the ansible_ prefix), the merged value is
+    not trusted and the inventory host's own variable is used, or None when the hostvars
+    given do not expose the inventory (the caller then uses the inventory name).
+    """
+    facts = host_vars.get('ansible_facts') or {}
+    bare = key[len('ansible_'):] if key.startswith('ansible_') else key
+    if key not in facts and bare not in facts:
+        return host_vars.get(key)
+    inventory = getattr(hostvars, '_inventory', None)
+    host = inventory.get_host(name) if inventory is not None else None
+    return host.vars.get(key) if host is not None else None
+
+
+def _host_entry(name, host_vars, hostvars=None):
     """One VM: student, address, overall status, the reason and each outcome."""
     outcomes = dict(host_vars.get('lab_outcomes') or {})
     reach = host_vars.get('lab_verify_reach') or {}
@@ -26,8 +43,8 @@ def _host_entry(name, host_vars):
         status = 'fail' if failing else 'pass'
         reason = ('failing: %s' % ', '.join(failing)) if failing else ''
     return {
-        'student': host_vars.get('student') or name,
-        'host': host_vars.get('ansible_host') or name,
+        'student': _inventory_value(hostvars, name, host_vars, 'student') or name,
+        'host': _inventory_value(hostvars, name, host_vars, 'ansible_host') or name,
         'inventory_hostname': name,
         'status': status,
         'reason': reason,
@@ -40,7 +57,7 @@ def _host_entry(name, host_vars):
 
 def class_report(hostvars, hosts, generated=''):
     """Build the report for C(hosts) from C(hostvars); see docs/report.md for the schema."""
-    entries = [_host_entry(name, hostvars[name]) for name in hosts]
+    entries = [_host_entry(name, hostvars[name], hostvars) for name in hosts]
     outcome_ids = sorted({oid for entry in entries for oid in entry['outcomes']})
     return {
         'schema_version': SCHEMA_VERSION,

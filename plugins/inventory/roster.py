@@ -24,11 +24,18 @@ description:
   - "C(port) (optional) becomes C(ansible_port), a number from 1 to 65535."
   - "C(group) (optional) is one more inventory group for the host (letters, digits and C(_), not starting with a digit)."
   - Every other column becomes a host variable of that name, as a string with surrounding whitespace removed;
-    empty cells set nothing. Column names must be valid variable names.
+    empty cells set nothing. Column names must be valid variable names; names starting with C(__) are reserved.
+  - "In a YAML roster every value is text too: numbers, dates and C(true)/C(false) become their text, and a list
+    or mapping is a bad row. Keys that differ only in case or spaces (C(Host) and C(host)) are a bad row, and so is
+    a key given twice."
+  - "Two rows with the same C(host) and C(port) (ignoring case; no port means 22) would give two students accounts
+    on one VM: the second is a bad row."
+  - "Error messages repeat a value from the roster only when it is short plain text: a file that is not a roster
+    (a password file, say) is never shown in an error, only its file, line and column."
   - Every host joins the group O(group), C(lab_vms) unless changed, which the lab's playbooks target.
-  - "A row with a problem (a missing student or host, a student name that is not a valid host name, a duplicate student,
-    a bad port or group) is reported with the file and line. With O(strict=true) the whole inventory fails and every problem
-    is listed; otherwise the row is skipped with a warning."
+  - "A row with a problem (a missing student or host, a student name that is not a valid host name, a duplicate student
+    or VM, a bad port or group, a YAML value that is not text) is reported with the file and line.
+    With O(strict=true) the whole inventory fails and every problem is listed; otherwise the row is skipped with a warning."
   - A roster without any valid student, or whose header lacks a required column, always fails.
   - Roster values are never templated, so a cell holding C({{) is kept as it is.
   - The file may be encrypted with ansible-vault.
@@ -105,6 +112,7 @@ strict: true
 """
 
 import csv
+import datetime
 import io
 import os
 import re
@@ -141,10 +149,32 @@ def has_roster_header(path):
 
 
 YAML_ENDINGS = ('.yml', '.yaml')
+# What an error message may repeat from the roster: short, plain words. Anything else (a password
+# hash, a whole line of a file that is not a roster) is described by its length only.
+SHOWABLE = re.compile(r'^[\w .@:/-]{1,40}$')
+YAML_MERGE_TAG = 'tag:yaml.org,2002:merge'
+DEFAULT_SSH_PORT = 22
 
 
 class RosterError(Exception):
     """A problem with the roster as a whole: no row can be trusted."""
+
+    def __init__(self, message, line=None):
+        super().__init__(message)
+        self.line = line
+
+
+def shown(value):
+    """A roster value as an error message may show it: quoted, or only its length."""
+    text = to_text(value)
+    if SHOWABLE.match(text) and '$' not in text:
+        return "'%s'" % text
+    return '(%d characters, not shown)' % len(text)
+
+
+def column_label(index, name):
+    """'column NAME' when the name may be shown, else 'column INDEX'."""
+    return "column '%s'" % name if SHOWABLE.match(name) else 'column %d' % index
 
 
 class Student:
@@ -161,13 +191,34 @@ class Student:
 
 
 def _cell(value):
-    """A cell as text, whitespace stripped; None for an empty one."""
+    """A cell as text, whitespace stripped; None for an empty one; ValueError naming the kind of
+    a value that is not text (a YAML list or mapping)."""
     if value is None:
         return None
-    if isinstance(value, bool) or not isinstance(value, (str, int, float)):
-        return value
+    if isinstance(value, bool):
+        return 'true' if value else 'false'
+    if isinstance(value, (datetime.date, datetime.datetime)):
+        return value.isoformat()
+    if isinstance(value, (list, tuple)):
+        raise ValueError('a list')
+    if isinstance(value, dict):
+        raise ValueError('a mapping')
+    if not isinstance(value, (str, int, float)):
+        raise ValueError('a %s' % type(value).__name__)
     text = to_text(value).strip()
     return text or None
+
+
+def text_cells(row):
+    """({column: text or None}, problems, columns that are not text) for one row."""
+    values, problems, bad = {}, [], set()
+    for key, value in row.items():
+        try:
+            values[key] = _cell(value)
+        except ValueError as exc:
+            problems.append("column '%s' holds %s; roster values are text" % (key, exc))
+            bad.add(key)
+    return values, problems, bad
 
 
 def check_group_name(name, what):
@@ -175,7 +226,7 @@ def check_group_name(name, what):
     if name in RESERVED_GROUPS:
         raise ValueError("%s '%s' is one of Ansible's own groups (%s)" % (what, name, ', '.join(RESERVED_GROUPS)))
     if not GROUP_NAME.match(name):
-        raise ValueError("%s '%s' is not a valid group name (letters, digits and _, not starting with a digit)" % (what, name))
+        raise ValueError("%s %s is not a valid group name (letters, digits and _, not starting with a digit)" % (what, shown(name)))
 
 
 def parse_port(value):
@@ -183,7 +234,7 @@ def parse_port(value):
     text = to_text(value).strip()
     if text.isdigit() and text.isascii() and 1 <= int(text) <= 65535:
         return int(text)
-    raise ValueError("port '%s' is not a number from 1 to 65535" % text)
+    raise ValueError("port %s is not a number from 1 to 65535" % shown(text))
 
 
 def check_columns(columns):
@@ -198,9 +249,11 @@ def check_columns(columns):
         if not name:
             problems.append('column %d has no name' % index)
         elif name in seen:
-            problems.append("column '%s' appears twice" % name)
+            problems.append("%s appears twice" % column_label(index, name))
         elif not VARIABLE_NAME.match(name):
-            problems.append("column '%s' is not a valid variable name (letters, digits and _)" % name)
+            problems.append("%s is not a valid variable name (letters, digits and _)" % column_label(index, name))
+        elif name.startswith('__'):
+            problems.append("%s is reserved: names starting with __ are internal" % column_label(index, name))
         elif name in SHADOWED:
             problems.append("column '%s' would override column '%s'; use '%s'" % (name, SHADOWED[name], SHADOWED[name]))
         seen.add(name)
@@ -219,20 +272,21 @@ def build_students(rows, default_user=None, group='lab_vms'):
     students = []
     errors = []
     first_line = {}
+    vms = {}
     for line, row in rows:
-        problems = []
-        values = {key: _cell(value) for key, value in row.items()}
+        values, problems, bad = text_cells(row)
         name = values.get('student')
         if name is None:
-            problems.append('missing student')
+            if 'student' not in bad:
+                problems.append('missing student')
         else:
             name = to_text(name)
             if not HOST_NAME.match(name):
-                problems.append("student '%s' is not a valid host name (letters, digits, -, _ and ., starting with a letter, digit or _)" % name)
+                problems.append("student %s is not a valid host name (letters, digits, -, _ and ., starting with a letter, digit or _)" % shown(name))
             elif name.lower() in first_line:
                 problems.append("duplicate student '%s' (first on line %d)" % (name, first_line[name.lower()]))
         host = values.get('host')
-        if host is None:
+        if host is None and 'host' not in bad:
             problems.append('missing host')
         host_vars = {'student': name, 'ansible_host': to_text(host) if host is not None else None}
         user = values.get('user') if values.get('user') is not None else _cell(default_user)
@@ -257,15 +311,30 @@ def build_students(rows, default_user=None, group='lab_vms'):
                 host_vars[key] = value
         if name is not None and HOST_NAME.match(name) and name.lower() not in first_line:
             first_line[name.lower()] = line
+        vm = (to_text(host).lower(), host_vars.get('ansible_port', DEFAULT_SSH_PORT)) if host is not None else None
+        if vm in vms:
+            problems.append("host %s (port %d) is the same VM as student '%s' (line %d)"
+                            % (shown(host), vm[1], vms[vm].name, vms[vm].line))
         if problems:
             errors.append((line, '; '.join(problems)))
         else:
             students.append(Student(name, line, groups, host_vars))
+            vms[vm] = students[-1]
     return students, errors
 
 
+def csv_problem(exc):
+    """What a csv.Error means, in the roster's words (never the cell itself)."""
+    if 'field larger than field limit' in str(exc):
+        return "a cell is larger than %d characters, the csv module's limit (an unbalanced quote?)" % csv.field_size_limit()
+    return 'is not valid CSV (%s)' % exc
+
+
 def read_csv_rows(text):
-    """(line, {column: cell}) for each data row of CSV text; line counts from 1 at the header."""
+    """(line, {column: cell}, problem) for each data row of CSV text; line counts from 1 at the header.
+
+    problem is None, or why the row cannot be used (more cells than columns).
+    """
     if text.startswith('\ufeff'):
         text = text[1:]
     header_line = next((line for line in text.splitlines() if line.strip() and not line.lstrip().startswith('#')), '')
@@ -274,29 +343,57 @@ def read_csv_rows(text):
     columns = None
     rows = []
     start = 1
-    for cells in reader:
+    while True:
+        try:
+            cells = next(reader)
+        except StopIteration:
+            break
+        except csv.Error as exc:
+            raise RosterError(csv_problem(exc), line=start)
         line, start = start, reader.line_num + 1
         if not any(cell.strip() for cell in cells) or cells[0].lstrip().startswith('#'):
             continue
         if columns is None:
             columns = check_columns(cells)
             continue
-        row = dict(zip(columns, cells))
         extra = [cell for cell in cells[len(columns):] if cell.strip()]
-        if extra:
-            row['__extra__'] = len(cells)
-        rows.append((line, row))
+        problem = "has %d cells, more than the header's columns" % len(cells) if extra else None
+        rows.append((line, dict(zip(columns, cells)), problem))
     return columns, rows
 
 
+def duplicate_keys(mapping_node):
+    """Problems with the keys of one YAML row: keys that are the same column once case and spaces go."""
+    seen, problems = set(), []
+    for key_node, dummy in mapping_node.value:
+        if key_node.tag == YAML_MERGE_TAG or not isinstance(key_node, yaml.ScalarNode):
+            continue
+        key = to_text(key_node.value).strip().lower()
+        if key in seen:
+            problems.append('key %s appears twice (keys ignore case and spaces)' % shown(key))
+        seen.add(key)
+    return problems
+
+
+def yaml_problem(exc):
+    """What a YAML error means, with its place but without the file's text."""
+    mark = getattr(exc, 'problem_mark', None)
+    problem = getattr(exc, 'problem', None) or 'unreadable'
+    if mark is None:
+        return 'is not valid YAML (%s)' % problem
+    return 'is not valid YAML (line %d, column %d: %s)' % (mark.line + 1, mark.column + 1, problem)
+
+
 def read_yaml_rows(text):
-    """(line, {key: value}) for each entry of a YAML list of mappings."""
+    """(line, {key: value}, problem) for each entry of a YAML list of mappings."""
     loader = yaml.SafeLoader(text)
     try:
         node = loader.get_single_node()
+        items = node.value if isinstance(node, yaml.SequenceNode) else []
+        key_problems = [duplicate_keys(item) if isinstance(item, yaml.MappingNode) else [] for item in items]
         data = loader.construct_document(node) if node is not None else None
     except yaml.YAMLError as exc:
-        raise RosterError('is not valid YAML: %s' % exc)
+        raise RosterError(yaml_problem(exc))
     finally:
         loader.dispose()
     if data is None:
@@ -305,14 +402,14 @@ def read_yaml_rows(text):
         raise RosterError('must hold a list of students (mappings with student, host, ...), not a %s' % type(data).__name__)
     rows = []
     columns = set()
-    for item, item_node in zip(data, node.value):
+    for item, item_node, problems in zip(data, items, key_problems):
         line = item_node.start_mark.line + 1
         if not isinstance(item, dict):
-            rows.append((line, {'__not_mapping__': True}))
+            rows.append((line, {}, 'not a mapping of column names to values'))
             continue
         row = {to_text(key).strip().lower(): value for key, value in item.items()}
         columns.update(row)
-        rows.append((line, row))
+        rows.append((line, row, '; '.join(problems) or None))
     if rows:
         check_columns(sorted(columns | set(REQUIRED_COLUMNS)))
     return rows
@@ -329,11 +426,9 @@ def parse_roster(text, path, default_user=None, group='lab_vms'):
         dummy, rows = read_csv_rows(text)
     checked = []
     early = []
-    for line, row in rows:
-        if row.get('__not_mapping__'):
-            early.append((line, 'not a mapping of column names to values'))
-        elif '__extra__' in row:
-            early.append((line, 'has %d cells, more than the header\'s columns' % row['__extra__']))
+    for line, row, problem in rows:
+        if problem:
+            early.append((line, problem))
         else:
             checked.append((line, row))
     students, errors = build_students(checked, default_user=default_user, group=group)
@@ -399,7 +494,10 @@ class InventoryModule(BaseFileInventoryPlugin):
                                      'xlsx/ods, or UTF-16?); save it as "CSV UTF-8"' % roster)
         try:
             students, errors = parse_roster(text, roster, default_user=self.get_option('default_user'), group=self.get_option('group'))
-        except (RosterError, ValueError) as exc:
+        except RosterError as exc:
+            where = '%s line %d' % (roster, exc.line) if exc.line else roster
+            raise AnsibleParserError('roster %s: %s' % (where, exc))
+        except ValueError as exc:
             raise AnsibleParserError('roster %s: %s' % (roster, exc))
 
         if errors and self.get_option('strict'):

@@ -17,9 +17,10 @@ from ansible_collections.microlab.docker_internals.plugins.module_utils.targets 
 SUBUID = '/etc/subuid'
 
 
-def _read_optional(path):
+def _read_optional(path, root=None):
+    """Text of a file, or '' when it is missing or refused (see procfs.safe_read)."""
     try:
-        return procfs.read_text(path)
+        return procfs.read_text(path, root=root)
     except OSError:
         return ''
 
@@ -75,8 +76,7 @@ def process_entry(pid, uid_map, container_users, host_users):
     """One process dict, or None when it exited meanwhile."""
     try:
         status = procfs.parse_status(procfs.read_text('/proc/%d/status' % pid))
-        with open('/proc/%d/cmdline' % pid, 'rb') as handle:
-            cmdline = handle.read()
+        cmdline = procfs.safe_read('/proc/%d/cmdline' % pid, truncate=True)
     except OSError:
         return None
     host_uid = status['uid'][1] if len(status['uid']) > 1 else None
@@ -103,7 +103,7 @@ def describe(target, pids, subuid, host_users):
         gid_map = procfs.parse_id_map(procfs.read_text('/proc/%d/gid_map' % pid))
     except OSError:
         raise TargetError("%s '%s' has no process any more (pid %d): start it again" % (target['type'], target['key'], pid))
-    container_users = procfs.parse_passwd(_read_optional('/proc/%d/root/etc/passwd' % pid))
+    container_users = procfs.parse_passwd(_read_optional('etc/passwd', root='/proc/%d/root' % pid))
     processes = [p for p in (process_entry(x, uid_map, container_users, host_users) for x in pids) if p]
     return {
         'target': public(target),

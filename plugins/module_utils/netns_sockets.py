@@ -74,8 +74,7 @@ class Namer(object):
     def comm(self, pid):
         if pid not in self.comms:
             try:
-                with open('/proc/%d/comm' % pid, 'r') as handle:
-                    self.comms[pid] = handle.read().strip()
+                self.comms[pid] = procfs.read_text('/proc/%d/comm' % pid).strip()
             except OSError:
                 self.comms[pid] = None
         return self.comms[pid]

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import os
 
+from ansible_collections.microlab.docker_internals.plugins.module_utils import procfs
+
 PROC = '/proc'
 
 
@@ -73,8 +75,7 @@ def processes_by_ns(kind, ns_inodes, proc=PROC):
 def read_cgroup(pid, proc=PROC):
     """Text of /proc/<pid>/cgroup, or None when the process is gone."""
     try:
-        with open('%s/%d/cgroup' % (proc, pid), 'r') as handle:
-            return handle.read()
+        return procfs.read_text('%s/%d/cgroup' % (proc, pid))
     except OSError:
         return None
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 
 from ansible_collections.microlab.docker_internals.plugins.module_utils.docker_api import DockerAPI, DockerAPIError
+from ansible_collections.microlab.docker_internals.plugins.module_utils import procfs
 from ansible_collections.microlab.docker_internals.plugins.module_utils.netns import host_ns_path
 
 ROOT_MESSAGE = ("needs root to read other processes' namespaces: add `become: true` to the task "
@@ -36,8 +37,7 @@ def require_root(geteuid=None):
 
 def _comm(pid):
     try:
-        with open('/proc/%d/comm' % pid, 'r') as handle:
-            return handle.read().strip()
+        return procfs.read_text('/proc/%d/comm' % pid).strip()
     except OSError:
         return None
 

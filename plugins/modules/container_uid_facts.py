@@ -159,7 +159,7 @@ ansible_facts:
               returned: always
               type: int
             host_user:
-              description: Host user name of RV(ansible_facts.container_uids.processes.host_uid); null when the host has no such user.
+              description: Host user name of RV(ansible_facts.container_uids.processes[].host_uid); null when the host has no such user.
               returned: always
               type: str
             container_uid:
@@ -167,7 +167,10 @@ ansible_facts:
               returned: always
               type: int
             container_user:
-              description: User name of RV(ansible_facts.container_uids.processes.container_uid) in the container's own C(/etc/passwd); null if none.
+              description:
+                - User name of RV(ansible_facts.container_uids.processes[].container_uid) in the container's own C(/etc/passwd); null if none.
+                - The container's C(/etc/passwd) is read without following any link, only when it is a regular
+                  file of at most 1 MiB; otherwise every RV(ansible_facts.container_uids.processes[].container_user) is null.
               returned: always
               type: str
 '''

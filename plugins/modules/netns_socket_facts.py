@@ -72,7 +72,7 @@ options:
     description:
       - How to read sockets. V(netlink) uses sock_diag inside the namespace and knows C(IPV6_V6ONLY).
       - V(procfs) parses C(/proc/<pid>/net/*); it cannot tell a dual-stack C([::]) from a v6-only one
-        (RV(ansible_facts.netns_sockets.tcp_listen.ipv6_only) is null).
+        (RV(ansible_facts.netns_sockets.tcp_listen[].ipv6_only) is null).
       - V(auto) tries netlink and falls back to procfs.
     type: str
     choices: [auto, netlink, procfs]
@@ -82,9 +82,9 @@ extends_documentation_fragment:
 notes:
   - At least one target (O(containers), O(all_containers), O(pids), O(netns_paths) or O(host)) is required.
   - A UDP socket is listed in RV(ansible_facts.netns_sockets.udp_listen) when it is not connected (state C(UNCONN)).
-  - A v4-mapped IPv6 address is shown as its IPv4 address with RV(ansible_facts.netns_sockets.tcp_listen.family=ipv6).
+  - A v4-mapped IPv6 address is shown as its IPv4 address with RV(ansible_facts.netns_sockets.tcp_listen[].family=ipv6).
   - The owning process is searched only among processes in the target namespace; a namespace with no
-    process (for example one made by C(ip netns add)) gives null RV(ansible_facts.netns_sockets.tcp_listen.pid).
+    process (for example one made by C(ip netns add)) gives null RV(ansible_facts.netns_sockets.tcp_listen[].pid).
 seealso:
   - module: microlab.docker_internals.container_uid_facts
   - module: community.general.listen_ports_facts
@@ -213,7 +213,7 @@ ansible_facts:
               returned: always
               type: int
             name:
-              description: Process name (comm) of RV(ansible_facts.netns_sockets.tcp_listen.pid).
+              description: Process name (comm) of RV(ansible_facts.netns_sockets.tcp_listen[].pid).
               returned: always
               type: str
             user:

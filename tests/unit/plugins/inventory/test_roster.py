@@ -133,7 +133,7 @@ def test_yaml_roster_through_config_reports_lines():
     assert members(inventory, 'lab_vms') == ['ana', 'bruno']
     assert members(inventory, 'afternoon') == ['ana']
     assert host_vars(inventory, 'ana') == {'student': 'ana', 'ansible_host': '192.0.2.11', 'ansible_user': 'teacher', 'ansible_port': 2222}
-    assert inventory.get_host('bruno').vars['keys'] == ['one', 'two']
+    assert inventory.get_host('bruno').vars['keys'] == 'one two'
 
 
 @pytest.mark.parametrize('rows, message', [

@@ -35,26 +35,20 @@ def fake_files(monkeypatch, fixture_text):
         '/etc/subuid': fixture_text('subuid.txt'),
     }
 
-    def read_text(path):
+    files.update({
+        '/proc/500/cmdline': b'nginx: master process nginx -g daemon off;\x00',
+        '/proc/501/cmdline': b'nginx: worker process\x00',
+        '/proc/600/cmdline': b'sleep\x00infinity\x00',
+    })
+
+    def safe_read(path, root=None, limit=procfs.MAX_BYTES, truncate=False):
+        path = '%s/%s' % (root, path) if root else path
         if path not in files:
             raise FileNotFoundError(path)
-        return files[path]
+        data = files[path]
+        return data if isinstance(data, bytes) else data.encode('utf-8')
 
-    monkeypatch.setattr(procfs, 'read_text', read_text)
-    cmdlines = {500: b'nginx: master process nginx -g daemon off;\x00', 501: b'nginx: worker process\x00',
-                600: b'sleep\x00infinity\x00'}
-    real_open = open
-
-    def fake_open(path, mode='r', *args, **kwargs):
-        if path.endswith('/cmdline'):
-            import io
-            pid = int(path.split('/')[2])
-            if pid not in cmdlines:
-                raise FileNotFoundError(path)
-            return io.BytesIO(cmdlines[pid])
-        return real_open(path, mode, *args, **kwargs)
-
-    monkeypatch.setattr(container_processes, 'open', fake_open, raising=False)
+    monkeypatch.setattr(procfs, 'safe_read', safe_read)
 
 
 def _target(pid, key='web'):
