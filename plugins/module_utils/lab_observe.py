@@ -160,7 +160,7 @@ def interfaces(api, client):
     """The client's eth0 peer index and its `ip -brief address` lines, or the error."""
     try:
         rc, out, err = api.exec_run(client, INTERFACES_ARGV)
-    except (DockerAPIError, OSError) as exc:
+    except (DockerAPIError, OSError, http.client.HTTPException) as exc:
         return {'error': str(exc)}
     lines = out.splitlines()
     peer = lines[0].strip() if lines else ''
@@ -286,9 +286,10 @@ def read_sockets(container_name, container):
 
 
 def http_get(url, timeout):
-    """Status of GET url from this host, or the error."""
+    """Status of GET url from this host, or the error; never through a proxy (http_proxy is not for a container IP)."""
+    opener = urllib.request.build_opener(urllib.request.ProxyHandler({}))
     try:
-        with urllib.request.urlopen(url, timeout=timeout) as response:
+        with opener.open(url, timeout=timeout) as response:
             return {'url': url, 'status': response.status}
     except urllib.error.HTTPError as exc:
         return {'url': url, 'status': exc.code}
