@@ -24,8 +24,8 @@ MESSAGES = {
     'label.errata': 'Errata of the chapter:',
     'word.no_ip': 'no IP',
     'word.no_network': 'no network',
-    'word.unknown': '?',
-    'word.and': ' and ',
+    'word.scenario': 'Scenario {names}',
+    'word.scenarios': 'Scenarios {names}',
 
     # Evidence shared by every scenario.
     'ev.engine_down': 'the Docker engine does not answer ({error}): start it (sudo systemctl start docker) and run again',
@@ -33,7 +33,6 @@ MESSAGES = {
     'ev.not_running': '{name} exists but is not running (state {state})',
     'ev.no_process': '{name} is running but has no process left',
     'ev.read_error': 'could not read {name} ({error})',
-    'ev.not_lab': '{name} exists but is not the lab\'s (no microlab.lab label)',
 
     # Scenario 1: users.
     'ev.users_runs_as': '{name} pid {pid} ({args}) runs as host UID {uids}{user}',
@@ -76,6 +75,8 @@ MESSAGES = {
     'ev.file_not_read': 'the file written through the bind mount was not looked at (share_dir is empty)',
     'ev.file_missing': '{path} is not on the host ({error}): the --user container did not write it',
     'ev.file_owner': '{path} on the host belongs to UID {uid}{user}',
+    'ev.file_not_regular': '{path} on the host is not a regular file (a symbolic link or another kind), so no process wrote it there',
+    'ev.no_pid_one': '{name}: none of its processes is PID 1 in a PID namespace of its own (host PIDs {pids})',
     'ev.pid_namespace': '{name}: PID 1 inside is host PID {pid}; its PID namespace {inode}, the host\'s {host}',
 
     # Scenario 2: nginx.
@@ -115,10 +116,11 @@ MESSAGES = {
     'ev.curl': '{client} ({ip} on {network}) GET {url}: {what}',
     'ev.curl_http': 'HTTP {code} in {time} s',
     'ev.curl_timeout': 'timed out after {timeout} s (curl exit code 28), not refused (exit code 7)',
-    'ev.curl_refused': "connection refused (curl exit code 7), not a timeout: something answered for the server's IP",
+    'ev.curl_refused': ('could not connect (curl exit code 7: {stderr}), not a timeout: "connection refused" means '
+                        'something answered for the server\'s IP, "Network is unreachable" that the client has no '
+                        'route to it'),
     'ev.curl_not_isolated': 'HTTP {code}: the networks are not isolated',
     'ev.curl_other': 'curl exit code {rc}: {stderr}',
-    'ev.curl_not_run': 'not run: {names} not running',
     'ev.curl_no_server_ip': 'not run: {server} has no IP on the default bridge',
     'ev.side': '{client} {ip} on {networks} (subnet {subnet}, host bridge {bridge})',
     'ev.fw_drop': ('chain {chain} of table {table} ({backend}) dropped them, rule `{rule}`: its packet counter went '
@@ -176,7 +178,8 @@ MESSAGES = {
     'err.network_not_lab': ("A network named {name} already exists and is not the lab's (it has no microlab.lab "
                             "label), so the lab will not change it. Remove or rename it, or set lab_network_name to "
                             "another name."),
-    'err.outcomes_failed': 'Scenario {scenario}: {ids} did not pass (see the evidence above).',
+    'err.outcome_failed': '{scenarios}: {ids} did not pass (see the evidence above).',
+    'err.outcomes_failed': '{scenarios}: {ids} did not pass (see the evidence above).',
     'err.input': 'The lab\'s settings are not valid, nothing was changed: {problems}',
     'input.range': '{name} must be an integer from {low} to {high} (got {value}).',
     'input.container_name': '{name} must be a Docker container name: letters, digits, _ . - (got {value}).',

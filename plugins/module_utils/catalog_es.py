@@ -21,8 +21,8 @@ MESSAGES = {
     'label.errata': 'Fe de erratas del capítulo:',
     'word.no_ip': 'sin IP',
     'word.no_network': 'ninguna red',
-    'word.unknown': '?',
-    'word.and': ' y ',
+    'word.scenario': 'Escenario {names}',
+    'word.scenarios': 'Escenarios {names}',
 
     # Evidencia común a todos los escenarios.
     'ev.engine_down': 'el motor de Docker no responde ({error}): inícienlo (sudo systemctl start docker) y vuelvan a ejecutar',
@@ -30,7 +30,6 @@ MESSAGES = {
     'ev.not_running': '{name} existe pero no está en marcha (estado {state})',
     'ev.no_process': '{name} está en marcha pero ya no tiene ningún proceso',
     'ev.read_error': 'no se pudo leer {name} ({error})',
-    'ev.not_lab': '{name} existe pero no es del laboratorio (no tiene la etiqueta microlab.lab)',
 
     # Escenario 1: usuarios.
     'ev.users_runs_as': '{name} pid {pid} ({args}) corre con el UID {uids} del host{user}',
@@ -77,6 +76,10 @@ MESSAGES = {
     'ev.file_not_read': 'no se miró el archivo escrito a través del bind mount (share_dir está vacío)',
     'ev.file_missing': '{path} no está en el host ({error}): el contenedor con --user no lo escribió',
     'ev.file_owner': '{path} en el host es del UID {uid}{user}',
+    'ev.file_not_regular': ('{path} en el host no es un archivo regular (es un enlace simbólico u otro tipo), así '
+                            'que ningún proceso lo escribió ahí'),
+    'ev.no_pid_one': ('{name}: ninguno de sus procesos es el PID 1 de un namespace de PID propio (PIDs del host '
+                      '{pids})'),
     'ev.pid_namespace': '{name}: el PID 1 de adentro es el PID {pid} del host; su namespace de PID {inode}, el del host {host}',
 
     # Escenario 2: nginx.
@@ -117,11 +120,11 @@ MESSAGES = {
     'ev.curl_http': 'HTTP {code} en {time} s',
     'ev.curl_timeout': ('se agotó el tiempo de espera de {timeout} s (código de salida 28 de curl), no fue rechazada '
                         '(código de salida 7)'),
-    'ev.curl_refused': ('conexión rechazada (código de salida 7 de curl), no se agotó el tiempo: algo respondió por '
-                        'la IP del servidor'),
+    'ev.curl_refused': ('no se pudo conectar (código de salida 7 de curl: {stderr}), no se agotó el tiempo: '
+                        '"connection refused" quiere decir que algo respondió por la IP del servidor, y "Network is '
+                        'unreachable", que el cliente no tiene ruta hacia ella'),
     'ev.curl_not_isolated': 'HTTP {code}: las redes no están aisladas',
     'ev.curl_other': 'código de salida {rc} de curl: {stderr}',
-    'ev.curl_not_run': 'no se ejecutó: {names} no está en marcha',
     'ev.curl_no_server_ip': 'no se ejecutó: {server} no tiene IP en el bridge por defecto',
     'ev.side': '{client} {ip} en {networks} (subred {subnet}, bridge del host {bridge})',
     'ev.fw_drop': ('la cadena {chain} de la tabla {table} ({backend}) los descartó, regla `{rule}`: su contador de '
@@ -181,7 +184,8 @@ MESSAGES = {
     'err.network_not_lab': ('Ya existe una red llamada {name} que no es del laboratorio (no tiene la etiqueta '
                             'microlab.lab), así que el laboratorio no la va a cambiar. Bórrenla o renómbrenla, o pongan '
                             'otro nombre en lab_network_name.'),
-    'err.outcomes_failed': 'Escenario {scenario}: {ids} no pasó (vean la evidencia de arriba).',
+    'err.outcome_failed': '{scenarios}: {ids} no pasó (vean la evidencia de arriba).',
+    'err.outcomes_failed': '{scenarios}: {ids} no pasaron (vean la evidencia de arriba).',
     'err.input': 'La configuración del laboratorio no es válida, no se cambió nada: {problems}',
     'input.range': '{name} tiene que ser un número entero de {low} a {high} (se recibió {value}).',
     'input.container_name': ('{name} tiene que ser un nombre de contenedor de Docker: letras, dígitos, _ . - '

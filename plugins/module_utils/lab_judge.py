@@ -113,9 +113,10 @@ def file_owner(observation, uid):
         return _fail('ev.file_not_read')
     if not found.get('exists'):
         return _fail('ev.file_missing', path=found['path'], error=found.get('error') or '?')
+    if not found.get('regular'):
+        return _fail('ev.file_not_regular', path=found['path'])
     user = ('ev.users_user_name', {'user': found['user']}) if found.get('user') else ('ev.users_user_none', {})
-    return _result(found.get('regular') and found['uid'] == uid, 'ev.file_owner', path=found['path'],
-                   uid=found['uid'], user=user)
+    return _result(found['uid'] == uid, 'ev.file_owner', path=found['path'], uid=found['uid'], user=user)
 
 
 def own_namespace(observation, name, kind):
@@ -131,9 +132,12 @@ def pid_namespace(observation, name):
     problem = container_problem(observation, name)
     if problem:
         return _failed(problem)
-    first = next((p for p in _processes(observation, name) if p.get('ns_pid') == 1), None)
+    processes = _processes(observation, name)
+    if not processes:
+        return _failed(_no_process(observation, name))
+    first = next((p for p in processes if p.get('ns_pid') == 1), None)
     if first is None:
-        return _fail('ev.no_process', name=name)
+        return _fail('ev.no_pid_one', name=name, pids=','.join(str(p['pid']) for p in processes))
     ok, mine, host = own_namespace(observation, name, 'pid')
     return _result(ok and first['pid'] != 1, 'ev.pid_namespace', name=name, pid=first['pid'], inode=mine,
                    host=host)
@@ -245,7 +249,7 @@ def curl_what(result, lonely, timeout):
     if rc == CURL_TIMEOUT:
         return ('ev.curl_timeout', {'timeout': timeout})
     if rc == CURL_REFUSED:
-        return ('ev.curl_refused', {})
+        return ('ev.curl_refused', {'stderr': result.get('stderr') or '?'})
     return ('ev.curl_other', {'rc': rc, 'stderr': result.get('stderr') or ''})
 
 
@@ -307,7 +311,8 @@ def veth_peer(observation, client, bridge):
 
 def judge_veth_pairs(observation, spec):
     network = spec['network']
-    checks = [veth_peer(observation, network['bridge_client'], side(observation, network['bridge_client'], 'bridge')['bridge']),
+    checks = [veth_peer(observation, network['bridge_client'],
+                        side(observation, network['bridge_client'], 'bridge')['bridge']),
               veth_peer(observation, network['lonely_client'],
                         side(observation, network['lonely_client'], network['name'])['bridge'])]
     return _result(all(ok for ok, evidence in checks), 'list', items=[evidence for ok, evidence in checks],
@@ -361,7 +366,8 @@ def judge(observation, spec):
         return dict((oid, down) for oid in outcome_ids(spec, scenarios))
     results = {}
     for scenario in scenarios:
-        results.update(JUDGES[scenario](observation, spec))
+        judged = JUDGES[scenario](observation, spec)
+        results.update((oid, judged[oid]) for oid in outcome_ids(spec, [scenario]))
     return results
 
 

@@ -159,7 +159,7 @@ def interfaces(api, client):
     """The client's eth0 peer index and its `ip -brief address` lines, or the error."""
     try:
         rc, out, err = api.exec_run(client, INTERFACES_ARGV)
-    except (DockerAPIError, OSError) as exc:
+    except (DockerAPIError, OSError, http.client.HTTPException) as exc:
         return {'error': str(exc)}
     lines = out.splitlines()
     peer = lines[0].strip() if lines else ''

@@ -226,6 +226,14 @@ SPEC_OPTIONS = {
 }
 
 
+def failure_text(lang, scenarios, failed):
+    """One sentence naming the scenarios and the outcomes that did not pass, singular or plural as they are."""
+    names = ', '.join(scenarios)
+    label = catalog.text(lang, 'word.scenario' if len(scenarios) == 1 else 'word.scenarios', names=names)
+    key = 'err.outcome_failed' if len(failed) == 1 else 'err.outcomes_failed'
+    return catalog.text(lang, key, scenarios=label, ids=', '.join(failed))
+
+
 def main():
     argument_spec = dict(
         scenarios=dict(type='list', elements='str', choices=list(lab_observe.SCENARIOS),
@@ -254,8 +262,7 @@ def main():
     merged = dict(params['outcomes'])
     merged.update(outcomes)
     failed = lab_judge.failed(results)
-    failure = catalog.text(params['language'], 'err.outcomes_failed', scenario=', '.join(scenarios),
-                           ids=', '.join(failed)) if failed else ''
+    failure = failure_text(params['language'], scenarios, failed) if failed else ''
     module.exit_json(changed=False, ansible_facts={'lab_outcomes': merged}, failed_outcomes=failed, failure=failure,
                      explanations=explanations, observation=observation)
 

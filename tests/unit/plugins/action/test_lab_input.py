@@ -22,7 +22,7 @@ DEFAULTS = {
     'lab_users': {'lab_users_language': 'es', 'lab_users_uid': 1234, 'lab_users_root_container': 'lab_user_root',
                   'lab_users_uid_container': 'lab_user_1234', 'lab_users_userns_remap': False,
                   'lab_users_userns_remap_user': 'default', 'lab_users_remapped_container': 'lab_user_remapped',
-                  'lab_users_fail_on_outcome': True},
+                  'lab_users_fail_on_outcome': True, 'lab_users_share_dir': '/var/lib/microlab/users'},
     'lab_nginx': {'lab_nginx_language': 'es', 'lab_nginx_container': 'web_server', 'lab_nginx_port': 80,
                   'lab_nginx_http_timeout': 5, 'lab_nginx_fail_on_outcome': True},
     'lab_network': {'lab_network_language': 'es', 'lab_network_name': 'lonely_curl', 'lab_network_timeout': 2,
@@ -165,7 +165,30 @@ BROKEN = [
                  id='nonempty-blank'),
     pytest.param('lab_users', {'lab_users_userns_remap_user': None}, ['lab_users_userns_remap_user', 'null'],
                  id='nonempty-missing'),
+    # absolute_path
+    pytest.param('lab_users', {'lab_users_share_dir': 'microlab/users'}, ['lab_users_share_dir', '"microlab/users"'],
+                 id='absolute-path-relative'),
+    pytest.param('lab_users', {'lab_users_share_dir': ''}, ['lab_users_share_dir', '""'], id='absolute-path-empty'),
+    pytest.param('lab_users', {'lab_users_share_dir': None}, ['lab_users_share_dir', 'null'],
+                 id='absolute-path-missing'),
+    pytest.param('lab_users', {'lab_users_share_dir': 7}, ['lab_users_share_dir', '7'], id='absolute-path-number'),
+    pytest.param('lab_users', {'lab_users_share_dir': '/'}, ['lab_users_share_dir', '"/"'], id='absolute-path-root'),
+    pytest.param('lab_users', {'lab_users_share_dir': '/tmp/'}, ['lab_users_share_dir', '"/tmp/"'],
+                 id='absolute-path-tmp'),
+    pytest.param('lab_users', {'lab_users_share_dir': '/etc'}, ['lab_users_share_dir', '"/etc"'],
+                 id='absolute-path-etc'),
+    pytest.param('lab_users', {'lab_users_share_dir': '/var/lib'}, ['lab_users_share_dir', '"/var/lib"'],
+                 id='absolute-path-var-lib'),
+    pytest.param('lab_users', {'lab_users_share_dir': '/var/lib/microlab/../../../etc'},
+                 ['lab_users_share_dir', '../etc'], id='absolute-path-dot-dot'),
+    pytest.param('lab_users', {'lab_users_share_dir': '/srv/a\nb'}, ['lab_users_share_dir', '"/srv/a\\nb"'],
+                 id='absolute-path-newline'),
 ]
+
+
+@pytest.mark.parametrize('value', ['/var/lib/microlab/users', '/srv/share/', '/home/student/lab', '/tmp/lab'])
+def test_a_directory_of_its_own_is_a_good_share_dir(value):
+    assert input_rules.problems('lab_users', dict(DEFAULTS['lab_users'], lab_users_share_dir=value), 'en') == []
 
 
 @pytest.mark.parametrize('role, changes, facts', BROKEN)
@@ -232,6 +255,7 @@ def test_run_returns_each_roles_input_with_real_types(base_run):
     assert result['changed'] is False and 'failed' not in result
     users = result['ansible_facts']['lab_users_input']
     assert (users['uid'], users['userns_remap'], users['uid_container']) == (2000, True, 'lab_user_2000')
+    assert users['share_dir'] == '/var/lib/microlab/users'
     assert result['ansible_facts']['lab_nginx_input']['port'] == 8080
     assert result['ansible_facts']['lab_nginx_input']['language'] == 'es'
 

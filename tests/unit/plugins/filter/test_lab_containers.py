@@ -84,7 +84,7 @@ def test_specs_must_be_a_list_of_named_dicts(specs):
 
 IMAGES = {'shell': 'shell:1', 'nginx': 'nginx:1', 'curl': 'curl:1'}
 USERS = {'root_container': 'lab_user_root', 'uid_container': 'lab_user_1234', 'uid': 1234, 'userns_remap': False,
-         'remapped_container': 'lab_user_remapped', 'language': 'es'}
+         'remapped_container': 'lab_user_remapped', 'language': 'es', 'share_dir': '/var/lib/microlab/users'}
 NETWORK = {'name': 'lonely_curl', 'server': 'web_server', 'bridge_client': 'curl_bridge',
            'lonely_client': 'curl_lonely', 'timeout': 2}
 
@@ -94,12 +94,24 @@ def test_users_specs_sleep_as_root_and_as_the_uid():
     assert [(s['name'], s['user'], s['image']) for s in specs] == [
         ('lab_user_root', '0', 'shell:1'), ('lab_user_1234', '1234', 'shell:1')]
     assert all('userns_mode' not in s for s in specs)
+    root, writer = specs
+    assert (root['entrypoint'], root['command'], 'volumes' in root) == (['sleep'], ['infinity'], False)
+
+
+@pytest.mark.parametrize('uid, share_dir', [(1234, '/var/lib/microlab/users'), (2000, '/srv/share')])
+def test_the_uid_container_writes_its_file_through_a_bind_mount_of_share_dir_then_sleeps(uid, share_dir):
+    writer = lab_container_specs(dict(USERS, uid=uid, uid_container='u', share_dir=share_dir), 'users', IMAGES)[1]
+    assert writer['entrypoint'] == ['sh', '-c']
+    assert writer['command'] == ['touch /shared/written-by-uid-%d && exec sleep infinity' % uid]
+    assert writer['volumes'] == ['%s:/shared' % share_dir]
+    assert (writer['user'], writer['labels']['microlab.lab.scenario']) == (str(uid), 'users')
 
 
 def test_users_specs_with_userns_remap_add_the_remapped_container_and_keep_the_others_on_the_host_userns():
     specs = lab_container_specs(dict(USERS, userns_remap=True), 'users', IMAGES)
     assert [(s['name'], s.get('userns_mode')) for s in specs] == [
         ('lab_user_root', 'host'), ('lab_user_1234', 'host'), ('lab_user_remapped', None)]
+    assert specs[1]['volumes'] == ['/var/lib/microlab/users:/shared']
 
 
 def test_network_specs_share_the_nginx_server_spec_so_both_roles_agree_on_its_hash():
@@ -112,6 +124,7 @@ def test_network_specs_share_the_nginx_server_spec_so_both_roles_agree_on_its_ha
 
 def test_observe_options_take_only_what_lab_observe_reads():
     assert lab_observe_options(USERS, 'users') == dict((k, v) for k, v in USERS.items() if k != 'language')
+    assert lab_observe_options(USERS, 'users')['share_dir'] == '/var/lib/microlab/users'
 
 
 @pytest.mark.parametrize('listing, expected', [

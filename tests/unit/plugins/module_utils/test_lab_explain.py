@@ -22,7 +22,7 @@ IMAGES = {'shell': 'registry.example/shell:1', 'nginx': 'registry.example/nginx:
 # Names of the student's own choosing; the network server is the recorded web_server, for its real IP.
 SPEC = {
     'users': {'root_container': 'my_root', 'uid_container': 'my_uid', 'uid': 2000, 'userns_remap': False,
-              'remapped_container': 'my_remapped'},
+              'remapped_container': 'my_remapped', 'share_dir': '/srv/my_share'},
     'nginx': {'container': 'my_web', 'port': 8080, 'http_timeout': 5},
     'network': {'name': 'my_net', 'server': 'web_server', 'bridge_client': 'my_b', 'lonely_client': 'my_l',
                 'timeout': 3},
@@ -30,19 +30,25 @@ SPEC = {
 REMAP = dict(SPEC, users=dict(SPEC['users'], userns_remap=True))
 # What each scenario's commands must show.
 SHOWN = {
-    'users': ['docker run -d --name my_root registry.example/shell:1 sleep infinity',
-              'docker run -d --name my_uid --user 2000 registry.example/shell:1 sleep infinity',
-              'ps -o user,uid,pid,args -C sleep', 'docker top my_uid', '--user 2000'],
+    'users': ['docker run -d --name my_root --user 0 --entrypoint sleep registry.example/shell:1 infinity',
+              "docker run -d --name my_uid --user 2000 -v /srv/my_share:/shared --entrypoint sh registry.example/shell:1"
+              " -c 'touch /shared/written-by-uid-2000 && exec sleep infinity'",
+              'ps -o user,uid,pid,args -C sleep', 'docker top my_uid', 'ls -ln /srv/my_share',
+              "PID=$(docker inspect -f '{{.State.Pid}}' my_uid)", 'grep NSpid /proc/$PID/status',
+              'sudo readlink /proc/$PID/ns/pid /proc/1/ns/pid'],
     'nginx': ["docker run -d --name my_web --entrypoint nginx registry.example/nginx:2 -g 'daemon off;'",
               "PID=$(docker inspect -f '{{.State.Pid}}' my_web)", 'sudo nsenter -t "$PID" -n ss -tln',
               '0.0.0.0:8080', '[::]:8080', "IP=$(docker inspect -f '{{range .NetworkSettings.Networks}}"
-                                           "{{.IPAddress}} {{end}}' my_web)"],
+                                           "{{.IPAddress}} {{end}}' my_web)",
+              'sudo readlink /proc/$PID/ns/net /proc/1/ns/net'],
     'network': ['docker network create my_net',
                 'docker run -d --name my_b --entrypoint sleep registry.example/curl:3 infinity',
                 'docker run -d --name my_l --network my_net --entrypoint sleep registry.example/curl:3 infinity',
                 'docker exec my_b curl -sI -m 3 http://172.17.0.8/',
                 'docker exec my_l curl -sI -m 3 http://172.17.0.8/',
-                "docker network inspect -f '{{.Name}} {{range .IPAM.Config}}{{.Subnet}}{{end}}' bridge my_net"],
+                "docker network inspect -f '{{.Name}} {{range .IPAM.Config}}{{.Subnet}}{{end}}' bridge my_net",
+                'docker exec my_b ip -brief address', 'docker exec my_l ip -brief address',
+                'ip -brief link show master docker0'],
 }
 
 
@@ -65,9 +71,13 @@ def test_the_four_parts_in_order(lang, scenario):
     say = lambda key: catalog.text(lang, key)  # noqa: E731
     assert lines[0] == catalog.text(lang, scenario + '.title')
     starts = [next(i for i, line in enumerate(lines) if line.startswith(say(label)))
-              for label in ('label.done', 'label.look', 'label.why', 'label.result')]
-    assert starts == sorted(starts) and len(set(starts)) == 4
-    done, look, why, result = starts
+              for label in ('label.done', 'label.look', 'label.why', 'label.errata', 'label.result')]
+    assert starts == sorted(starts) and len(set(starts)) == 5
+    done, look, why, errata, result = starts
+    # The errata, one indented item each, just before the result.
+    items = lines[errata + 1:result]
+    assert len(items) == len(catalog.messages(lang)[scenario + '.errata'])
+    assert all(line.startswith('  - ') and len(line) > 20 for line in items)
     # What to look at is followed by its commands, indented.
     commands = lines[look + 1:why]
     assert commands and all(line.startswith('  ') for line in commands)
@@ -122,3 +132,40 @@ def test_rendered_outcomes_is_the_shape_of_lab_outcomes():
     assert lab_explain.rendered_outcomes('en', results) == {
         'users_root_is_uid0': {'status': 'fail', 'evidence': 'my_root does not exist'}}
     assert lab_explain.rendered_outcomes('es', results)['users_root_is_uid0']['evidence'] == 'my_root no existe'
+
+
+def _spec_recorded_clients():
+    """SPEC with the clients of live_all_pass.json, so that what they saw is in the observation."""
+    return dict(SPEC, network=dict(SPEC['network'], bridge_client='curl_bridge', lonely_client='curl_lonely'))
+
+
+@pytest.mark.parametrize('lang, heading, uid_line', [
+    ('en', 'What each client sees of its own network (ip -brief address):',
+     'curl_bridge\'s own sleep runs as host UID 0 (root): the image\'s user, "root".'),
+    ('es', 'Lo que cada cliente ve de su propia red (ip -brief address):',
+     'El proceso sleep de curl_bridge corre con el UID 0 del host (root): el usuario de la imagen, "root".'),
+])
+def test_network_shows_what_the_clients_see_and_their_uids(lang, heading, uid_line):
+    text, _ = explained(lang, 'network', spec=_spec_recorded_clients())
+    lines = text.split('\n')
+    assert heading in lines
+    start = lines.index(heading)
+    assert lines[start + 1:start + 5] == ['  curl_bridge: lo UNKNOWN 127.0.0.1/8',
+                                          '  curl_bridge: eth0@if48 UP 172.17.0.10/16',
+                                          '  curl_lonely: lo UNKNOWN 127.0.0.1/8',
+                                          '  curl_lonely: eth0@if50 UP 172.20.0.2/16']
+    assert any(line.startswith(uid_line) for line in lines), uid_line
+    assert sum('curl_lonely' in line and 'UID 0' in line for line in lines) == 1
+
+
+@pytest.mark.parametrize('lang', LANGS)
+def test_network_without_client_observations_shows_no_client_lines(lang):
+    text, _ = explained(lang, 'network')
+    assert catalog.text(lang, 'network.seen_inside') not in text
+
+
+@pytest.mark.parametrize('lang', LANGS)
+def test_users_without_share_dir_says_question_mark(lang):
+    spec = dict(SPEC, users=dict(SPEC['users'], share_dir=''))
+    text, _ = explained(lang, 'users', spec=spec)
+    assert 'ls -ln ?' in text

@@ -32,7 +32,8 @@ def make_spec(users=None, nginx=None, network=None):
     """The spec lab.yml observes with its defaults, with some options changed."""
     spec = {
         'users': {'root_container': 'lab_user_root', 'uid_container': 'lab_user_1234', 'uid': 1234,
-                  'userns_remap': False, 'remapped_container': 'lab_user_remapped'},
+                  'userns_remap': False, 'remapped_container': 'lab_user_remapped',
+                  'share_dir': '/var/lib/microlab/users'},
         'nginx': {'container': 'web_server', 'port': 80, 'http_timeout': 5},
         'network': {'name': 'lonely_curl', 'server': 'web_server', 'bridge_client': 'curl_bridge',
                     'lonely_client': 'curl_lonely', 'timeout': 2},
@@ -45,11 +46,16 @@ def make_spec(users=None, nginx=None, network=None):
 # The specs each recording was observed with (as in record_observations.py).
 SPECS = {
     'live_all_pass': make_spec(),
-    'recorded_shapes': make_spec(users={'root_container': 'jt_stopped', 'uid_container': 'jt_uid_1000'},
-                                 nginx={'container': 'jt_missing'},
-                                 network={'bridge_client': 'curl_lonely', 'lonely_client': 'jt_both'}),
-    'recorded_refused': make_spec(users={'root_container': 'lab_user_1234', 'uid_container': 'jt_mixed'},
+    'recorded_shapes': make_spec(users={'root_container': 'jt2_stopped', 'uid_container': 'jt2_uid_1000',
+                                        'share_dir': '/tmp/jt2_share_other'},
+                                 nginx={'container': 'jt2_missing'},
+                                 network={'bridge_client': 'curl_lonely', 'lonely_client': 'jt2_both'}),
+    'recorded_refused': make_spec(users={'root_container': 'lab_user_1234', 'uid_container': 'jt2_mixed',
+                                         'share_dir': '/tmp/jt2_share_link'},
                                   nginx={'port': 8080}, network={'server': 'lab_user_root'}),
+    'recorded_host_ns': make_spec(users={'uid_container': 'jt2_pid_host', 'share_dir': '/tmp/jt2_share_empty'},
+                                  nginx={'container': 'jt2_net_host'},
+                                  network={'bridge_client': 'jt2_net_host', 'lonely_client': 'jt2_lonely_bridge'}),
 }
 REMAP = make_spec(users={'userns_remap': True})
 
@@ -82,10 +88,16 @@ def _unprobed(obs, name):
             probes[client] = {'ran': False, 'url': '', 'error': 'no server IP'}
 
 
+def _gone(obs, name):
+    """What observe does not read of a container that does not run: processes, namespaces, interfaces."""
+    for part in ('processes', 'namespaces', 'interfaces'):
+        obs[part].pop(name, None)
+
+
 def missing(name):
     def edit(obs):
         obs['containers'][name] = None
-        obs['processes'].pop(name, None)
+        _gone(obs, name)
         if name == 'web_server':
             obs['sockets'].pop('container', None)
             obs['http'] = None
@@ -99,7 +111,7 @@ def stopped(name, state='exited'):
         obs['containers'][name].update(state=state, running=False, pid=0)
         for net in obs['containers'][name]['networks'].values():
             net.update(ip='', prefix=0)
-        obs['processes'].pop(name, None)
+        _gone(obs, name)
         if name == 'web_server':
             obs['sockets'].pop('container', None)
             obs['http'] = None
@@ -244,6 +256,67 @@ def probe_not_run(client, error):
     return edit
 
 
+def file_seen(**changes):
+    """The uid file as read_file_owner would have recorded it; exists=False drops what lstat gives."""
+    def edit(obs):
+        found = obs['files']['uid_file']
+        found.update(changes)
+        if not found['exists']:
+            for key in ('regular', 'uid', 'gid', 'user'):
+                found.pop(key, None)
+        return obs
+    return edit
+
+
+def no_share_dir(obs):
+    """share_dir empty: observe does not look at any file."""
+    obs.pop('files')
+    return obs
+
+
+def namespace(name, kind, inode):
+    """The namespace inode of kind (pid, net) of name (or 'host'); None when /proc/PID/ns could not be read."""
+    def edit(obs):
+        obs['namespaces'].setdefault(name, {})[kind] = inode
+        return obs
+    return edit
+
+
+def same_namespace_as_host(name, kind):
+    def edit(obs):
+        obs['namespaces'][name][kind] = obs['namespaces']['host'][kind]
+        return obs
+    return edit
+
+
+def ns_pids(name, *pids):
+    """The PIDs name's processes have in their own namespace (--pid host: the host PIDs)."""
+    def edit(obs):
+        for process, ns_pid in zip(obs['processes'][name]['processes'], pids):
+            process['ns_pid'] = ns_pid
+        return obs
+    return edit
+
+
+def eth0_peer(client, index):
+    """The client's eth0 peer index as `cat /sys/class/net/eth0/iflink` gave it (None: no eth0)."""
+    def edit(obs):
+        obs['interfaces'][client]['eth0_peer_index'] = index
+        return obs
+    return edit
+
+
+def host_link(index, **changes):
+    """Change the host's link index (None: no such link on the host)."""
+    def edit(obs):
+        if not changes:
+            obs['host_links'].pop(str(index))
+        else:
+            obs['host_links'][str(index)].update(changes)
+        return obs
+    return edit
+
+
 def build(name='live_all_pass', *edits):
     obs = recorded(name)
     for edit in edits:
@@ -274,7 +347,9 @@ NOT_RUNNING = {'en': ['exists but is not running'], 'es': ['existe pero no está
 MISSING = {'en': ['does not exist'], 'es': ['no existe']}
 TIMEOUT = {'en': ['timed out after 2 s', 'exit code 28'], 'es': ['se agotó el tiempo de espera de 2 s',
                                                                   'código de salida 28']}
-REFUSED = {'en': ['connection refused', 'exit code 7'], 'es': ['conexión rechazada', 'código de salida 7']}
+REFUSED = {'en': ['could not connect (curl exit code 7: ', 'not a timeout', '"connection refused" means'],
+           'es': ['no se pudo conectar (código de salida 7 de curl: ', 'no se agotó el tiempo',
+                  '"connection refused" quiere decir']}
 NOT_ISOLATED = {'en': ['not isolated'], 'es': ['no están aisladas']}
 
 
@@ -297,10 +372,13 @@ def test_every_recording_is_judged_for_every_outcome_id(name):
 
 @pytest.mark.parametrize('name, failed', [
     ('recorded_shapes', ['network_bridge_http_200', 'network_interfaces_differ', 'network_lonely_times_out',
-                         'nginx_absent_on_host', 'nginx_http_by_ip', 'nginx_listens_in_netns',
-                         'users_root_is_uid0', 'users_uid_matches']),
+                         'network_veth_pairs', 'nginx_absent_on_host', 'nginx_http_by_ip', 'nginx_listens_in_netns',
+                         'nginx_own_netns', 'users_file_owner', 'users_root_is_uid0', 'users_uid_matches']),
     ('recorded_refused', ['network_bridge_http_200', 'nginx_http_by_ip', 'nginx_listens_in_netns',
-                          'users_root_is_uid0', 'users_uid_matches']),
+                          'users_file_owner', 'users_root_is_uid0', 'users_uid_matches']),
+    ('recorded_host_ns', ['network_interfaces_differ', 'network_lonely_times_out', 'network_veth_pairs',
+                          'nginx_http_by_ip', 'nginx_listens_in_netns', 'nginx_own_netns', 'users_file_owner',
+                          'users_pid_namespace']),
 ])
 def test_failed_lists_the_outcomes_that_did_not_pass_sorted(name, failed):
     assert lab_judge.failed(lab_judge.judge(recorded(name), SPECS[name])) == failed
@@ -331,10 +409,15 @@ def test_only_the_observed_scenarios_are_judged():
 
 
 @pytest.mark.parametrize('spec, scenarios, ids', [
-    (make_spec(), ['users'], ['users_root_is_uid0', 'users_uid_matches']),
-    (REMAP, ['users'], ['users_root_is_uid0', 'users_uid_matches', 'users_userns_remapped']),
+    (make_spec(), ['users'], ['users_root_is_uid0', 'users_uid_matches', 'users_file_owner',
+                              'users_pid_namespace']),
+    (REMAP, ['users'], ['users_root_is_uid0', 'users_uid_matches', 'users_file_owner', 'users_pid_namespace',
+                        'users_userns_remapped']),
+    (make_spec(), ['nginx'], ['nginx_listens_in_netns', 'nginx_absent_on_host', 'nginx_http_by_ip',
+                              'nginx_own_netns']),
     (REMAP, ['network', 'users'], ['network_bridge_http_200', 'network_lonely_times_out',
-                                   'network_interfaces_differ', 'users_root_is_uid0', 'users_uid_matches',
+                                   'network_interfaces_differ', 'network_veth_pairs', 'users_root_is_uid0',
+                                   'users_uid_matches', 'users_file_owner', 'users_pid_namespace',
                                    'users_userns_remapped']),
 ])
 def test_outcome_ids(spec, scenarios, ids):
@@ -355,7 +438,7 @@ CASES = [
     pytest.param(build('live_all_pass', missing('lab_user_1234')), SPECS['live_all_pass'], 'users_uid_matches',
                  'fail', 'ev.missing', ['lab_user_1234'], MISSING, id='uid-container-missing'),
     pytest.param(build('recorded_shapes'), SPECS['recorded_shapes'], 'users_root_is_uid0', 'fail',
-                 'ev.not_running', ['jt_stopped', 'exited'], NOT_RUNNING, id='recorded-root-container-exited'),
+                 'ev.not_running', ['jt2_stopped', 'exited'], NOT_RUNNING, id='recorded-root-container-exited'),
     pytest.param(build('live_all_pass', stopped('lab_user_1234', state='created')), SPECS['live_all_pass'],
                  'users_uid_matches', 'fail', 'ev.not_running', ['lab_user_1234', 'created'], NOT_RUNNING,
                  id='uid-container-created-never-started'),
@@ -366,7 +449,7 @@ CASES = [
                  'users_root_is_uid0', 'fail', 'ev.read_error', ['lab_user_root', 'become: true'],
                  {'en': ['could not read'], 'es': ['no se pudo leer']}, id='processes-unreadable'),
     pytest.param(build('recorded_shapes'), SPECS['recorded_shapes'], 'users_uid_matches', 'fail',
-                 'ev.users_runs_as', ['jt_uid_1000', 'UID 1000'], {}, id='recorded-other-uid-1000'),
+                 'ev.users_runs_as', ['jt2_uid_1000', 'UID 1000'], {}, id='recorded-other-uid-1000'),
     pytest.param(build('live_all_pass', host_uid('lab_user_1234', 1000, 'student')), SPECS['live_all_pass'],
                  'users_uid_matches', 'fail', 'ev.users_runs_as', ['lab_user_1234', 'UID 1000', '(student)'], {},
                  id='uid-1000-instead-of-1234'),
@@ -375,7 +458,7 @@ CASES = [
     pytest.param(build('recorded_refused'), SPECS['recorded_refused'], 'users_root_is_uid0', 'fail',
                  'ev.users_runs_as', ['lab_user_1234', 'UID 1234'], {}, id='recorded-root-container-runs-as-1234'),
     pytest.param(build('recorded_refused'), SPECS['recorded_refused'], 'users_uid_matches', 'fail',
-                 'ev.users_runs_as', ['jt_mixed', 'UID 0,1234'], {}, id='recorded-mixed-uids-0-and-1234'),
+                 'ev.users_runs_as', ['jt2_mixed', 'UID 0,1234'], {}, id='recorded-mixed-uids-0-and-1234'),
     pytest.param(build(), make_spec(users={'root_container': 'web_server'}), 'users_root_is_uid0', 'fail',
                  'ev.users_runs_as', ['web_server', 'UID 0,33', 'nginx: master process'], {},
                  id='recorded-mixed-uids-root-and-www-data'),
@@ -420,7 +503,7 @@ CASES = [
     pytest.param(build('live_all_pass', stopped('web_server')), SPECS['live_all_pass'], 'nginx_listens_in_netns',
                  'fail', 'ev.not_running', ['web_server', 'exited'], NOT_RUNNING, id='listens-web-server-stopped'),
     pytest.param(build('recorded_shapes'), SPECS['recorded_shapes'], 'nginx_listens_in_netns', 'fail',
-                 'ev.missing', ['jt_missing'], MISSING, id='recorded-listens-container-missing'),
+                 'ev.missing', ['jt2_missing'], MISSING, id='recorded-listens-container-missing'),
 
     # Scenario 2: nginx_absent_on_host.
     pytest.param(build(), SPECS['live_all_pass'], 'nginx_absent_on_host', 'pass', 'ev.host_clear',
@@ -441,7 +524,7 @@ CASES = [
                  'fail', 'ev.host_clear_not_running', ['web_server', ':80', '4026531833'],
                  {'en': ['is not running'], 'es': ['no está en marcha']}, id='absent-web-server-stopped'),
     pytest.param(build('recorded_shapes'), SPECS['recorded_shapes'], 'nginx_absent_on_host', 'fail',
-                 'ev.host_clear_not_running', ['jt_missing', ':80'], {}, id='recorded-absent-container-missing'),
+                 'ev.host_clear_not_running', ['jt2_missing', ':80'], {}, id='recorded-absent-container-missing'),
     pytest.param(build('live_all_pass', stopped('web_server'), on_host('nginx', 999)), SPECS['live_all_pass'],
                  'nginx_absent_on_host', 'fail', 'ev.host_taken', ['nginx pid 999'], {},
                  id='web-server-stopped-host-nginx-on-80'),
@@ -472,7 +555,8 @@ CASES = [
                  ['curl_bridge', '172.17.0.10/16', 'bridge', 'http://172.17.0.8/', 'HTTP 200'], {},
                  id='bridge-200'),
     pytest.param(build('recorded_refused'), SPECS['recorded_refused'], 'network_bridge_http_200', 'fail', 'ev.curl',
-                 ['curl_bridge', 'http://172.17.0.6/'], REFUSED, id='recorded-bridge-refused-7'),
+                 ['curl_bridge', 'http://172.17.0.6/', "curl: (7) Failed to connect to 172.17.0.6 port 80 after 0 ms: "
+                  "Couldn't connect to server"], REFUSED, id='recorded-bridge-refused-7'),
     pytest.param(build('live_all_pass', probe('curl_bridge', 28)), SPECS['live_all_pass'],
                  'network_bridge_http_200', 'fail', 'ev.curl', ['curl_bridge'], TIMEOUT, id='bridge-timed-out-28'),
     pytest.param(build('live_all_pass', probe('curl_bridge', 0, code='404')), SPECS['live_all_pass'],
@@ -506,20 +590,23 @@ CASES = [
                  ['curl_lonely', '172.20.0.2/16', 'lonely_curl', 'http://172.17.0.8/'], TIMEOUT,
                  id='lonely-timed-out-28'),
     pytest.param(build('live_all_pass', probe('curl_lonely', 7, stderr='curl: (7) Failed to connect')),
-                 SPECS['live_all_pass'], 'network_lonely_times_out', 'fail', 'ev.curl', ['curl_lonely'], REFUSED,
-                 id='lonely-refused-7'),
+                 SPECS['live_all_pass'], 'network_lonely_times_out', 'fail', 'ev.curl',
+                 ['curl_lonely', ': curl: (7) Failed to connect)'], REFUSED, id='lonely-refused-7'),
+    pytest.param(build('live_all_pass', probe('curl_lonely', 7)), SPECS['live_all_pass'],
+                 'network_lonely_times_out', 'fail', 'ev.curl', ['curl_lonely', ': ?)'], REFUSED,
+                 id='lonely-refused-7-without-stderr'),
     pytest.param(build('live_all_pass', probe('curl_lonely', 0, code='200', time='0.002')), SPECS['live_all_pass'],
                  'network_lonely_times_out', 'fail', 'ev.curl', ['curl_lonely', 'HTTP 200'], NOT_ISOLATED,
                  id='lonely-got-200'),
     pytest.param(build('recorded_shapes'), SPECS['recorded_shapes'], 'network_lonely_times_out', 'fail', 'ev.curl',
-                 ['jt_both', 'bridge + lonely_curl', 'HTTP 200'], NOT_ISOLATED,
+                 ['jt2_both', 'bridge + lonely_curl', 'HTTP 200'], NOT_ISOLATED,
                  id='recorded-lonely-client-on-both-networks'),
     pytest.param(build('live_all_pass', probe('curl_lonely', 6, stderr='curl: (6) Could not resolve host')),
                  SPECS['live_all_pass'], 'network_lonely_times_out', 'fail', 'ev.curl',
                  ['curl: (6) Could not resolve host'], {'en': ['curl exit code 6'], 'es': ['código de salida 6']},
                  id='lonely-other-exit-6'),
     pytest.param(build('live_all_pass', network_deleted()), SPECS['live_all_pass'], 'network_lonely_times_out',
-                 'fail', 'ev.curl', ['curl_lonely'],
+                 'fail', 'ev.curl', ['curl_lonely', 'Failed to connect to 172.17.0.8 port 80: Network is unreachable'],
                  dict(REFUSED, en=REFUSED['en'] + ['no IP on no network'],
                       es=REFUSED['es'] + ['sin IP en ninguna red']),
                  id='lonely-network-deleted'),
@@ -549,7 +636,7 @@ CASES = [
                  'network_interfaces_differ', 'fail', 'list', ['curl_lonely', '172.20.0.0/16'],
                  {'en': ['no IP on no network'], 'es': ['sin IP en ninguna red']}, id='lonely-client-disconnected'),
     pytest.param(build('recorded_shapes'), SPECS['recorded_shapes'], 'network_interfaces_differ', 'fail', 'list',
-                 ['jt_both 172.20.0.3/16', 'bridge + lonely_curl', 'curl_lonely'], {},
+                 ['jt2_both 172.20.0.3/16', 'bridge + lonely_curl', 'curl_lonely'], {},
                  id='recorded-both-networks-and-wrong-network'),
     pytest.param(build('live_all_pass', network_option('lonely_curl', subnets=['172.17.0.0/16'])),
                  SPECS['live_all_pass'], 'network_interfaces_differ', 'fail', 'list',
@@ -591,6 +678,133 @@ def test_outcome(obs, spec, oid, status, key, facts, words):
     results = lab_judge.judge(obs, spec)
     check(results[oid], status, key, facts, words)
 
+# The outcomes added with the errata: users_file_owner, users_pid_namespace, nginx_own_netns, network_veth_pairs.
+
+LIVE = SPECS['live_all_pass']
+LAB_FILE = '/var/lib/microlab/users/written-by-uid-1234'
+FILE_MISSING = {'en': ['is not on the host', 'did not write it'], 'es': ['no está en el host', 'no lo escribió']}
+NOT_REGULAR = {'en': ['not a regular file', 'symbolic link'], 'es': ['no es un archivo regular', 'enlace simbólico']}
+NO_PID_ONE = {'en': ['none of its processes is PID 1'], 'es': ['ninguno de sus procesos es el PID 1']}
+PID_NS = {'en': ['PID 1 inside is host PID', "the host's"], 'es': ['el PID 1 de adentro es el PID', 'el del host']}
+NET_NS = {'en': ['network namespace', "the host's"], 'es': ['namespace de red', 'el del host']}
+VETH_MISSING = {'en': ['curl_lonely has no eth0 paired with a host interface'],
+                'es': ['curl_lonely no tiene una eth0 en par con una interfaz del host']}
+LIVE_VETHS = {'en': ['curl_bridge eth0 is paired with veth1eb8e91 on docker0',
+                     'curl_lonely eth0 is paired with veth60ce16a on br-f261f03768cc'],
+              'es': ['la eth0 de curl_bridge forma par con veth1eb8e91 en docker0',
+                     'la eth0 de curl_lonely forma par con veth60ce16a en br-f261f03768cc']}
+
+NEW_CASES = [
+    # users_file_owner.
+    pytest.param(build(), LIVE, 'users_file_owner', 'pass', 'ev.file_owner', [LAB_FILE, 'UID 1234'],
+                 {'en': ['no such user'], 'es': ['ningún usuario']}, id='file-owner-pass'),
+    pytest.param(build('live_all_pass', file_seen(exists=False, error='No such file or directory')), LIVE,
+                 'users_file_owner', 'fail', 'ev.file_missing', [LAB_FILE, 'No such file or directory'], FILE_MISSING,
+                 id='file-missing'),
+    pytest.param(build('recorded_host_ns'), SPECS['recorded_host_ns'], 'users_file_owner', 'fail', 'ev.file_missing',
+                 ['/tmp/jt2_share_empty/written-by-uid-1234', 'No such file or directory'], FILE_MISSING,
+                 id='recorded-file-missing-share-dir-empty'),
+    pytest.param(build('live_all_pass', file_seen(uid=1000, user='student')), LIVE, 'users_file_owner', 'fail',
+                 'ev.file_owner', [LAB_FILE, 'UID 1000', '(student)'], {}, id='file-owned-by-another-uid'),
+    pytest.param(build('recorded_shapes'), SPECS['recorded_shapes'], 'users_file_owner', 'fail', 'ev.file_owner',
+                 ['/tmp/jt2_share_other/written-by-uid-1234', 'UID 1000'], {},
+                 id='recorded-file-written-by-uid-1000'),
+    pytest.param(build(), make_spec(users={'uid': 1000}), 'users_file_owner', 'fail', 'ev.file_owner',
+                 [LAB_FILE, 'UID 1234'], {}, id='spec-asks-1000-file-of-1234'),
+    pytest.param(build('live_all_pass', file_seen(regular=False)), LIVE, 'users_file_owner', 'fail',
+                 'ev.file_not_regular', [LAB_FILE], NOT_REGULAR, id='file-not-regular-right-uid'),
+    pytest.param(build('recorded_refused'), SPECS['recorded_refused'], 'users_file_owner', 'fail',
+                 'ev.file_not_regular', ['/tmp/jt2_share_link/written-by-uid-1234'], NOT_REGULAR,
+                 id='recorded-file-a-symlink-owned-by-1234'),
+    pytest.param(build('live_all_pass', no_share_dir), LIVE, 'users_file_owner', 'fail', 'ev.file_not_read', [],
+                 {'en': ['share_dir is empty'], 'es': ['share_dir está vacío']}, id='share-dir-empty-not-read'),
+
+    # users_pid_namespace.
+    pytest.param(build(), LIVE, 'users_pid_namespace', 'pass', 'ev.pid_namespace',
+                 ['lab_user_1234', '7384', '4026532559', '4026531836'], PID_NS, id='pid-namespace-pass'),
+    pytest.param(build('live_all_pass', same_namespace_as_host('lab_user_1234', 'pid')), LIVE,
+                 'users_pid_namespace', 'fail', 'ev.pid_namespace', ['lab_user_1234', '7384', '4026531836'], PID_NS,
+                 id='pid-namespace-same-as-host'),
+    pytest.param(build('live_all_pass', namespace('lab_user_1234', 'pid', None)), LIVE, 'users_pid_namespace',
+                 'fail', 'ev.pid_namespace', ['lab_user_1234', '4026531836'],
+                 {'en': ['PID namespace ?,'], 'es': ['namespace de PID ?,']}, id='pid-namespace-unreadable'),
+    pytest.param(build('live_all_pass', namespace('host', 'pid', None)), LIVE, 'users_pid_namespace', 'fail',
+                 'ev.pid_namespace', ['lab_user_1234', '4026532559'], {'en': ["the host's ?"], 'es': ['el del host ?']},
+                 id='host-pid-namespace-unreadable'),
+    pytest.param(build('live_all_pass', ns_pids('lab_user_1234', 7384)), LIVE, 'users_pid_namespace', 'fail',
+                 'ev.no_pid_one', ['lab_user_1234', '7384'], NO_PID_ONE, id='no-ns-pid-1-process'),
+    pytest.param(build('recorded_host_ns'), SPECS['recorded_host_ns'], 'users_pid_namespace', 'fail', 'ev.no_pid_one',
+                 ['jt2_pid_host', '11828'], NO_PID_ONE, id='recorded-pid-host-no-pid-1'),
+    pytest.param(build('live_all_pass', stopped('lab_user_1234')), LIVE, 'users_pid_namespace', 'fail',
+                 'ev.not_running', ['lab_user_1234', 'exited'], NOT_RUNNING, id='pid-namespace-container-stopped'),
+    pytest.param(build('live_all_pass', missing('lab_user_1234')), LIVE, 'users_pid_namespace', 'fail',
+                 'ev.missing', ['lab_user_1234'], MISSING, id='pid-namespace-container-missing'),
+    pytest.param(build('live_all_pass', processes_unreadable('lab_user_1234')), LIVE, 'users_pid_namespace', 'fail',
+                 'ev.read_error', ['lab_user_1234', 'become: true'], {}, id='pid-namespace-processes-unreadable'),
+    pytest.param(build('live_all_pass', no_process_left('lab_user_1234')), LIVE, 'users_pid_namespace', 'fail',
+                 'ev.no_process', ['lab_user_1234'], {}, id='pid-namespace-no-process-left'),
+
+    # nginx_own_netns.
+    pytest.param(build(), LIVE, 'nginx_own_netns', 'pass', 'ev.net_namespace',
+                 ['web_server', '4026532635', '4026531833'], NET_NS, id='own-netns-pass'),
+    pytest.param(build('live_all_pass', same_namespace_as_host('web_server', 'net')), LIVE, 'nginx_own_netns', 'fail',
+                 'ev.net_namespace', ['web_server', '4026531833, ', '4026531833'], NET_NS, id='netns-same-as-host'),
+    pytest.param(build('recorded_host_ns'), SPECS['recorded_host_ns'], 'nginx_own_netns', 'fail', 'ev.net_namespace',
+                 ['jt2_net_host', '4026531833, ', '4026531833'], NET_NS, id='recorded-network-host'),
+    pytest.param(build('live_all_pass', namespace('web_server', 'net', None)), LIVE, 'nginx_own_netns', 'fail',
+                 'ev.net_namespace', ['web_server', ' ?, ', '4026531833'], {}, id='netns-unreadable'),
+    pytest.param(build('live_all_pass', namespace('host', 'net', None)), LIVE, 'nginx_own_netns', 'fail',
+                 'ev.net_namespace', ['web_server', '4026532635'], {'en': ["the host's ?"], 'es': ['el del host ?']},
+                 id='host-netns-unreadable'),
+    pytest.param(build('live_all_pass', stopped('web_server')), LIVE, 'nginx_own_netns', 'fail', 'ev.not_running',
+                 ['web_server'], NOT_RUNNING, id='own-netns-web-server-stopped'),
+    pytest.param(build('recorded_shapes'), SPECS['recorded_shapes'], 'nginx_own_netns', 'fail', 'ev.missing',
+                 ['jt2_missing'], MISSING, id='recorded-own-netns-container-missing'),
+
+    # network_veth_pairs.
+    pytest.param(build(), LIVE, 'network_veth_pairs', 'pass', 'list', ['; '], LIVE_VETHS, id='veth-pairs-pass'),
+    pytest.param(build('live_all_pass', eth0_peer('curl_lonely', None)), LIVE, 'network_veth_pairs', 'fail', 'list',
+                 ['veth1eb8e91'], VETH_MISSING, id='veth-no-eth0-peer-index'),
+    pytest.param(build('live_all_pass', host_link(50)), LIVE, 'network_veth_pairs', 'fail', 'list', ['veth1eb8e91'],
+                 VETH_MISSING, id='veth-peer-not-on-the-host'),
+    pytest.param(build('live_all_pass', host_link(50, master='docker0')), LIVE, 'network_veth_pairs', 'fail', 'list',
+                 [], {'en': ['curl_lonely eth0 is paired with veth60ce16a on docker0'],
+                      'es': ['la eth0 de curl_lonely forma par con veth60ce16a en docker0']},
+                 id='veth-lonely-peer-on-docker0'),
+    pytest.param(build('live_all_pass', host_link(50, master='')), LIVE, 'network_veth_pairs', 'fail', 'list',
+                 ['veth60ce16a', '?'], {'en': ['veth60ce16a on ?'], 'es': ['veth60ce16a en ?']},
+                 id='veth-peer-on-no-bridge'),
+    pytest.param(build('recorded_host_ns'), SPECS['recorded_host_ns'], 'network_veth_pairs', 'fail', 'list',
+                 ['jt2_lonely_bridge', 'veth0576140', 'docker0', 'jt2_net_host'],
+                 {'en': ['with eth0 on ?'], 'es': ['con eth0 en ?']},
+                 id='recorded-lonely-on-docker0-and-client-on-host-network'),
+    pytest.param(build('recorded_shapes'), SPECS['recorded_shapes'], 'network_veth_pairs', 'fail', 'list',
+                 ['curl_lonely', 'br-f261f03768cc', 'jt2_both', 'docker0'], {},
+                 id='recorded-both-clients-on-the-other-bridge'),
+    pytest.param(build('live_all_pass', network_deleted(stale=True)), LIVE, 'network_veth_pairs', 'fail', 'list',
+                 ['veth60ce16a', 'br-f261f03768cc'], {}, id='veth-lonely-network-deleted'),
+    pytest.param(build('live_all_pass', stopped('curl_lonely')), LIVE, 'network_veth_pairs', 'fail', 'list',
+                 ['veth1eb8e91', 'curl_lonely', 'exited'], NOT_RUNNING, id='veth-client-stopped'),
+    pytest.param(build('live_all_pass', missing('curl_bridge')), LIVE, 'network_veth_pairs', 'fail', 'list',
+                 ['curl_bridge', 'veth60ce16a'], MISSING, id='veth-client-missing'),
+]
+
+
+@pytest.mark.parametrize('obs, spec, oid, status, key, facts, words', NEW_CASES)
+def test_new_outcome(obs, spec, oid, status, key, facts, words):
+    results = lab_judge.judge(obs, spec)
+    check(results[oid], status, key, facts, words)
+
+
+@pytest.mark.parametrize('edit, oid', [
+    (file_seen(exists=False, error='No such file or directory'), 'users_file_owner'),
+    (same_namespace_as_host('lab_user_1234', 'pid'), 'users_pid_namespace'),
+    (same_namespace_as_host('web_server', 'net'), 'nginx_own_netns'),
+    (host_link(48, master='br-f261f03768cc'), 'network_veth_pairs'),
+])
+def test_one_broken_part_fails_only_its_own_outcome(edit, oid):
+    assert lab_judge.failed(lab_judge.judge(build('live_all_pass', edit), LIVE)) == [oid]
+
 
 def test_evidence_is_json_friendly_after_a_round_trip():
     """lab_outcomes keep the rendered text; the evidence pairs themselves also survive JSON (lists for tuples)."""
@@ -604,8 +818,12 @@ def test_evidence_is_json_friendly_after_a_round_trip():
     ({'rc': 28}, False, 'ev.curl_timeout'),
     ({'rc': 28}, True, 'ev.curl_timeout'),
     ({'rc': 7}, True, 'ev.curl_refused'),
+    ({'rc': 7, 'stderr': 'curl: (7) Network is unreachable'}, False, 'ev.curl_refused'),
     ({'rc': 6, 'stderr': 'x'}, False, 'ev.curl_other'),
     ({'rc': None}, False, 'ev.curl_other'),
 ])
 def test_curl_what(result, lonely, key):
-    assert lab_judge.curl_what(result, lonely, 2)[0] == key
+    what = lab_judge.curl_what(result, lonely, 2)
+    assert what[0] == key
+    if result.get('stderr'):
+        assert what[1]['stderr'] == result['stderr']

@@ -17,6 +17,7 @@ import http.server
 import json
 import os
 import threading
+import urllib.request
 
 import pytest
 
@@ -35,7 +36,8 @@ LONELY_ID = 'f261f03768cc6a1f6e27a5cbb1e8bb82e3e2c58599454e7b124166d4a0a8edc4'
 def spec(userns_remap=False):
     return {
         'users': {'root_container': 'lab_user_root', 'uid_container': 'lab_user_1234', 'uid': 1234,
-                  'userns_remap': userns_remap, 'remapped_container': 'lab_user_remapped'},
+                  'userns_remap': userns_remap, 'remapped_container': 'lab_user_remapped',
+                  'share_dir': '/var/lib/microlab/users'},
         'nginx': {'container': 'web_server', 'port': 80, 'http_timeout': 5},
         'network': {'name': 'lonely_curl', 'server': 'web_server', 'bridge_client': 'curl_bridge',
                     'lonely_client': 'curl_lonely', 'timeout': 2},
@@ -69,6 +71,8 @@ class FakeAPI(object):
         self.networks = data['networks'] if networks is None else networks
         self.down = down
         self._exec_run = exec_run or (lambda container, argv: (0, '200 0.002', ''))
+        self.links = {'curl_bridge': (0, '48\nlo UNKNOWN 127.0.0.1/8\neth0@if48  UP  172.17.0.10/16\n', ''),
+                      'curl_lonely': (0, '50\n', '')}
         self.calls = []
 
     def version(self):
@@ -86,14 +90,22 @@ class FakeAPI(object):
         return dict((name, self.networks.get(name)) for name in names)
 
     def exec_run(self, container, argv):
+        """curl through the fake given; the interface listing (lab_observe.INTERFACES_ARGV) from self.links."""
+        if argv == lab_observe.INTERFACES_ARGV:
+            self.calls.append(('links', container))
+            answer = self.links[container]
+            if isinstance(answer, Exception):
+                raise answer
+            return answer
         self.calls.append(('exec', container))
         return self._exec_run(container, argv)
 
 
 @pytest.fixture
 def readers(monkeypatch):
-    """Fake read_processes / read_sockets / http_get; what they were asked is in seen."""
-    seen = {'processes': [], 'sockets': [], 'http': []}
+    """Fake read_processes / read_sockets / http_get / read_namespaces / read_file_owner / host_links; what they
+    were asked is in seen."""
+    seen = {'processes': [], 'sockets': [], 'http': [], 'namespaces': [], 'files': []}
 
     def read_processes(containers, names):
         seen['processes'].append(list(names))
@@ -108,6 +120,17 @@ def readers(monkeypatch):
         seen['http'].append((url, timeout))
         return {'url': url, 'status': 200}
 
+    def read_namespaces(containers):
+        seen['namespaces'].append(sorted(name for name, c in containers.items() if c and c['running']))
+        return {'host': {'pid': 1, 'net': 2}}
+
+    def read_file_owner(path):
+        seen['files'].append(path)
+        return {'path': path, 'exists': False, 'error': 'No such file or directory'}
+
+    monkeypatch.setattr(lab_observe, 'read_namespaces', read_namespaces)
+    monkeypatch.setattr(lab_observe, 'read_file_owner', read_file_owner)
+    monkeypatch.setattr(lab_observe, 'host_links', lambda: {'48': {'name': 'veth1eb8e91', 'master': 'docker0'}})
     monkeypatch.setattr(lab_observe, 'read_processes', read_processes)
     monkeypatch.setattr(lab_observe, 'read_sockets', read_sockets)
     monkeypatch.setattr(lab_observe, 'http_get', http_get)
@@ -123,7 +146,7 @@ def test_engine_down_records_only_the_engine(readers, error):
     obs = lab_observe.observe(spec(), ALL, api)
     assert obs == {'scenarios': ALL, 'engine': {'reachable': False, 'error': str(error)}}
     assert api.calls == ['version']
-    assert readers == {'processes': [], 'sockets': [], 'http': []}
+    assert readers == {'processes': [], 'sockets': [], 'http': [], 'namespaces': [], 'files': []}
 
 
 def test_an_engine_that_fails_while_listing_is_recorded_as_down(readers):
@@ -145,6 +168,8 @@ def test_the_live_lab_observed_through_the_api_matches_the_recorded_observation(
     assert obs['containers'] == recorded['containers']
     assert obs['networks'] == recorded['networks']
     assert sorted(obs) == sorted(recorded)
+    assert obs['files'] == {'uid_file': {'path': recorded['files']['uid_file']['path'], 'exists': False,
+                                         'error': 'No such file or directory'}}
 
 
 def test_missing_containers_and_networks_are_none(readers):
@@ -155,9 +180,11 @@ def test_missing_containers_and_networks_are_none(readers):
     assert obs['processes'] == {}
     assert obs['http'] is None and readers['http'] == []
     assert readers['sockets'] == [('web_server', None)]
-    assert obs['probes'] == dict((client, {'ran': False, 'url': '', 'error': 'no server IP'})
+    # The clients are missing too: nothing runs in them.
+    assert obs['probes'] == dict((client, {'ran': False, 'url': '', 'error': 'not running'})
                                  for client in ('curl_bridge', 'curl_lonely'))
-    assert not [call for call in api.calls if call[0] == 'exec']
+    assert not [call for call in api.calls if call[0] in ('exec', 'links')]
+    assert obs['interfaces'] == {} and readers['namespaces'] == [[]]
 
 
 def test_probes_run_in_running_clients_only(readers):
@@ -166,6 +193,8 @@ def test_probes_run_in_running_clients_only(readers):
     api = FakeAPI(containers=containers, exec_run=lambda c, argv: (28, '000 2.003', 'curl: (28) timed out\n'))
     obs = lab_observe.observe(spec(), ALL, api)
     assert [call for call in api.calls if call[0] == 'exec'] == [('exec', 'curl_lonely')]
+    assert [call for call in api.calls if call[0] == 'links'] == [('links', 'curl_lonely')]
+    assert obs['interfaces'] == {'curl_lonely': {'eth0_peer_index': 50, 'ip_brief': [], 'error': None}}
     assert obs['probes'] == {
         'curl_bridge': {'ran': False, 'url': 'http://172.17.0.8/', 'error': 'not running'},
         'curl_lonely': {'ran': True, 'url': 'http://172.17.0.8/', 'rc': 28, 'http_code': '000', 'time': '2.003',
@@ -184,6 +213,8 @@ def test_a_stopped_server_leaves_the_clients_unprobed_and_nginx_unasked(readers)
     assert readers['sockets'] == [('web_server', False)]
     assert set(p['error'] for p in obs['probes'].values()) == {'no server IP'}
     assert not [call for call in api.calls if call[0] == 'exec']
+    # The clients run: what they see of their own network is still read.
+    assert sorted(obs['interfaces']) == ['curl_bridge', 'curl_lonely']
 
 
 def test_probes_run_concurrently_with_each_other_and_with_the_rest(readers, monkeypatch):
@@ -280,11 +311,12 @@ def test_nginx_without_an_ip_is_not_asked(readers):
 
 
 @pytest.mark.parametrize('scenarios, keys, names', [
-    (['users'], ['containers', 'engine', 'networks', 'probes', 'processes', 'scenarios'],
-     ['lab_user_root', 'lab_user_1234']),
-    (['nginx'], ['containers', 'engine', 'http', 'networks', 'probes', 'processes', 'scenarios', 'sockets'],
-     ['web_server']),
-    (['network', 'users'], ['containers', 'engine', 'networks', 'probes', 'processes', 'scenarios'],
+    (['users'], ['containers', 'engine', 'files', 'interfaces', 'namespaces', 'networks', 'probes', 'processes',
+                 'scenarios'], ['lab_user_root', 'lab_user_1234']),
+    (['nginx'], ['containers', 'engine', 'http', 'interfaces', 'namespaces', 'networks', 'probes', 'processes',
+                 'scenarios', 'sockets'], ['web_server']),
+    (['network', 'users'], ['containers', 'engine', 'files', 'host_links', 'interfaces', 'namespaces', 'networks',
+                            'probes', 'processes', 'scenarios'],
      ['lab_user_root', 'lab_user_1234', 'web_server', 'curl_bridge', 'curl_lonely']),
 ])
 def test_only_the_scenarios_asked_are_observed(readers, scenarios, keys, names):
@@ -296,6 +328,8 @@ def test_only_the_scenarios_asked_are_observed(readers, scenarios, keys, names):
     assert readers['processes'] == [names]
     assert bool(obs['probes']) == ('network' in scenarios)
     assert list(obs['networks']) == (['bridge', 'lonely_curl'] if 'network' in scenarios else [])
+    assert readers['files'] == (['/var/lib/microlab/users/written-by-uid-1234'] if 'users' in scenarios else [])
+    assert readers['namespaces'] == [sorted(names)]
 
 
 # Parts -----------------------------------------------------------------------------------------------------------
@@ -434,3 +468,150 @@ def test_http_get_refused():
     probe.server_close()
     result = lab_observe.http_get(url, 5)
     assert result['url'] == url and result['status'] is None and 'refused' in result['error'].lower()
+
+
+# The parts added with the errata: interfaces, host_links, namespaces, the uid file; http_get and proxies. ---------
+
+@pytest.mark.parametrize('answer, expected', [
+    ((0, '48\nlo UNKNOWN 127.0.0.1/8\neth0@if48   UP   172.17.0.10/16\n', ''),
+     {'eth0_peer_index': 48, 'ip_brief': ['lo UNKNOWN 127.0.0.1/8', 'eth0@if48 UP 172.17.0.10/16'], 'error': None}),
+    ((1, '', 'cat: /sys/class/net/eth0/iflink: No such file or directory\n'),
+     {'eth0_peer_index': None, 'ip_brief': [], 'error': 'cat: /sys/class/net/eth0/iflink: No such file or directory'}),
+    ((0, 'garbage\n', ''), {'eth0_peer_index': None, 'ip_brief': [], 'error': None}),
+    (DockerAPIError("cannot exec in container 'curl_lonely' (409): container is paused"),
+     {'error': "cannot exec in container 'curl_lonely' (409): container is paused"}),
+    (http.client.IncompleteRead(b''), {'error': str(http.client.IncompleteRead(b''))}),
+])
+def test_interfaces_of_a_client(answer, expected):
+    api = FakeAPI()
+    api.links['curl_lonely'] = answer
+    assert lab_observe.interfaces(api, 'curl_lonely') == expected
+
+
+def test_a_broken_interface_listing_is_recorded_not_lost_in_its_thread(readers):
+    api = FakeAPI()
+    api.links['curl_bridge'] = http.client.BadStatusLine('garbage')
+    obs = lab_observe.observe(spec(), ['network'], api)
+    assert obs['interfaces']['curl_bridge'] == {'error': str(http.client.BadStatusLine('garbage'))}
+    assert obs['interfaces']['curl_lonely']['eth0_peer_index'] == 50
+
+
+def _sysfs(root, name, index, master=None):
+    os.makedirs(os.path.join(root, name))
+    with open(os.path.join(root, name, 'ifindex'), 'w') as handle:
+        handle.write('%s\n' % index)
+    if master:
+        os.symlink(os.path.join('..', master), os.path.join(root, name, 'master'))
+
+
+def test_host_links_from_sysfs(tmp_path):
+    root = str(tmp_path)
+    _sysfs(root, 'docker0', 3)
+    _sysfs(root, 'veth1eb8e91', 48, master='docker0')
+    _sysfs(root, 'veth60ce16a', 50, master='br-f261f03768cc')
+    _sysfs(root, 'broken', 'x')
+    assert lab_observe.host_links(root) == {'3': {'name': 'docker0', 'master': ''},
+                                            '48': {'name': 'veth1eb8e91', 'master': 'docker0'},
+                                            '50': {'name': 'veth60ce16a', 'master': 'br-f261f03768cc'}}
+    assert lab_observe.host_links(os.path.join(root, 'nowhere')) == {}
+
+
+def test_read_namespaces_of_running_containers_and_the_host(monkeypatch):
+    monkeypatch.setattr(lab_observe, '_inode', lambda path: {'/proc/5/ns/pid': 11, '/proc/5/ns/net': 12}.get(
+        path, 'host:' + path))
+    monkeypatch.setattr(lab_observe, 'host_ns_path', lambda kind: '/proc/1/ns/' + kind)
+    containers = {'a': {'pid': 5, 'running': True}, 'b': {'pid': 0, 'running': False}, 'c': None}
+    assert lab_observe.read_namespaces(containers) == {'host': {'pid': 'host:/proc/1/ns/pid',
+                                                                'net': 'host:/proc/1/ns/net'},
+                                                       'a': {'pid': 11, 'net': 12}}
+
+
+def test_namespace_inode_of_this_process_and_of_none():
+    assert lab_observe.namespace_inode(os.getpid(), 'net') == os.stat('/proc/self/ns/net').st_ino
+    assert lab_observe.namespace_inode(0, 'pid') is None
+
+
+def test_share_file():
+    assert lab_observe.share_file('/var/lib/microlab/users', 1234) == '/var/lib/microlab/users/written-by-uid-1234'
+
+
+def test_read_file_owner_of_a_regular_file(tmp_path):
+    path = tmp_path / 'written-by-uid-1234'
+    path.write_text('')
+    found = lab_observe.read_file_owner(str(path))
+    assert (found['path'], found['exists'], found['regular'], found['uid'], found['gid']) == (
+        str(path), True, True, os.getuid(), os.getgid())
+    assert 'error' not in found
+
+
+def test_read_file_owner_does_not_follow_a_symlink(tmp_path, monkeypatch):
+    target = tmp_path / 'target'
+    target.write_text('')
+    link = tmp_path / 'written-by-uid-1234'
+    link.symlink_to(target)
+    found = lab_observe.read_file_owner(str(link))
+    assert found['exists'] is True and found['regular'] is False
+    # A dangling link exists too: lstat does not look at what it points to.
+    target.unlink()
+    assert lab_observe.read_file_owner(str(link))['regular'] is False
+
+
+def test_read_file_owner_of_a_missing_file(tmp_path):
+    path = str(tmp_path / 'written-by-uid-1234')
+    assert lab_observe.read_file_owner(path) == {'path': path, 'exists': False, 'error': 'No such file or directory'}
+
+
+@pytest.mark.parametrize('uid, name, user', [(0, 'root', 'root'), (1234, None, None)])
+def test_read_file_owner_names_the_uid_when_it_has_a_name(tmp_path, monkeypatch, uid, name, user):
+    path = tmp_path / 'f'
+    path.write_text('')
+
+    def getpwuid(number):
+        assert number == os.getuid()
+        if name is None:
+            raise KeyError(number)
+        return type('pw', (), {'pw_name': name})()
+    monkeypatch.setattr(lab_observe.pwd, 'getpwuid', getpwuid)
+    assert lab_observe.read_file_owner(str(path))['user'] == user
+
+
+def test_observe_reads_no_file_without_a_share_dir(readers):
+    no_share = spec()
+    no_share['users']['share_dir'] = ''
+    obs = lab_observe.observe(no_share, ['users'], FakeAPI())
+    assert 'files' not in obs and readers['files'] == []
+
+
+@pytest.fixture
+def proxy():
+    """An HTTP proxy that answers 502 to everything and counts what it was asked."""
+    asked = []
+
+    class Handler(http.server.BaseHTTPRequestHandler):
+        def do_GET(self):
+            asked.append(self.path)
+            self.send_response(502)
+            self.end_headers()
+
+        def log_message(self, *args):
+            pass
+
+    httpd = http.server.HTTPServer(('127.0.0.1', 0), Handler)
+    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread.start()
+    yield 'http://127.0.0.1:%d' % httpd.server_address[1], asked
+    httpd.shutdown()
+    httpd.server_close()
+
+
+@pytest.mark.parametrize('variable', ['http_proxy', 'HTTP_PROXY'])
+def test_http_get_never_goes_through_a_proxy(server, proxy, monkeypatch, variable):
+    """A GET by a container's IP from the VM must reach the container, whatever proxy the environment names."""
+    url, asked = proxy
+    for name in ('no_proxy', 'NO_PROXY', 'http_proxy', 'HTTP_PROXY'):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv(variable, url)
+    # urlopen's opener reads the environment once: forget one an earlier test may have built without the proxy.
+    monkeypatch.setattr(urllib.request, '_opener', None)
+    assert lab_observe.http_get(server + '/', 5) == {'url': server + '/', 'status': 200}
+    assert asked == []

@@ -30,12 +30,16 @@ except ImportError:  # ansible-core < 2.19
 
 OBSERVATIONS = os.path.join(os.path.dirname(os.path.abspath(__file__)), '..', 'module_utils', 'fixtures',
                             'observations')
-ALL_IDS = ['users_root_is_uid0', 'users_uid_matches', 'nginx_listens_in_netns', 'nginx_absent_on_host',
-           'nginx_http_by_ip', 'network_bridge_http_200', 'network_lonely_times_out', 'network_interfaces_differ']
+ALL_IDS = ['users_root_is_uid0', 'users_uid_matches', 'users_file_owner', 'users_pid_namespace',
+           'nginx_listens_in_netns', 'nginx_absent_on_host', 'nginx_http_by_ip', 'nginx_own_netns',
+           'network_bridge_http_200', 'network_lonely_times_out', 'network_interfaces_differ', 'network_veth_pairs']
+# What recorded_shapes.json passes (record_observations.py): the --user container has its own PID namespace.
+SHAPES_PASS = ['users_pid_namespace']
 # The options recorded_shapes.json was observed with (record_observations.py).
-SHAPES_ARGS = {'users': {'root_container': 'jt_stopped', 'uid_container': 'jt_uid_1000'},
-               'nginx': {'container': 'jt_missing'},
-               'network': {'bridge_client': 'curl_lonely', 'lonely_client': 'jt_both'}}
+SHAPES_ARGS = {'users': {'root_container': 'jt2_stopped', 'uid_container': 'jt2_uid_1000',
+                         'share_dir': '/tmp/jt2_share_other'},
+               'nginx': {'container': 'jt2_missing'},
+               'network': {'bridge_client': 'curl_lonely', 'lonely_client': 'jt2_both'}}
 
 
 def recorded(name):
@@ -119,14 +123,15 @@ def test_options_get_their_defaults_and_types(run):
                                   'network': {'timeout': '25'}}, recorded('live_all_pass'))
     assert asked['scenarios'] == ['users', 'network']
     assert asked['spec']['users'] == {'root_container': 'lab_user_root', 'uid_container': 'lab_user_1234',
-                                      'uid': 2000, 'userns_remap': False, 'remapped_container': 'lab_user_remapped'}
+                                      'uid': 2000, 'userns_remap': False, 'remapped_container': 'lab_user_remapped',
+                                      'share_dir': '/var/lib/microlab/users'}
     assert asked['spec']['nginx'] == {'container': 'web_server', 'port': 80, 'http_timeout': 5}
     assert asked['spec']['network']['timeout'] == 25 and asked['spec']['network']['name'] == 'lonely_curl'
     api = FakeAPI.made[0]
     assert (api.docker_host, api.timeout, api.closed) == ('unix:///var/run/docker.sock', 35, True)
     assert asked['api'] is api
-    # The uid asked (2000) is not the one the container runs as (1234).
-    assert result['failed_outcomes'] == ['users_uid_matches']
+    # The uid asked (2000) is neither the one the recorded container runs as nor the owner of its file (1234).
+    assert result['failed_outcomes'] == ['users_file_owner', 'users_uid_matches']
     assert 'nginx_listens_in_netns' not in result['ansible_facts']['lab_outcomes']
 
 
@@ -143,7 +148,8 @@ def test_new_outcomes_are_merged_into_the_earlier_ones(run):
     outcome, result, _ = run({'scenarios': ['users'], 'outcomes': earlier, 'language': 'es'},
                              recorded('live_all_pass'))
     outcomes = result['ansible_facts']['lab_outcomes']
-    assert list(outcomes) == ['users_root_is_uid0', 'nginx_http_by_ip', 'class_extra', 'users_uid_matches']
+    assert list(outcomes) == ['users_root_is_uid0', 'nginx_http_by_ip', 'class_extra', 'users_uid_matches',
+                              'users_file_owner', 'users_pid_namespace']
     assert outcomes['users_root_is_uid0'] == {'status': 'pass', 'evidence': 'lab_user_root pid 3642 (sleep infinity) '
                                                                            'corre con el UID 0 del host (root)'}
     assert outcomes['nginx_http_by_ip'] == earlier['nginx_http_by_ip']
@@ -152,28 +158,31 @@ def test_new_outcomes_are_merged_into_the_earlier_ones(run):
 
 
 @pytest.mark.parametrize('language, failure', [
-    ('en', 'Scenario users, nginx, network: network_bridge_http_200, network_interfaces_differ, '
-           'network_lonely_times_out, nginx_absent_on_host, nginx_http_by_ip, nginx_listens_in_netns, '
-           'users_root_is_uid0, users_uid_matches did not pass (see the evidence above).'),
-    ('es', 'Escenario users, nginx, network: network_bridge_http_200, network_interfaces_differ, '
-           'network_lonely_times_out, nginx_absent_on_host, nginx_http_by_ip, nginx_listens_in_netns, '
-           'users_root_is_uid0, users_uid_matches no pasó (vean la evidencia de arriba).'),
+    ('en', 'Scenarios users, nginx, network: network_bridge_http_200, network_interfaces_differ, '
+           'network_lonely_times_out, network_veth_pairs, nginx_absent_on_host, nginx_http_by_ip, '
+           'nginx_listens_in_netns, nginx_own_netns, users_file_owner, users_root_is_uid0, users_uid_matches did '
+           'not pass (see the evidence above).'),
+    ('es', 'Escenarios users, nginx, network: network_bridge_http_200, network_interfaces_differ, '
+           'network_lonely_times_out, network_veth_pairs, nginx_absent_on_host, nginx_http_by_ip, '
+           'nginx_listens_in_netns, nginx_own_netns, users_file_owner, users_root_is_uid0, users_uid_matches no '
+           'pasaron (vean la evidencia de arriba).'),
 ])
 def test_failed_outcomes_and_failure_in_the_language(run, language, failure):
     outcome, result, _ = run(dict(SHAPES_ARGS, language=language), recorded('recorded_shapes'))
     assert outcome == 'exit' and result['changed'] is False
-    assert result['failed_outcomes'] == sorted(ALL_IDS)
+    assert result['failed_outcomes'] == sorted(set(ALL_IDS) - set(SHAPES_PASS))
     assert result['failure'] == failure
     evidence = result['ansible_facts']['lab_outcomes']['users_root_is_uid0']['evidence']
-    assert evidence == {'en': 'jt_stopped exists but is not running (state exited)',
-                        'es': 'jt_stopped existe pero no está en marcha (estado exited)'}[language]
+    assert evidence == {'en': 'jt2_stopped exists but is not running (state exited)',
+                        'es': 'jt2_stopped existe pero no está en marcha (estado exited)'}[language]
 
 
 @pytest.mark.parametrize('language, word', [('en', 'does not answer'), ('es', 'no responde')])
 def test_engine_down_fails_every_outcome_of_the_scenarios(run, language, word):
     down = {'engine': {'reachable': False, 'error': 'cannot reach the Docker engine'}}
     outcome, result, _ = run({'scenarios': ['nginx'], 'language': language}, down)
-    assert result['failed_outcomes'] == ['nginx_absent_on_host', 'nginx_http_by_ip', 'nginx_listens_in_netns']
+    assert result['failed_outcomes'] == ['nginx_absent_on_host', 'nginx_http_by_ip', 'nginx_listens_in_netns',
+                                         'nginx_own_netns']
     assert all(word in o['evidence'] and 'cannot reach the Docker engine' in o['evidence']
                for o in result['ansible_facts']['lab_outcomes'].values())
     assert result['failure'].startswith({'en': 'Scenario nginx: ', 'es': 'Escenario nginx: '}[language])
@@ -189,3 +198,32 @@ def test_bad_options_fail(run, args, word):
     outcome, result, asked = run(args, recorded('live_all_pass'))
     assert outcome == 'fail' and word in result['msg']
     assert asked == {}
+
+
+@pytest.mark.parametrize('language, scenarios, failed, expected', [
+    ('en', ['nginx'], ['nginx_own_netns'], 'Scenario nginx: nginx_own_netns did not pass (see the evidence above).'),
+    ('es', ['nginx'], ['nginx_own_netns'], 'Escenario nginx: nginx_own_netns no pasó (vean la evidencia de arriba).'),
+    ('en', ['nginx'], ['nginx_http_by_ip', 'nginx_own_netns'],
+     'Scenario nginx: nginx_http_by_ip, nginx_own_netns did not pass (see the evidence above).'),
+    ('es', ['nginx'], ['nginx_http_by_ip', 'nginx_own_netns'],
+     'Escenario nginx: nginx_http_by_ip, nginx_own_netns no pasaron (vean la evidencia de arriba).'),
+    ('en', ['users', 'nginx'], ['users_file_owner'],
+     'Scenarios users, nginx: users_file_owner did not pass (see the evidence above).'),
+    ('es', ['users', 'nginx'], ['users_file_owner'],
+     'Escenarios users, nginx: users_file_owner no pasó (vean la evidencia de arriba).'),
+    ('es', ['users', 'network'], ['network_veth_pairs', 'users_file_owner'],
+     'Escenarios users, network: network_veth_pairs, users_file_owner no pasaron (vean la evidencia de arriba).'),
+])
+def test_failure_text_agrees_with_the_number_of_scenarios_and_outcomes(language, scenarios, failed, expected):
+    assert module.failure_text(language, scenarios, failed) == expected
+
+
+@pytest.mark.parametrize('language, failure', [
+    ('en', 'Scenario nginx: nginx_own_netns did not pass (see the evidence above).'),
+    ('es', 'Escenario nginx: nginx_own_netns no pasó (vean la evidencia de arriba).'),
+])
+def test_one_failed_outcome_of_one_scenario(run, language, failure):
+    observation = recorded('live_all_pass')
+    observation['namespaces']['web_server']['net'] = observation['namespaces']['host']['net']
+    outcome, result, _ = run({'scenarios': ['nginx'], 'language': language}, observation)
+    assert result['failed_outcomes'] == ['nginx_own_netns'] and result['failure'] == failure
