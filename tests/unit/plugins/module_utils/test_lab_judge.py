@@ -371,12 +371,14 @@ def test_every_recording_is_judged_for_every_outcome_id(name):
 
 
 @pytest.mark.parametrize('name, failed', [
-    ('recorded_shapes', ['network_bridge_http_200', 'network_interfaces_differ', 'network_lonely_times_out',
+    ('recorded_shapes', ['network_bridge_http_200', 'network_drop_rule', 'network_interfaces_differ',
+                         'network_lonely_times_out',
                          'network_veth_pairs', 'nginx_absent_on_host', 'nginx_http_by_ip', 'nginx_listens_in_netns',
                          'nginx_own_netns', 'users_file_owner', 'users_root_is_uid0', 'users_uid_matches']),
     ('recorded_refused', ['network_bridge_http_200', 'nginx_http_by_ip', 'nginx_listens_in_netns',
                           'users_file_owner', 'users_root_is_uid0', 'users_uid_matches']),
-    ('recorded_host_ns', ['network_interfaces_differ', 'network_lonely_times_out', 'network_veth_pairs',
+    ('recorded_host_ns', ['network_drop_rule', 'network_interfaces_differ', 'network_lonely_times_out',
+                          'network_veth_pairs',
                           'nginx_http_by_ip', 'nginx_listens_in_netns', 'nginx_own_netns', 'users_file_owner',
                           'users_pid_namespace']),
 ])
@@ -416,7 +418,8 @@ def test_only_the_observed_scenarios_are_judged():
     (make_spec(), ['nginx'], ['nginx_listens_in_netns', 'nginx_absent_on_host', 'nginx_http_by_ip',
                               'nginx_own_netns']),
     (REMAP, ['network', 'users'], ['network_bridge_http_200', 'network_lonely_times_out',
-                                   'network_interfaces_differ', 'network_veth_pairs', 'users_root_is_uid0',
+                                   'network_interfaces_differ', 'network_veth_pairs', 'network_drop_rule',
+                                   'users_root_is_uid0',
                                    'users_uid_matches', 'users_file_owner', 'users_pid_namespace',
                                    'users_userns_remapped']),
 ])

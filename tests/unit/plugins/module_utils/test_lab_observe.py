@@ -105,7 +105,7 @@ class FakeAPI(object):
 def readers(monkeypatch):
     """Fake read_processes / read_sockets / http_get / read_namespaces / read_file_owner / host_links; what they
     were asked is in seen."""
-    seen = {'processes': [], 'sockets': [], 'http': [], 'namespaces': [], 'files': []}
+    seen = {'processes': [], 'sockets': [], 'http': [], 'namespaces': [], 'files': [], 'firewall': 0}
 
     def read_processes(containers, names):
         seen['processes'].append(list(names))
@@ -128,6 +128,11 @@ def readers(monkeypatch):
         seen['files'].append(path)
         return {'path': path, 'exists': False, 'error': 'No such file or directory'}
 
+    def snapshot():
+        seen['firewall'] += 1
+        return {'iptables_save': '# snapshot %d' % seen['firewall'], 'errors': {}}
+
+    monkeypatch.setattr(lab_observe.firewall, 'snapshot', snapshot)
     monkeypatch.setattr(lab_observe, 'read_namespaces', read_namespaces)
     monkeypatch.setattr(lab_observe, 'read_file_owner', read_file_owner)
     monkeypatch.setattr(lab_observe, 'host_links', lambda: {'48': {'name': 'veth1eb8e91', 'master': 'docker0'}})
@@ -146,7 +151,7 @@ def test_engine_down_records_only_the_engine(readers, error):
     obs = lab_observe.observe(spec(), ALL, api)
     assert obs == {'scenarios': ALL, 'engine': {'reachable': False, 'error': str(error)}}
     assert api.calls == ['version']
-    assert readers == {'processes': [], 'sockets': [], 'http': [], 'namespaces': [], 'files': []}
+    assert readers == {'processes': [], 'sockets': [], 'http': [], 'namespaces': [], 'files': [], 'firewall': 0}
 
 
 def test_an_engine_that_fails_while_listing_is_recorded_as_down(readers):
@@ -315,8 +320,8 @@ def test_nginx_without_an_ip_is_not_asked(readers):
                  'scenarios'], ['lab_user_root', 'lab_user_1234']),
     (['nginx'], ['containers', 'engine', 'http', 'interfaces', 'namespaces', 'networks', 'probes', 'processes',
                  'scenarios', 'sockets'], ['web_server']),
-    (['network', 'users'], ['containers', 'engine', 'files', 'host_links', 'interfaces', 'namespaces', 'networks',
-                            'probes', 'processes', 'scenarios'],
+    (['network', 'users'], ['containers', 'engine', 'files', 'firewall', 'host_links', 'interfaces', 'namespaces',
+                            'networks', 'probes', 'processes', 'scenarios'],
      ['lab_user_root', 'lab_user_1234', 'web_server', 'curl_bridge', 'curl_lonely']),
 ])
 def test_only_the_scenarios_asked_are_observed(readers, scenarios, keys, names):
@@ -615,3 +620,14 @@ def test_http_get_never_goes_through_a_proxy(server, proxy, monkeypatch, variabl
     monkeypatch.setattr(urllib.request, '_opener', None)
     assert lab_observe.http_get(server + '/', 5) == {'url': server + '/', 'status': 200}
     assert asked == []
+
+
+def test_the_firewall_is_read_before_the_probes_start_and_after_they_end(readers):
+    """Two snapshots frame the probes, so the drop rule's counter moves between them (firewall.find_drop)."""
+    obs = lab_observe.observe(spec(), ['network'], FakeAPI())
+    assert obs['firewall'] == {'before': {'iptables_save': '# snapshot 1', 'errors': {}},
+                               'after': {'iptables_save': '# snapshot 2', 'errors': {}}}
+
+
+def test_the_firewall_is_not_read_without_the_network_scenario(readers):
+    assert 'firewall' not in lab_observe.observe(spec(), ['users', 'nginx'], FakeAPI()) and readers['firewall'] == 0

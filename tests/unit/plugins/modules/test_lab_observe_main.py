@@ -32,7 +32,8 @@ OBSERVATIONS = os.path.join(os.path.dirname(os.path.abspath(__file__)), '..', 'm
                             'observations')
 ALL_IDS = ['users_root_is_uid0', 'users_uid_matches', 'users_file_owner', 'users_pid_namespace',
            'nginx_listens_in_netns', 'nginx_absent_on_host', 'nginx_http_by_ip', 'nginx_own_netns',
-           'network_bridge_http_200', 'network_lonely_times_out', 'network_interfaces_differ', 'network_veth_pairs']
+           'network_bridge_http_200', 'network_lonely_times_out', 'network_interfaces_differ', 'network_veth_pairs',
+           'network_drop_rule']
 # What recorded_shapes.json passes (record_observations.py): the --user container has its own PID namespace.
 SHAPES_PASS = ['users_pid_namespace']
 # The options recorded_shapes.json was observed with (record_observations.py).
@@ -158,11 +159,11 @@ def test_new_outcomes_are_merged_into_the_earlier_ones(run):
 
 
 @pytest.mark.parametrize('language, failure', [
-    ('en', 'Scenarios users, nginx, network: network_bridge_http_200, network_interfaces_differ, '
+    ('en', 'Scenarios users, nginx, network: network_bridge_http_200, network_drop_rule, network_interfaces_differ, '
            'network_lonely_times_out, network_veth_pairs, nginx_absent_on_host, nginx_http_by_ip, '
            'nginx_listens_in_netns, nginx_own_netns, users_file_owner, users_root_is_uid0, users_uid_matches did '
            'not pass (see the evidence above).'),
-    ('es', 'Escenarios users, nginx, network: network_bridge_http_200, network_interfaces_differ, '
+    ('es', 'Escenarios users, nginx, network: network_bridge_http_200, network_drop_rule, network_interfaces_differ, '
            'network_lonely_times_out, network_veth_pairs, nginx_absent_on_host, nginx_http_by_ip, '
            'nginx_listens_in_netns, nginx_own_netns, users_file_owner, users_root_is_uid0, users_uid_matches no '
            'pasaron (vean la evidencia de arriba).'),
