@@ -73,7 +73,7 @@ class DocsEnv(object):
         self.copy = os.path.join(work, 'copy')
         self.home = os.path.join(work, 'home')
         self.molecule = os.path.join(work, 'molecule')
-        self.vms_ready = False
+        self.vms_ready = False  # made (or found, with KEEP) by this session
         self.instances = None
 
     # --- the fresh copy -------------------------------------------------------
@@ -170,9 +170,12 @@ def destroy_vms():
 
 
 def session_env():
-    """The fixture's body: the work directory and the copy made, everything removed afterwards."""
+    """The fixture's body: the work directory and the copy made, everything removed afterwards.
+
+    The VMs are touched only by a session that needs them (ensure_vms), so a run of local
+    commands alone (`-k`) never removes another run's VMs.
+    """
     if not KEEP:
-        destroy_vms()
         shutil.rmtree(WORK, ignore_errors=True)
     env = DocsEnv(WORK)
     os.makedirs(WORK, exist_ok=True)
@@ -181,5 +184,6 @@ def session_env():
         yield env
     finally:
         if not KEEP:
-            destroy_vms()
+            if env.vms_ready:
+                destroy_vms()
             shutil.rmtree(WORK, ignore_errors=True)
