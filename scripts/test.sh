@@ -11,6 +11,7 @@
 #             killed, restarted; runs interrupted; the lab broken by hand; apt lock held; no
 #             registry; a user's own resources), bad input to every role variable, secrets and
 #             privilege (docs/reliability.md)
+#   docs      pytest tests/docs: every command the docs tell a user to run, run as written (tests/docs/commands.yml)
 #   lint      ansible-lint (settings in .ansible-lint: profile production, offline)
 #   sanity    ansible-test sanity (see scripts/sanity.sh for the tests that run)
 #   molecule  molecule test --all: Docker-in-Docker VMs, converge, idempotence, verify
@@ -21,7 +22,7 @@ export PATH="$PWD/.venv/bin:$PATH"
 export PYTHONPATH="$PWD/.ansible/collections${PYTHONPATH:+:$PYTHONPATH}"
 export ANSIBLE_FORCE_COLOR=0 PY_COLORS=0
 
-ALL_STEPS="engine images browser unit paperwork system reliability lint sanity molecule"
+ALL_STEPS="engine images browser unit paperwork system reliability docs lint sanity molecule"
 STEPS="${STEPS:-$ALL_STEPS}"
 passed=0
 failed=0
@@ -76,6 +77,7 @@ step unit pytest -q tests/unit
 step paperwork paperwork
 step system env MICROLAB_REQUIRE_SYSTEM=1 pytest -q -rs tests/system
 step reliability pytest -q -rxXs --durations=5 tests/reliability
+step docs pytest -q -rxXs --durations=10 tests/docs
 step lint ansible-lint
 step sanity scripts/sanity.sh
 step molecule molecule test --all
