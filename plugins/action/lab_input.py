@@ -94,6 +94,7 @@ class ActionModule(ActionBase):
         values = validated.validated_parameters
         lang = values.get(role + '_language') or values.get('lab_language') or 'es'
         lang = lang if lang in ('es', 'en') else 'es'
-        problems = list(validated.error_messages) or input_rules.problems(role, values, lang)
+        problems = (list(validated.error_messages) or input_rules.not_text(options, given, lang)
+                    or input_rules.problems(role, values, lang))
         normalised = dict((short_name(role, name), values.get(name)) for name in options if name in given)
         return normalised, [(problem, lang) for problem in problems]

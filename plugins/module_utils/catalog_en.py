@@ -187,5 +187,6 @@ MESSAGES = {
                            '(got {value}).'),
     'input.distinct': '{names} must be distinct container names (got {value}).',
     'input.absolute_path': '{name} must be an absolute path of a directory of its own, such as /var/lib/microlab/users (got {value}).',
+    'input.text': '{name} must be a text value, not a list or a dict.',
     'input.nonempty': '{name} must be a non-empty text (got {value}).',
 }

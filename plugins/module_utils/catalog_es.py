@@ -195,5 +195,6 @@ MESSAGES = {
     'input.distinct': '{names} tienen que ser nombres de contenedor distintos (se recibió {value}).',
     'input.absolute_path': ('{name} tiene que ser la ruta absoluta de un directorio propio, como '
                             '/var/lib/microlab/users (se recibió {value}).'),
+    'input.text': '{name} tiene que ser un texto, no una lista ni un diccionario.',
     'input.nonempty': '{name} tiene que ser un texto no vacío (se recibió {value}).',
 }

@@ -103,6 +103,15 @@ def check(rule, values):
     raise ValueError('unknown input rule %r' % (kind,))
 
 
+TEXT_TYPES = ('str', 'path')
+
+
+def not_text(options, given, lang):
+    """Text options given a list or a dict: argument specs would turn them into their repr, silently."""
+    return [catalog.text(lang, 'input.text', name=name) for name, option in sorted(options.items())
+            if option.get('type', 'str') in TEXT_TYPES and isinstance(given.get(name), (dict, list))]
+
+
 def problems(role, values, lang):
     """The broken rules of one role as sentences in lang."""
     return [catalog.text(lang, key, **params) for rule in RULES.get(role, []) for key, params in check(rule, values)]

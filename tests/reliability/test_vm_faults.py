@@ -146,11 +146,11 @@ DAMAGES = {
         # users_file_owner still passes: the file lab_user_1234 wrote stays on the host.
         ['users_root_is_uid0', 'users_uid_matches', 'users_pid_namespace', 'nginx_listens_in_netns',
          'nginx_absent_on_host', 'nginx_http_by_ip', 'nginx_own_netns', 'network_bridge_http_200',
-         'network_lonely_times_out'],
+         'network_lonely_times_out', 'network_drop_rule'],
         ['lab_user_1234', 'lab_user_root', 'web_server']),
     'lonely-network-deleted': (
         'docker network disconnect -f lonely_curl curl_lonely && docker network rm lonely_curl',
-        ['network_lonely_times_out', 'network_interfaces_differ', 'network_veth_pairs'],
+        ['network_lonely_times_out', 'network_interfaces_differ', 'network_veth_pairs', 'network_drop_rule'],
         ['curl_lonely']),
 }
 

@@ -36,7 +36,8 @@ LAB_CONTAINERS = ['curl_bridge', 'curl_lonely', 'lab_user_1234', 'lab_user_root'
 LAB_NETWORKS = ['lonely_curl']
 OUTCOMES = ['users_root_is_uid0', 'users_uid_matches', 'users_file_owner', 'users_pid_namespace',
             'nginx_listens_in_netns', 'nginx_absent_on_host', 'nginx_http_by_ip', 'nginx_own_netns',
-            'network_bridge_http_200', 'network_lonely_times_out', 'network_interfaces_differ', 'network_veth_pairs']
+            'network_bridge_http_200', 'network_lonely_times_out', 'network_interfaces_differ', 'network_veth_pairs',
+            'network_drop_rule']
 
 RECAP = re.compile(r'^(\S+)\s*:\s*ok=(\d+)\s+changed=(\d+)\s+unreachable=(\d+)\s+failed=(\d+)', re.M)
 

@@ -285,3 +285,11 @@ def test_run_reports_type_errors_before_rules(base_run):
 def test_run_without_a_role_fails(base_run, args):
     with pytest.raises(AnsibleActionFail, match='give role'):
         action(args).run(task_vars={})
+
+
+@pytest.mark.parametrize('lang, words', [('en', 'must be a text value'), ('es', 'tiene que ser un texto')])
+@pytest.mark.parametrize('value', [{'not': 'a string'}, ['a', 'list']])
+def test_a_list_or_dict_for_a_text_option_is_refused_not_turned_into_its_repr(lang, words, value):
+    options = {'lab_users_userns_remap_user': {'type': 'str'}, 'lab_users_uid': {'type': 'int'}}
+    found = input_rules.not_text(options, {'lab_users_userns_remap_user': value, 'lab_users_uid': 5}, lang)
+    assert len(found) == 1 and 'lab_users_userns_remap_user' in found[0] and words in found[0]
