@@ -75,3 +75,18 @@ def test_supervisor_script_keeps_paths_as_text():
     assert shown == '%s/dockerd.pid\n%s/dockerd.log' % (odd, odd)
     assert not os.path.exists(marker), 'a command in a path ran while the script was read'
     subprocess.run(['rm', '-rf', work], check=False)
+
+
+def test_a_roster_column_is_checked_like_any_other_source(tmp_path):
+    """A class roster can set any variable from a column: lab.yml's first play refuses it before anything."""
+    marker = tmp_path / 'ran'
+    roster = tmp_path / 'class.csv'
+    roster.write_text('student,host,ansible_connection,ansible_python_interpreter,lab_images_build_suite\n'
+                      'ana,127.0.0.1,local,/usr/bin/python3,bookworm$(touch %s)\n' % marker, encoding='utf-8')
+    proc = subprocess.run(['ansible-playbook', '-i', str(roster), 'lab.yml', '--check'], cwd=REPO,
+                          capture_output=True, text=True, check=False, timeout=300,
+                          env=dict(os.environ, ANSIBLE_NOCOLOR='1'))
+    output = ' '.join((proc.stdout + proc.stderr).split())
+    assert proc.returncode != 0 and 'changed=0' in output and 'failed=1' in output, output
+    assert 'lab_images_build_suite must be a Debian suite name' in output, output
+    assert not marker.exists()
