@@ -41,8 +41,8 @@ def run_role(work, *options):
     output = proc.stdout + proc.stderr
     recap = re.search(r'localhost\s*:\s*ok=(\d+)\s+changed=(\d+)\s+unreachable=(\d+)\s+failed=(\d+)', output)
     assert recap, 'no play recap in:\n' + output
-    return proc.returncode, ' '.join(output.split()), dict(zip(('ok', 'changed', 'unreachable', 'failed'),
-                                                              map(int, recap.groups())))
+    counters = dict(zip(('ok', 'changed', 'unreachable', 'failed'), map(int, recap.groups())))
+    return proc.returncode, ' '.join(output.split()), counters
 
 
 def snapshot(path):
@@ -104,8 +104,8 @@ def test_links_planted_by_the_student_are_refused(account, planted):
         os.chown(os.path.join(home, '.ssh'), uid, uid)
         os.symlink(account['root_keys'], os.path.join(home, '.ssh', 'authorized_keys'))
         target = account['root_keys']
-    os.lchown(os.path.join(home, '.ssh') if planted == 'ssh_dir_to_etc' else os.path.join(home, '.ssh', 'authorized_keys'),
-              uid, uid)
+    link = os.path.join(home, '.ssh') if planted == 'ssh_dir_to_etc' else os.path.join(home, '.ssh', 'authorized_keys')
+    os.lchown(link, uid, uid)
     before = {path: snapshot(path) for path in (account['etc'], account['root_keys'])}
     rc, output, counters = run_role(account['work'])
     after = {path: snapshot(path) for path in (account['etc'], account['root_keys'])}
