@@ -51,6 +51,32 @@ EXTRA = [
 ]
 
 
+# Values of the right type that must not reach a shell or open the VM (issue 15): each was
+# accepted before, and the shell ones ran their command (`bookworm$(touch /tmp/x)` made /tmp/x).
+IMPLAUSIBLE = [
+    ('lab_images', 'lab_images_build_suite', 'command substitution', 'bookworm$(touch /tmp/microlab-pwned)'),
+    ('lab_images', 'lab_images_build_suite', 'upper case and space', 'Bookworm main'),
+    ('lab_images', 'lab_images_build_mirror', 'command after semicolon', 'http://deb.debian.org/debian;touch /tmp/x'),
+    ('lab_images', 'lab_images_build_mirror', 'quote', "http://deb.debian.org/debian'"),
+    ('lab_images', 'lab_images_build_mirror', 'space', 'http://deb.debian.org/debian extra'),
+    ('lab_images', 'lab_images_build_packages', 'command substitution', ['curl', 'nginx-light$(touch /tmp/x)']),
+    ('lab_images', 'lab_images_build_packages', 'comma', ['curl,wget']),
+    ('lab_images', 'lab_images_build_packages', 'option', ['--allow-unauthenticated']),
+    ('lab_images', 'lab_images_build_dir', 'newline', '/var/tmp/x\ntouch /tmp/x'),
+    ('lab_images', 'lab_images_build_dir', 'relative path', 'var/tmp/microlab-images'),
+    ('lab_images', 'lab_images_build_dir', 'command substitution', '/var/tmp/$(touch /tmp/x)'),
+    ('docker_host', 'docker_host_supervisor_pidfile', 'command substitution', '/run/$(touch${IFS}/tmp/x).pid'),
+    ('docker_host', 'docker_host_supervisor_pidfile', 'newline', '/run/x.pid\nid'),
+    ('docker_host', 'docker_host_supervisor_logfile', 'double quote', '/var/log/a";id;"'),
+    ('docker_host', 'docker_host_supervisor_logfile', 'backquote', '/var/log/`id`'),
+    ('docker_host', 'docker_host_daemon_options', 'unauthenticated tcp',
+     {'hosts': ['unix:///var/run/docker.sock', 'tcp://0.0.0.0:2375']}),
+    ('docker_host', 'docker_host_daemon_options', 'bare host:port', {'hosts': ['0.0.0.0:2375']}),
+    ('docker_host', 'docker_host_daemon_options', 'tls without verify', {'hosts': ['tcp://0.0.0.0:2376'], 'tls': True}),
+    ('docker_host', 'docker_host_docker_repo_url', 'http key', 'http://download.docker.com/linux'),
+]
+
+
 def spec_options(role):
     with open(os.path.join(REPO, 'roles', role, 'meta', 'argument_specs.yml'), encoding='utf-8') as handle:
         return yaml.safe_load(handle)['argument_specs']['main'].get('options') or {}
@@ -69,7 +95,7 @@ def cases():
                 table.append((role, name, 'unknown choice', 'klingon'))
             for value in RANGES.get(name, []):
                 table.append((role, name, 'out of range', value))
-    return table + EXTRA
+    return table + EXTRA + IMPLAUSIBLE
 
 
 def case_id(case):

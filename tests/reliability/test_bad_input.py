@@ -38,6 +38,25 @@ VALID = {
     },
     'lab_report': {'lab_report_hosts': [CONTROL], 'lab_report_title': 'Class of Monday'},
 }
+# More valid values, one control host each: what the plausibility checks must still let through.
+MORE_VALID = {
+    'docker_host': [
+        {'docker_host_daemon_options': {'hosts': ['unix:///var/run/docker.sock', 'fd://']}},
+        {'docker_host_daemon_options': {'hosts': ['tcp://0.0.0.0:2376'], 'tlsverify': True,
+                                        'tlscacert': '/etc/docker/ca.pem'}},
+        {'docker_host_daemon_options': {'hosts': ['tcp://127.0.0.1:2375']}, 'docker_host_allow_insecure_tcp': True},
+        {'docker_host_docker_repo_url': 'http://mirror.lan/docker/linux', 'docker_host_allow_insecure_key_url': 'true'},
+        {'docker_host_supervisor_pidfile': '/run/microlab/dockerd-1.pid',
+         'docker_host_supervisor_logfile': '/var/log/microlab_dockerd.log'},
+    ],
+    'lab_images': [
+        {'lab_images_build_suite': 'trixie', 'lab_images_build_mirror': 'https://deb.debian.org/debian/',
+         'lab_images_build_packages': ['nginx-light', 'libstdc++6', 'g++-12'],
+         'lab_images_build_dir': '/srv/microlab_images/'},
+        {'lab_images_build_mirror': 'file:///srv/mirror/debian'},
+        {'lab_images_build_mirror': 'http://[2001:db8::1]:3142/debian'},
+    ],
+}
 
 # Inputs a role accepts although it should not, {(variable, kind): reason}: each runs as a strict
 # xfail, so fixing the role turns it red until its entry goes. None left today.
@@ -51,6 +70,8 @@ def inventory_for(role, role_cases):
     if role == 'lab_students':
         base['student'] = 'reltest'
     hosts = {CONTROL: {}, CONTROL + '_valid': VALID.get(role, {})}
+    for index, values in enumerate(MORE_VALID.get(role, [])):
+        hosts['%s_valid%d' % (CONTROL, index + 2)] = values
     for index, case in enumerate(role_cases):
         hosts['case%03d' % index] = {case[1]: case[3]}
     return {'all': {'vars': base, 'hosts': hosts}}
@@ -102,7 +123,8 @@ def outcomes(request):
 @pytest.mark.parametrize('role', ROLES)
 def test_control_hosts_are_not_refused(outcomes, role):
     """Valid input in the same play: the table's failures come from the bad values, not the harness."""
-    for host in (CONTROL, CONTROL + '_valid'):
+    hosts = [CONTROL, CONTROL + '_valid'] + ['%s_valid%d' % (CONTROL, i + 2) for i in range(len(MORE_VALID.get(role, [])))]
+    for host in hosts:
         control = outcomes[role][host]
         assert control['stats']['failures'] == 0 and not control['failed'], (host, control)
 

@@ -122,8 +122,14 @@ def test_root_only_where_documented():
 
 
 def test_roles_do_not_become_on_their_own():
-    """Roles inherit the play's privilege; the only task-level become is a step down (become: false)."""
+    """Roles inherit the play's privilege; a task-level become only steps down: become: false, or
+    become (keyword or ansible_become in the task's vars) to the student's own account."""
     for path in TASK_FILES:
         for task in walk_tasks(load(path)):
-            become = task.get('become')
-            assert become in (None, False), '%s: %r sets become: %r' % (path, task.get('name'), become)
+            task_vars = task.get('vars') or {}
+            become = task.get('become', task_vars.get('ansible_become'))
+            user = task.get('become_user', task_vars.get('ansible_become_user'))
+            if become in (None, False):
+                continue
+            assert user == '{{ lab_students_name }}', \
+                '%s: %r sets become: %r to %r, not to the student' % (path, task.get('name'), become, user)
