@@ -239,8 +239,7 @@ def fake_proc(tmp_path, processes):
 def test_read_processes_groups_by_cgroup(tmp_path, monkeypatch):
     proc = fake_proc(tmp_path, {10: ('0::/docker/aaa\n', 0, 'nginx master'), 11: ('0::/docker/aaa\n', 33, 'nginx worker'),
                                 20: ('0::/docker/bbb\n', 1234, 'sleep 500'), 30: ('0::/init.scope\n', 0, 'init')})
-    from ansible_collections.microlab.docker_internals.plugins.module_utils import container_processes
-    real_entry = container_processes.process_entry
+    real_entry = lab_steps.container_processes.process_entry
 
     def entry(pid, uid_map, users, host_users):  # the real one reads the real /proc
         text = open('%s/%d/status' % (proc, pid)).read()
@@ -248,7 +247,7 @@ def test_read_processes_groups_by_cgroup(tmp_path, monkeypatch):
         return {'pid': pid, 'host_uid': uid, 'args': open('%s/%d/cmdline' % (proc, pid)).read().replace('\0', ' ').strip(),
                 'host_user': None}
 
-    monkeypatch.setattr(container_processes, 'process_entry', entry)
+    monkeypatch.setattr(lab_steps.container_processes, 'process_entry', entry)
     found = lab_steps.read_processes({'web': container('web', 10), 'sleepy': container('sleepy', 20),
                                       'gone': container('gone', running=False)}, proc)
     assert sorted(found) == ['sleepy', 'web']
