@@ -61,6 +61,17 @@ RULES = {
         distinct('lab_network_server', 'lab_network_bridge_client', 'lab_network_lonely_client'),
         in_range('lab_network_timeout', 1, 60),
     ],
+    'lab_challenge': [
+        in_range('lab_challenge_uid', 1, 65534),
+        container_name('lab_challenge_server', 'lab_challenge_root_container', 'lab_challenge_uid_container',
+                       'lab_challenge_bridge_client', 'lab_challenge_lonely_client'),
+        distinct('lab_challenge_server', 'lab_challenge_root_container', 'lab_challenge_uid_container',
+                 'lab_challenge_bridge_client', 'lab_challenge_lonely_client'),
+        network_name('lab_challenge_network'),
+        in_range('lab_challenge_timeout', 1, 60),
+        in_range('lab_challenge_http_timeout', 1, 60),
+        nonempty('lab_challenge_group'),
+    ],
 }
 
 
