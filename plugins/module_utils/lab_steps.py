@@ -553,12 +553,12 @@ def last_progress_at(progress):
 @contextlib.contextmanager
 def locked(path):
     """An exclusive lock next to the history (students of one VM may run `lab` at once)."""
-    handle = None
     try:
         handle = open(path + '.lock', 'a')
-        os.chmod(path + '.lock', 0o660)
     except OSError:
         handle = None  # not writable: reading still works, saving will say so
+    with contextlib.suppress(OSError):
+        os.chmod(path + '.lock', 0o660)  # only its owner may; the group already can write it
     try:
         if handle:
             fcntl.flock(handle, fcntl.LOCK_EX)
