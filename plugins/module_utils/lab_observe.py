@@ -182,8 +182,8 @@ def read_sockets(container_name, container):
     out = {}
     wanted = [('host', target_utils.host_target())]
     if container and container['running']:
-        wanted.insert(0, ('container', target_utils.container_target(container_name, container['id'],
-                                                                    container['pid'])))
+        target = target_utils.container_target(container_name, container['id'], container['pid'])
+        wanted.insert(0, ('container', target))
     for key, target in wanted:
         try:
             out[key] = netns_sockets.gather([target])[target['key']]

@@ -158,8 +158,8 @@ def test_no_client_on_the_lonely_network():
     observation = chapter_done()
     observation['probe_clients']['lonely'] = ''
     results = lab_steps.judge(observation, CONFIG, ['network_lonely_timeout', 'networks_differ'])
-    assert rendered(results['network_lonely_timeout']) == ('no running container on lonely_curl to ask from: start '
-                                                            'one that stays up')
+    expected = 'no running container on lonely_curl to ask from: start one that stays up'
+    assert rendered(results['network_lonely_timeout']) == expected
     assert results['networks_differ']['status'] == 'fail'
 
 
