@@ -257,4 +257,5 @@ MESSAGES = {
     'ch.start': ('Challenge mode is ready on {host}: no lab container or network exists yet. Log in with your '
                  'account and type the chapter\'s commands; lab status shows the steps, lab check checks them, lab hint '
                  'helps and lab solve does a step for you.'),
+    'input.abs_path': '{name} must be an absolute path on the VM, such as /usr/local/bin/lab, without spaces (got {value}).',
 }

@@ -259,4 +259,5 @@ MESSAGES = {
     'ch.start': ('El modo desafío está listo en {host}: todavía no existe ningún contenedor ni red del laboratorio. '
                  'Entren con su cuenta y escriban los comandos del capítulo; lab status muestra los pasos, lab check los '
                  'revisa, lab hint ayuda y lab solve hace un paso por ustedes.'),
+    'input.abs_path': '{name} tiene que ser una ruta absoluta en la VM, como /usr/local/bin/lab, sin espacios (se recibió {value}).',
 }

@@ -43,6 +43,13 @@ def nonempty(*names):
     return ('nonempty',) + names
 
 
+def abs_path(*names):
+    return ('abs_path',) + names
+
+
+ABS_PATH = re.compile(r'^/[^\s\'"]*$')
+
+
 RULES = {
     'lab_users': [
         in_range('lab_users_uid', 1, 65534),
@@ -71,6 +78,7 @@ RULES = {
         in_range('lab_challenge_timeout', 1, 60),
         in_range('lab_challenge_http_timeout', 1, 60),
         nonempty('lab_challenge_group'),
+        abs_path('lab_challenge_lib_dir', 'lab_challenge_command', 'lab_challenge_config', 'lab_challenge_state_dir'),
     ],
 }
 
@@ -101,6 +109,9 @@ def check(rule, values):
     if kind == 'nonempty':
         return [('input.nonempty', {'name': name, 'value': _shown(values.get(name))}) for name in names
                 if not (isinstance(values.get(name), str) and values[name].strip())]
+    if kind == 'abs_path':
+        return [('input.abs_path', {'name': name, 'value': _shown(values.get(name))}) for name in names
+                if not (isinstance(values.get(name), str) and ABS_PATH.match(values[name]))]
     raise ValueError('unknown input rule %r' % (kind,))
 
 
