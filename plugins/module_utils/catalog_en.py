@@ -258,4 +258,5 @@ MESSAGES = {
                  'account and type the chapter\'s commands; lab status shows the steps, lab check checks them, lab hint '
                  'helps and lab solve does a step for you.'),
     'input.abs_path': '{name} must be an absolute path on the VM, such as /usr/local/bin/lab, without spaces (got {value}).',
+    'input.group_name': '{name} must be a Linux group name such as docker (got {value}).',
 }

@@ -260,4 +260,5 @@ MESSAGES = {
                  'Entren con su cuenta y escriban los comandos del capítulo; lab status muestra los pasos, lab check los '
                  'revisa, lab hint ayuda y lab solve hace un paso por ustedes.'),
     'input.abs_path': '{name} tiene que ser una ruta absoluta en la VM, como /usr/local/bin/lab, sin espacios (se recibió {value}).',
+    'input.group_name': '{name} tiene que ser el nombre de un grupo de Linux, como docker (se recibió {value}).',
 }

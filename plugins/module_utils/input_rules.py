@@ -48,6 +48,11 @@ def abs_path(*names):
 
 
 ABS_PATH = re.compile(r'^/[^\s\'"]*$')
+ACCOUNT = re.compile(r'^[a-z_][a-z0-9_-]{0,31}$')
+
+
+def group_name(*names):
+    return ('group_name',) + names
 
 
 RULES = {
@@ -77,7 +82,7 @@ RULES = {
         network_name('lab_challenge_network'),
         in_range('lab_challenge_timeout', 1, 60),
         in_range('lab_challenge_http_timeout', 1, 60),
-        nonempty('lab_challenge_group'),
+        group_name('lab_challenge_group'),
         abs_path('lab_challenge_lib_dir', 'lab_challenge_command', 'lab_challenge_config', 'lab_challenge_state_dir'),
     ],
 }
@@ -112,6 +117,9 @@ def check(rule, values):
     if kind == 'abs_path':
         return [('input.abs_path', {'name': name, 'value': _shown(values.get(name))}) for name in names
                 if not (isinstance(values.get(name), str) and ABS_PATH.match(values[name]))]
+    if kind == 'group_name':
+        return [('input.group_name', {'name': name, 'value': _shown(values.get(name))}) for name in names
+                if not (isinstance(values.get(name), str) and ACCOUNT.match(values[name]))]
     raise ValueError('unknown input rule %r' % (kind,))
 
 
