@@ -201,7 +201,7 @@ def test_status_text(lab):
 
 
 def test_hints_progress_to_the_commands_and_are_counted(lab):
-    outs = [lab('hint', 'users_uid')[1] for _ in range(4)]
+    outs = [lab('hint', 'users_uid')[1] for _time in range(4)]
     assert outs[0].startswith('Pista 1 de 3 para users_uid') and 'Otra pista: lab hint users_uid' in outs[0]
     assert outs[1].startswith('Pista 2 de 3') and '--user 1234 antes del nombre' in outs[1]
     assert outs[2].startswith('Pista 3 de 3')
@@ -220,7 +220,7 @@ def test_hint_without_step_is_for_the_next_step(lab):
 def test_hint_shows_the_servers_ip(lab):
     lab.state['api'] = FakeAPI(inspect={'web_server': {'Name': '/web_server', 'State': {'Running': True, 'Pid': 9},
                                                        'NetworkSettings': {'Networks': {'bridge': {'IPAddress': '172.17.0.9'}}}}})
-    for _ in range(3):
+    for _time in range(3):
         _rc, out, _err = lab('hint', 'network_bridge_200')
     assert 'curl -sI -m 2 http://172.17.0.9/' in out
 

@@ -364,7 +364,7 @@ def test_history_records_first_pass_once_and_solved_by_lab():
 
 def test_hints_are_counted_and_capped_at_the_last():
     progress = lab_steps.empty_progress()
-    assert [lab_steps.record_hint(progress, 'users_uid', 'T') for _ in range(5)] == [1, 2, 3, 3, 3]
+    assert [lab_steps.record_hint(progress, 'users_uid', 'T') for _time in range(5)] == [1, 2, 3, 3, 3]
     assert progress['steps']['users_uid']['hints'] == 5
 
 

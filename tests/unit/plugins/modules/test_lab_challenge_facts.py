@@ -14,7 +14,7 @@ from ansible_collections.microlab.docker_internals.plugins.module_utils import l
 from ansible_collections.microlab.docker_internals.tests.unit.plugins.module_utils.test_lab_steps import (
     chapter_done, fresh)
 from ansible_collections.microlab.docker_internals.tests.unit.plugins.modules.test_fact_module_mains import (  # noqa: F401
-    run)
+    run)  # pylint: disable=unused-import  (a fixture)
 
 
 def settings(tmp_path, **extra):
