@@ -13,8 +13,9 @@ from ansible_collections.microlab.docker_internals.plugins.modules import lab_ch
 from ansible_collections.microlab.docker_internals.plugins.module_utils import lab_steps
 from ansible_collections.microlab.docker_internals.tests.unit.plugins.module_utils.test_lab_steps import (
     chapter_done, fresh)
-from ansible_collections.microlab.docker_internals.tests.unit.plugins.modules.test_fact_module_mains import (  # noqa: F401
-    run)  # pylint: disable=unused-import  (a fixture)
+from ansible_collections.microlab.docker_internals.tests.unit.plugins.modules import test_fact_module_mains
+
+run = test_fact_module_mains.run  # the fixture that runs a module's main()
 
 
 def settings(tmp_path, **extra):
