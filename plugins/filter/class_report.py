@@ -6,8 +6,14 @@
 
 from __future__ import annotations
 
-SCHEMA_VERSION = 1
+import datetime
+
+from ansible_collections.microlab.docker_internals.plugins.module_utils.lab_steps import HINTS, STEP_IDS
+
+SCHEMA_VERSION = 2
 STATUSES = ('pass', 'fail', 'unreachable')
+MODES = ('demo', 'challenge')
+TIME_FORMAT = '%Y-%m-%dT%H:%M:%SZ'
 
 
 def _inventory_value(hostvars, name, host_vars, key):
@@ -55,15 +61,103 @@ def _host_entry(name, host_vars, hostvars=None):
     }
 
 
-def class_report(hostvars, hosts, generated=''):
+def _time(text):
+    """A UTC time as the report and the history write it, or None."""
+    try:
+        return datetime.datetime.strptime(text, TIME_FORMAT) if text else None
+    except (TypeError, ValueError):
+        return None
+
+
+def _steps(challenge):
+    """A VM's challenge steps, judged live by lab_challenge_facts, with their history, in the chapter's order."""
+    given = challenge.get('steps') or {}
+    steps = {}
+    for step in STEP_IDS:
+        entry = given.get(step) or {}
+        steps[step] = {
+            'status': entry.get('status', 'fail'),
+            'evidence': entry.get('evidence', ''),
+            'hints': int(entry.get('hints') or 0),
+            'solved_by_lab': bool(entry.get('solved_by_lab')),
+            'first_passed_at': entry.get('first_passed_at'),
+        }
+    return steps
+
+
+def _progress(steps, challenge, now, session_start, stuck_minutes, hints_per_step):
+    """Where a student is: steps passed, next step, hints, and whether they stand out (stuck, living on hints)."""
+    passed = sum(1 for entry in steps.values() if entry['status'] == 'pass')
+    hints = sum(entry['hints'] for entry in steps.values())
+    solved = sum(1 for entry in steps.values() if entry['solved_by_lab'])
+    last = challenge.get('last_progress_at') or challenge.get('started_at')
+    since = _time(last) or session_start
+    idle = int((now - since).total_seconds() // 60) if now and since else None
+    done = passed == len(steps)
+    help_used = hints + HINTS * solved
+    return {
+        'passed': passed,
+        'total': len(steps),
+        'next': next((step for step in STEP_IDS if steps[step]['status'] != 'pass'), None),
+        'hints': hints,
+        'solved_by_lab': solved,
+        'started_at': challenge.get('started_at'),
+        'last_progress_at': challenge.get('last_progress_at'),
+        'idle_minutes': idle,
+        'stuck': bool(not done and idle is not None and idle >= stuck_minutes),
+        'hint_heavy': bool(help_used and help_used >= hints_per_step * max(1, passed)),
+    }
+
+
+def _challenge_entry(entry, host_vars, now, session_start, stuck_minutes, hints_per_step):
+    """Add a VM's steps and progress (challenge mode); its status then says where the student is."""
+    challenge = host_vars.get('lab_challenge') or {}
+    entry['steps'] = _steps(challenge) if challenge else {}
+    entry['progress'] = (_progress(entry['steps'], challenge, now, session_start, stuck_minutes, hints_per_step)
+                         if challenge else {})
+    if entry['status'] == 'unreachable' or host_vars.get('lab_verify_error'):
+        return entry
+    if not challenge:
+        entry['status'], entry['reason'] = 'fail', 'no step was judged (did verify run on this VM in challenge mode?)'
+        return entry
+    progress = entry['progress']
+    entry['status'] = 'pass' if progress['passed'] == progress['total'] else 'fail'
+    entry['reason'] = '' if entry['status'] == 'pass' else 'at %s (%d of %d steps pass)' % (
+        progress['next'], progress['passed'], progress['total'])
+    return entry
+
+
+def _mode(hostvars, hosts, mode):
+    if mode in MODES:
+        return mode
+    found = [hostvars[name].get('lab_verify_mode') for name in hosts if hostvars[name].get('lab_verify_mode') in MODES]
+    return 'challenge' if 'challenge' in found else 'demo'
+
+
+def class_report(hostvars, hosts, generated='', mode='', stuck_minutes=10, hints_per_step=2):
     """Build the report for C(hosts) from C(hostvars); see docs/report.md for the schema."""
+    mode = _mode(hostvars, hosts, mode)
     entries = [_host_entry(name, hostvars[name], hostvars) for name in hosts]
+    if mode == 'challenge':
+        now = _time(generated)
+        starts = [_time((hostvars[name].get('lab_challenge') or {}).get('started_at')) for name in hosts]
+        starts = [start for start in starts if start]
+        session_start = min(starts) if starts else None  # a student with no history is idle since then
+        entries = [_challenge_entry(entry, hostvars[name], now, session_start, int(stuck_minutes), float(hints_per_step))
+                   for entry, name in zip(entries, hosts)]
+    else:
+        for entry in entries:
+            entry['steps'], entry['progress'] = {}, {}
     outcome_ids = sorted({oid for entry in entries for oid in entry['outcomes']})
     return {
         'schema_version': SCHEMA_VERSION,
         'generated': generated,
+        'mode': mode,
         'outcome_ids': outcome_ids,
+        'step_ids': list(STEP_IDS) if mode == 'challenge' else [],
+        'settings': {'stuck_minutes': int(stuck_minutes), 'hints_per_step': float(hints_per_step)},
         'summary': {status: sum(entry['status'] == status for entry in entries) for status in STATUSES},
+        'attention': {flag: sum(bool(entry['progress'].get(flag)) for entry in entries) for flag in ('stuck', 'hint_heavy')},
         'hosts': sorted(entries, key=lambda entry: entry['student']),
     }
 

@@ -47,6 +47,18 @@ def absolute_path(name):
     return ('absolute_path', name)
 
 
+def abs_path(*names):
+    return ('abs_path',) + names
+
+
+ABS_PATH = re.compile(r'^/[^\s\'"]*$')
+ACCOUNT = re.compile(r'^[a-z_][a-z0-9_-]{0,31}$')
+
+
+def group_name(*names):
+    return ('group_name',) + names
+
+
 RULES = {
     'lab_users': [
         in_range('lab_users_uid', 1, 65534),
@@ -65,6 +77,18 @@ RULES = {
         container_name('lab_network_server', 'lab_network_bridge_client', 'lab_network_lonely_client'),
         distinct('lab_network_server', 'lab_network_bridge_client', 'lab_network_lonely_client'),
         in_range('lab_network_timeout', 1, 60),
+    ],
+    'lab_challenge': [
+        in_range('lab_challenge_uid', 1, 65534),
+        container_name('lab_challenge_server', 'lab_challenge_root_container', 'lab_challenge_uid_container',
+                       'lab_challenge_bridge_client', 'lab_challenge_lonely_client'),
+        distinct('lab_challenge_server', 'lab_challenge_root_container', 'lab_challenge_uid_container',
+                 'lab_challenge_bridge_client', 'lab_challenge_lonely_client'),
+        network_name('lab_challenge_network'),
+        in_range('lab_challenge_timeout', 1, 60),
+        in_range('lab_challenge_http_timeout', 1, 60),
+        group_name('lab_challenge_group'),
+        abs_path('lab_challenge_lib_dir', 'lab_challenge_command', 'lab_challenge_config', 'lab_challenge_state_dir'),
     ],
 }
 
@@ -100,6 +124,12 @@ def check(rule, values):
         ok = (isinstance(value, str) and value.startswith('/') and '\n' not in value and '..' not in value.split('/')
               and value.rstrip('/') not in ('', '/etc', '/root', '/usr', '/var', '/var/lib', '/tmp'))
         return [] if ok else [('input.absolute_path', {'name': names[0], 'value': _shown(value)})]
+    if kind == 'abs_path':
+        return [('input.abs_path', {'name': name, 'value': _shown(values.get(name))}) for name in names
+                if not (isinstance(values.get(name), str) and ABS_PATH.match(values[name]))]
+    if kind == 'group_name':
+        return [('input.group_name', {'name': name, 'value': _shown(values.get(name))}) for name in names
+                if not (isinstance(values.get(name), str) and ACCOUNT.match(values[name]))]
     raise ValueError('unknown input rule %r' % (kind,))
 
 

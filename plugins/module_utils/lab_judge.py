@@ -41,8 +41,9 @@ def _result(ok, key, **params):
     return {'status': 'pass' if ok else 'fail', 'evidence': (key, params)}
 
 
-def _fail(key, **params):
-    return _result(False, key, **params)
+def _fail(key, params=None, **more):
+    """A failure; params as a dict too, so that a (key, params) evidence pair can be passed as _fail(*pair)."""
+    return _result(False, key, **dict(params or {}, **more))
 
 
 def _failed(evidence):

@@ -15,10 +15,11 @@ import yaml
 
 REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 ROLES = ['docker_host', 'lab_images', 'lab_users', 'lab_nginx', 'lab_network', 'lab_reset', 'lab_students',
-         'lab_report']
+         'lab_report', 'lab_challenge']
 
 WRONG_TYPE = {
     'int': 'many',
+    'float': 'many',
     'bool': 'maybe',
     'list': {'not': 'a list'},
     'dict': ['not a dict'],
@@ -37,11 +38,18 @@ RANGES = {
     'lab_nginx_http_timeout': [0, 61],
     'lab_network_timeout': [0, 61],
     'lab_students_spare_seats': [-1],
+    'lab_report_refresh': [-1],
+    'lab_report_stuck_minutes': [0],
+    'lab_report_hints_per_step': [0],
+    'lab_challenge_uid': [0, 65535],
+    'lab_challenge_timeout': [0, 61],
+    'lab_challenge_http_timeout': [0, 61],
 }
 
 
 # Options whose empty string is a documented, valid value (not bad input): no password, no key.
-VALID_EMPTY = {'lab_students_password_hash', 'lab_students_authorized_key', 'lab_students_spare_password_hash'}
+VALID_EMPTY = {'lab_students_password_hash', 'lab_students_authorized_key', 'lab_students_spare_password_hash',
+               'lab_report_mode'}
 
 
 # Bad values that are not about a type: names that point at nothing.

@@ -33,6 +33,8 @@ ROOT_PLAYS = {
         'useradd, passwords and authorized_keys of other accounts',
     ('lab.yml', "Run the chapter's scenarios"):
         'the engine socket, and the fact modules read other processes\' /proc and enter their namespaces',
+    ('lab.yml', 'Install the lab command for the students to check, hint and solve (challenge mode)'):
+        'files under /usr/local and /etc, and the history directory owned by the docker group',
     ('verify.yml', 'Verify every lab VM'): 'the engine socket and the fact modules, as for the scenarios',
     ('reset.yml', 'Reset the lab'): 'the engine socket',
 }

@@ -39,7 +39,7 @@ def test_report_counts_sorts_and_lists_outcomes():
         vm3={'student': 'bruno', 'lab_verify_reach': {'reachable': False, 'msg': 'timeout'}},
         vm4={'student': 'not-in-report', 'lab_outcomes': {'other': PASS}},
     ), ['vm1', 'vm2', 'vm3'], generated='2026-11-25T10:00:00Z')
-    assert report['schema_version'] == 1
+    assert report['schema_version'] == 2 and report['mode'] == 'demo' and report['step_ids'] == []
     assert report['generated'] == '2026-11-25T10:00:00Z'
     assert report['summary'] == {'pass': 1, 'fail': 1, 'unreachable': 1}
     assert [entry['student'] for entry in report['hosts']] == ['ana', 'bruno', 'zoe']
@@ -50,3 +50,82 @@ def test_report_counts_sorts_and_lists_outcomes():
 def test_student_defaults_to_inventory_name():
     report = class_report({'vm9': {'lab_outcomes': {'x': PASS}}}, ['vm9'])
     assert report['hosts'][0]['student'] == 'vm9' and report['hosts'][0]['host'] == 'vm9'
+
+
+# Schema version 2: challenge mode ----------------------------------------------------------------
+
+STEP_IDS = ['users_root', 'users_uid', 'nginx_netns', 'nginx_not_on_host', 'nginx_by_ip', 'network_created',
+            'network_bridge_200', 'network_lonely_timeout', 'networks_differ']
+
+
+def challenge(passing, hints=0, solved=(), started='2026-11-25T10:00:00Z', last=None, earlier=()):
+    steps = {}
+    for step in STEP_IDS:
+        ok = step in passing
+        steps[step] = {'status': 'pass' if ok else 'fail', 'evidence': 'seen %s' % step,
+                       'hints': hints if step == STEP_IDS[len(passing) if len(passing) < 9 else 0] else 0,
+                       'solved_by_lab': step in solved,
+                       'first_passed_at': last if (ok or step in earlier) else None}
+    return {'lab_verify_mode': 'challenge', 'lab_verify_reach': {'reachable': True}, 'lab_verify_error': '',
+            'lab_challenge': {'steps': steps, 'started_at': started, 'last_progress_at': last or started}}
+
+
+def test_challenge_report_shows_where_each_student_is():
+    report = class_report(hostvars(
+        vm1=dict(challenge(STEP_IDS[:3], last='2026-11-25T10:25:00Z'), student='ana'),
+        vm2=dict(challenge(STEP_IDS, last='2026-11-25T10:20:00Z'), student='bruno'),
+        vm3={'student': 'carla', 'lab_verify_reach': {'reachable': False, 'msg': 'timeout'}},
+    ), ['vm1', 'vm2', 'vm3'], generated='2026-11-25T10:30:00Z')
+    assert report['schema_version'] == 2 and report['mode'] == 'challenge' and report['step_ids'] == STEP_IDS
+    assert report['summary'] == {'pass': 1, 'fail': 1, 'unreachable': 1}
+    ana, bruno, carla = report['hosts']
+    assert (ana['status'], ana['reason']) == ('fail', 'at nginx_not_on_host (3 of 9 steps pass)')
+    assert ana['progress']['passed'] == 3 and ana['progress']['next'] == 'nginx_not_on_host'
+    assert ana['progress']['idle_minutes'] == 5 and not ana['progress']['stuck']
+    assert ana['steps']['users_root'] == {'status': 'pass', 'evidence': 'seen users_root', 'hints': 0,
+                                          'solved_by_lab': False, 'first_passed_at': '2026-11-25T10:25:00Z'}
+    assert (bruno['status'], bruno['reason'], bruno['progress']['stuck']) == ('pass', '', False)
+    assert carla['status'] == 'unreachable' and carla['steps'] == {} and carla['progress'] == {}
+    assert report['outcome_ids'] == [] and ana['outcomes'] == {}
+    assert report['attention'] == {'stuck': 0, 'hint_heavy': 0}
+
+
+@pytest.mark.parametrize('values, stuck, heavy', [
+    (challenge(STEP_IDS[:2], last='2026-11-25T10:05:00Z'), True, False),           # 25 min without a new step
+    (challenge(STEP_IDS[:2], last='2026-11-25T10:25:00Z'), False, False),
+    (challenge(STEP_IDS[:2], hints=4, last='2026-11-25T10:25:00Z'), False, True),  # 4 hints for 2 steps
+    (challenge(STEP_IDS[:2], hints=3, last='2026-11-25T10:25:00Z'), False, False),
+    (challenge(STEP_IDS[:2], solved=STEP_IDS[:1], hints=1, last='2026-11-25T10:25:00Z'), False, True),
+    (challenge([], started=None), True, False),   # never ran lab: idle since the class started (10:00)
+])
+def test_stuck_and_living_on_hints_stand_out(values, stuck, heavy):
+    report = class_report(hostvars(vm1=dict(values, student='ana'),
+                                   vm2=dict(challenge([], started='2026-11-25T10:00:00Z'), student='zoe')),
+                          ['vm1', 'vm2'], generated='2026-11-25T10:30:00Z', stuck_minutes=15, hints_per_step=2)
+    progress = report['hosts'][0]['progress']
+    assert (progress['stuck'], progress['hint_heavy']) == (stuck, heavy)
+    assert report['settings'] == {'stuck_minutes': 15, 'hints_per_step': 2.0}
+
+
+def test_passed_before_but_not_now_keeps_its_history():
+    report = class_report(hostvars(vm1=dict(challenge(STEP_IDS[:1], earlier=STEP_IDS[1:2], last='2026-11-25T10:10:00Z'),
+                                            student='ana')), ['vm1'], generated='2026-11-25T10:11:00Z')
+    step = report['hosts'][0]['steps']['users_uid']
+    assert step['status'] == 'fail' and step['first_passed_at'] == '2026-11-25T10:10:00Z'
+
+
+def test_mode_follows_verify_unless_given_and_a_vm_without_steps_fails():
+    values = {'lab_verify_mode': 'challenge', 'lab_verify_reach': {'reachable': True}, 'lab_verify_error': ''}
+    report = class_report(hostvars(vm1=values), ['vm1'])
+    assert report['mode'] == 'challenge'
+    assert report['hosts'][0]['reason'] == 'no step was judged (did verify run on this VM in challenge mode?)'
+    assert class_report(hostvars(vm1={'lab_outcomes': {'x': PASS}}), ['vm1'], mode='demo')['mode'] == 'demo'
+    stopped = dict(values, lab_verify_error='lab_challenge_facts: boom')
+    assert class_report(hostvars(vm1=stopped), ['vm1'])['hosts'][0]['reason'] == 'verify stopped: lab_challenge_facts: boom'
+
+
+def test_demo_report_keeps_its_content():
+    report = class_report(hostvars(vm1={'student': 'ana', 'lab_outcomes': {'users_uid_matches': PASS}}), ['vm1'])
+    entry, = report['hosts']
+    assert (entry['status'], entry['outcomes'], entry['steps'], entry['progress']) == (
+        'pass', {'users_uid_matches': PASS}, {}, {})

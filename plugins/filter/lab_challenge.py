@@ -1,0 +1,44 @@
+# Copyright (c) microlab.docker_internals contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+"""The `lab` command's settings (lab.json) from the lab_challenge role's checked input."""
+
+from __future__ import annotations
+
+import posixpath
+
+from ansible.errors import AnsibleFilterError
+
+IMAGE_ROLES = ('shell', 'nginx', 'curl')
+
+
+def lab_challenge_settings(values, images):
+    """lab.json: language, the chapter's names and UID, the images on this VM, timeouts, the history's path."""
+    missing = [role for role in IMAGE_ROLES if not (images or {}).get(role)]
+    if missing:
+        raise AnsibleFilterError('lab_challenge_settings: lab_images_refs has no image for %s' % ', '.join(missing))
+    return {
+        'language': values['language'],
+        'uid': int(values['uid']),
+        'port': 80,
+        'timeout': int(values['timeout']),
+        'http_timeout': int(values['http_timeout']),
+        'names': {
+            'server': values['server'],
+            'network': values['network'],
+            'root_container': values['root_container'],
+            'uid_container': values['uid_container'],
+            'bridge_client': values['bridge_client'],
+            'lonely_client': values['lonely_client'],
+        },
+        'images': dict((role, images[role]) for role in IMAGE_ROLES),
+        'progress': posixpath.join(values['state_dir'], 'progress.json'),
+    }
+
+
+class FilterModule:
+    """Challenge mode."""
+
+    def filters(self):
+        return {'lab_challenge_settings': lab_challenge_settings}

@@ -1,0 +1,326 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) microlab.docker_internals contributors
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+"""The `lab` command: usage errors (exit 2, no argparse English), check's exit codes, hints, solve, reset,
+the history file and --json. The engine is a fake; observations are recorded ones (test_lab_steps.py)."""
+
+from __future__ import annotations
+
+import ast
+import copy
+import datetime
+import io
+import json
+import os
+
+import pytest
+import yaml
+
+from ansible_collections.microlab.docker_internals.plugins.module_utils import lab_cli, lab_steps
+
+from ansible_collections.microlab.docker_internals.tests.unit.plugins.module_utils.test_lab_steps import (
+    CONFIG, chapter_done, container, fresh)
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+REPO = os.path.abspath(os.path.join(HERE, '..', '..', '..', '..'))
+ARGPARSE_ENGLISH = ('usage:', 'error:', 'invalid choice', 'unrecognized arguments', 'required', 'positional')
+
+
+class FakeAPI(object):
+    """The engine as the CLI sees it outside lab_steps.observe (which the tests replace)."""
+
+    def __init__(self, inspect=None, labelled=((), ()), networks=None, down=None):
+        self.inspect = inspect or {}
+        self.labelled = labelled
+        self.networks = networks or {}
+        self.down = down
+
+    def version(self):
+        if self.down:
+            raise self.down
+        return {'Version': '20.10.24'}
+
+    def inspect_container(self, name):
+        return self.inspect.get(name)
+
+    def list_networks(self, names):
+        return dict((name, self.networks.get(name)) for name in names)
+
+    def get(self, path):
+        if path.startswith('/containers/json'):
+            return 200, [{'Id': name, 'Names': ['/' + name]} for name in self.labelled[0]]
+        return 200, [{'Name': name} for name in self.labelled[1]]
+
+    def close(self):
+        pass
+
+
+@pytest.fixture
+def lab(tmp_path, monkeypatch):
+    """Run `lab ARGS` with a settings file, a fake engine and recorded observations; (rc, out, err)."""
+    settings = dict(CONFIG, progress=str(tmp_path / 'progress.json'), language='es')
+    config_path = tmp_path / 'lab.json'
+    config_path.write_text(json.dumps(settings))
+    state = {'observations': [fresh()], 'commands': [], 'rc': 0, 'api': FakeAPI()}
+
+    def observe(api, config, steps=lab_steps.STEP_IDS, runner=None, proc='/proc'):
+        observation = state['observations'][0] if len(state['observations']) == 1 else state['observations'].pop(0)
+        return copy.deepcopy(observation)
+
+    def runner(argv):
+        state['commands'].append(argv)
+        return state['rc'], '', 'boom' if state['rc'] else ''
+
+    monkeypatch.setattr(lab_steps, 'observe', observe)
+    monkeypatch.setattr(lab_cli.shutil, 'which', lambda name: '/usr/bin/' + name)
+
+    def run(*argv, stdin=''):
+        out, err = io.StringIO(), io.StringIO()
+        rc = lab_cli.main(list(argv), config_path=str(config_path), api=state['api'], runner=runner, out=out, err=err,
+                          stdin=io.StringIO(stdin),
+                          now=lambda: datetime.datetime(2026, 11, 25, 10, 0, tzinfo=datetime.timezone.utc))
+        return rc, out.getvalue(), err.getvalue()
+
+    run.state = state
+    run.progress = lambda: json.loads((tmp_path / 'progress.json').read_text())
+    run.config_path = config_path
+    return run
+
+
+# Usage errors -----------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize('argv, message', [
+    ([], 'Digan qué hacer: lab status, lab check, lab hint, lab solve o lab reset.'),
+    (['bogus'], 'No existe el comando "bogus": usen status, check, hint, solve o reset.'),
+    (['check', 'users_rot'], 'No existe el paso "users_rot". Los pasos son: users_root, users_uid'),
+    (['hint', 'nope'], 'No existe el paso "nope".'),
+    (['check', '--fast'], '"--fast" no es una opción de lab aquí (lab --help las muestra).'),
+    (['--fast', 'check'], '"--fast" no es una opción de lab aquí'),
+    (['status', '--yes'], '"--yes" no es una opción de lab aquí'),
+    (['check', 'users_root', 'extra'], '"extra" no es una opción de lab aquí'),
+    (['--lang', 'fr', 'status'], '--lang acepta es o en (se recibió "fr").'),
+    (['status', '--lang'], 'Así no se usa lab (lab --help muestra cómo).'),
+])
+def test_usage_errors_exit_2_in_the_students_language_without_argparse_english(lab, argv, message):
+    rc, out, err = lab(*argv)
+    assert rc == 2 and out == ''
+    assert message in err and 'Uso: lab [--lang es|en] COMANDO' in err
+    assert not any(word in err for word in ARGPARSE_ENGLISH), err
+    assert lab.state['commands'] == []
+
+
+def test_usage_error_in_english_with_lang(lab):
+    rc, _out, err = lab('check', 'nope', '--lang', 'en')
+    assert rc == 2 and err.startswith('There is no step "nope".')
+
+
+def test_help_is_the_catalogs(lab):
+    rc, out, _err = lab('--help')
+    assert rc == 0 and out.startswith('Uso: lab [--lang es|en] COMANDO') and 'Pasos: users_root' in out
+    assert lab('check', '-h')[1] == out
+    assert lab('--lang', 'en', '--help')[1].startswith('Usage: lab')
+
+
+def test_missing_settings_say_how_to_prepare_the_vm(lab):
+    lab.config_path.unlink()
+    rc, _out, err = lab('status')
+    assert rc == 1 and 'lab.yml -e lab_mode=challenge' in err
+
+
+def test_docker_permission_denied_says_join_the_docker_group(lab):
+    lab.state['api'] = FakeAPI(down=PermissionError(13, 'Permission denied'))
+    rc, _out, err = lab('check')
+    assert rc == 1 and 'grupo docker' in err
+
+
+# check ------------------------------------------------------------------------------------------
+
+
+def test_check_fails_on_a_fresh_vm_and_says_what_to_do(lab):
+    rc, out, _err = lab('check')
+    assert rc == 1
+    assert out.startswith('[FALLA] users_root: Un contenedor cuyo proceso corre como root (UID 0) en el host\n')
+    assert 'Qué hacer: Inicien un contenedor' in out
+    assert 'Pasan 0 de 9 pasos.' in out and 'Sigue: users_root' in out
+
+
+def test_check_passes_when_the_chapter_is_done_and_records_when(lab):
+    lab.state['observations'] = [chapter_done()]
+    rc, out, _err = lab('check')
+    assert rc == 0 and 'Pasan los 9 pasos. ¡Muy bien!' in out and 'Pasan por primera vez: users_root' in out
+    progress = lab.progress()
+    assert progress['started_at'] == '2026-11-25T10:00:00Z'
+    assert set(e['first_passed_at'] for e in progress['steps'].values()) == {'2026-11-25T10:00:00Z'}
+    assert lab.state['commands'] == []  # check never makes anything
+    rc, out, _err = lab('check')
+    assert rc == 0 and 'primera vez' not in out
+
+
+def test_check_one_step(lab):
+    observation = fresh()
+    observation['containers']['x'] = container('x')
+    observation['processes']['x'] = {'processes': [{'pid': 5, 'args': 'sleep 500', 'host_uid': 0, 'host_user': 'root'}]}
+    lab.state['observations'] = [observation]
+    assert lab('check', 'users_root')[0] == 0
+    rc, out, _err = lab('--lang', 'en', 'check', 'users_uid')
+    assert rc == 1 and out.startswith('[FAIL] users_uid') and 'Next: users_uid' in out
+
+
+# status -----------------------------------------------------------------------------------------
+
+
+def test_status_json(lab):
+    observation = chapter_done()
+    lab.state['observations'] = [observation]
+    lab('check')
+    broken = chapter_done()
+    broken['containers']['eager_hopper'] = container('eager_hopper', running=False)
+    del broken['processes']['eager_hopper']
+    lab.state['observations'] = [broken]
+    lab('hint', 'nginx_by_ip')
+    rc, out, _err = lab('status', '--json', '--lang', 'en')
+    data = json.loads(out)
+    assert rc == 0 and data['language'] == 'en' and data['next'] == 'users_uid'
+    steps = dict((s['id'], s) for s in data['steps'])
+    assert [s['id'] for s in data['steps']] == list(lab_steps.STEP_IDS)
+    assert steps['users_uid']['status'] == 'earlier' and steps['users_uid']['passes_now'] is False
+    assert steps['users_root']['status'] == 'done' and steps['nginx_by_ip']['hints'] == 1
+    assert steps['users_root']['title'] == 'A container whose process runs as root (UID 0) on the host'
+
+
+def test_status_text(lab):
+    rc, out, _err = lab('status')
+    assert rc == 0 and out.splitlines()[0].split() == ['[', ']', 'users_root', 'por', 'hacer']
+    assert 'Sigue: users_root' in out
+
+
+# hint -------------------------------------------------------------------------------------------
+
+
+def test_hints_progress_to_the_commands_and_are_counted(lab):
+    outs = [lab('hint', 'users_uid')[1] for _time in range(4)]
+    assert outs[0].startswith('Pista 1 de 3 para users_uid') and 'Otra pista: lab hint users_uid' in outs[0]
+    assert outs[1].startswith('Pista 2 de 3') and '--user 1234 antes del nombre' in outs[1]
+    assert outs[2].startswith('Pista 3 de 3')
+    assert '  docker run -d --user 1234 microlab.local/lab-shell:bookworm sleep 500\n' in outs[2]
+    assert 'lab solve users_uid' in outs[2] and outs[3] == outs[2].replace('Pista 3 de 3', 'Pista 3 de 3')
+    assert lab.progress()['steps']['users_uid']['hints'] == 4
+
+
+def test_hint_without_step_is_for_the_next_step(lab):
+    rc, out, _err = lab('hint')
+    assert rc == 0 and out.startswith('Pista 1 de 3 para users_root')
+    lab.state['observations'] = [chapter_done()]
+    assert 'no hace falta ninguna pista' in lab('hint')[1]
+
+
+def test_hint_shows_the_servers_ip(lab):
+    lab.state['api'] = FakeAPI(inspect={'web_server': {'Name': '/web_server', 'State': {'Running': True, 'Pid': 9},
+                                                       'NetworkSettings': {'Networks': {'bridge': {'IPAddress': '172.17.0.9'}}}}})
+    for _time in range(3):
+        _rc, out, _err = lab('hint', 'network_bridge_200')
+    assert 'curl -sI -m 2 http://172.17.0.9/' in out
+
+
+# solve ------------------------------------------------------------------------------------------
+
+
+def test_solve_runs_the_commands_and_records_solved_by_lab(lab):
+    solved = fresh()
+    solved['containers']['web_server'] = chapter_done()['containers']['web_server']
+    solved.update({k: chapter_done()[k] for k in ('sockets', 'http')})
+    lab.state['observations'] = [fresh(), solved]
+    rc, out, _err = lab('solve', 'nginx_netns')
+    assert rc == 0
+    assert lab.state['commands'] == [['docker', 'run', '-d', '--name', 'web_server', '--label',
+                                      'microlab.lab=docker_internals', '--label', 'microlab.lab.scenario=nginx',
+                                      'microlab.local/lab-nginx:bookworm']]
+    assert '$ docker run -d --name web_server' in out and 'nginx_netns pasa ahora, lo resolvió el laboratorio' in out
+    steps = lab.progress()['steps']
+    assert steps['nginx_netns']['solved_by_lab'] and steps['nginx_by_ip']['solved_by_lab']
+    assert 'users_root' not in steps or not steps['users_root']['first_passed_at']
+
+
+def test_solve_without_step_does_the_next_one_and_nothing_when_done(lab):
+    lab.state['observations'] = [fresh(), fresh()]
+    assert lab('solve')[0] == 1  # the fake engine does not change: the step still fails
+    assert lab.state['commands'][0][-3:] == ['microlab.local/lab-shell:bookworm', 'sleep', 'infinity']
+    lab.state['observations'] = [chapter_done()]
+    rc, out, _err = lab('solve', 'users_root')
+    assert rc == 0 and 'users_root ya pasa' in out
+    assert 'no hay nada que resolver' in lab('solve')[1]
+
+
+def test_solve_stops_at_a_failed_command(lab):
+    lab.state['rc'] = 125
+    rc, _out, err = lab('solve', 'networks_differ')
+    assert rc == 1 and len(lab.state['commands']) == 1 and 'Este comando falló (código de salida 125)' in err
+
+
+def test_solve_never_touches_a_students_stopped_container(lab):
+    observation = fresh()
+    observation['containers']['web_server'] = container('web_server', running=False)
+    lab.state['observations'] = [observation]
+    rc, _out, err = lab('solve', 'nginx_netns')
+    assert rc == 1 and lab.state['commands'] == [] and 'docker start web_server' in err
+
+
+# reset ------------------------------------------------------------------------------------------
+
+
+def test_reset_removes_the_labs_then_asks_for_the_chapters(lab):
+    lab.state['api'] = FakeAPI(inspect={'web_server': {'Name': '/web_server'}}, labelled=(['curl_bridge'], []),
+                               networks={'lonely_curl': {'Name': 'lonely_curl'}})
+    rc, out, _err = lab('reset', stdin='n\n')
+    assert rc == 0 and lab.state['commands'] == [['docker', 'rm', '--force', 'curl_bridge']]
+    assert '¿Borrar también los objetos del capítulo que hicieron ustedes (web_server, lonely_curl)? [s/N]' in out
+    assert 'Se conservó: web_server, lonely_curl.' in out
+    lab.state['commands'] = []
+    rc, out, _err = lab('reset', stdin='sí\n')
+    assert lab.state['commands'][1:] == [['docker', 'rm', '--force', 'web_server'], ['docker', 'network', 'rm', 'lonely_curl']]
+
+
+def test_reset_yes_does_not_ask_and_leaves_the_rest(lab):
+    lab.state['api'] = FakeAPI(inspect={'web_server': {'Name': '/web_server'}}, labelled=(['web_server'], ['lonely_curl']),
+                               networks={'lonely_curl': {'Name': 'lonely_curl'}})
+    rc, out, _err = lab('--lang', 'en', 'reset', '--yes')
+    assert rc == 0 and '[y/N]' not in out
+    assert lab.state['commands'] == [['docker', 'rm', '--force', 'web_server'], ['docker', 'network', 'rm', 'lonely_curl']]
+
+
+def test_reset_with_nothing(lab):
+    rc, out, _err = lab('reset', '--yes')
+    assert rc == 0 and 'El laboratorio no había hecho nada' in out and lab.state['commands'] == []
+
+
+# Installation -----------------------------------------------------------------------------------
+
+
+def imported_module_utils(name, seen=None):
+    """The module_utils a module_utils file imports, transitively (file names)."""
+    seen = set() if seen is None else seen
+    if name in seen:
+        return seen
+    seen.add(name)
+    path = os.path.join(REPO, 'plugins', 'module_utils', name)
+    with open(path, encoding='utf-8') as handle:
+        tree = ast.parse(handle.read())
+    prefix = 'ansible_collections.microlab.docker_internals.plugins.module_utils'
+    for node in ast.walk(tree):
+        if isinstance(node, ast.ImportFrom) and node.module and node.module.startswith(prefix):
+            rest = node.module[len(prefix):].lstrip('.')
+            names = [rest] if rest else [alias.name for alias in node.names]
+            for module in names:
+                imported_module_utils(module + '.py', seen)
+        elif isinstance(node, ast.ImportFrom) and node.module and node.module.split('.')[0] == 'ansible':
+            raise AssertionError('%s imports Ansible: the lab command has no Ansible on the VM' % name)
+    return seen
+
+
+def test_the_role_installs_exactly_what_the_command_imports():
+    with open(os.path.join(REPO, 'roles', 'lab_challenge', 'vars', 'main.yml'), encoding='utf-8') as handle:
+        installed = yaml.safe_load(handle)['__lab_challenge_module_utils']
+    assert sorted(installed) == sorted(imported_module_utils('lab_cli.py'))

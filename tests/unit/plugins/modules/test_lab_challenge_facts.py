@@ -1,0 +1,58 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) microlab.docker_internals contributors
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+"""lab_challenge_facts: live judgement wins over the history file; the history is added."""
+
+from __future__ import annotations
+
+import json
+
+from ansible_collections.microlab.docker_internals.plugins.modules import lab_challenge_facts
+from ansible_collections.microlab.docker_internals.plugins.module_utils import lab_steps
+from ansible_collections.microlab.docker_internals.tests.unit.plugins.module_utils.test_lab_steps import (
+    chapter_done, fresh)
+from ansible_collections.microlab.docker_internals.tests.unit.plugins.modules import test_fact_module_mains
+
+run = test_fact_module_mains.run  # the fixture that runs a module's main()
+
+
+def settings(tmp_path, **extra):
+    path = tmp_path / 'lab.json'
+    path.write_text(json.dumps(dict({'language': 'en', 'uid': 2000, 'progress': str(tmp_path / 'progress.json')}, **extra)))
+    return str(path)
+
+
+def test_a_faked_history_does_not_make_a_step_pass(run, tmp_path, monkeypatch):
+    seen = {}
+
+    def observe(api, config, steps=lab_steps.STEP_IDS, runner=None, proc='/proc'):
+        seen['config'] = config
+        return fresh()
+
+    monkeypatch.setattr(lab_steps, 'observe', observe)
+    progress = lab_steps.empty_progress()
+    lab_steps.record_results(progress, dict((s, {'status': 'pass'}) for s in lab_steps.STEP_IDS), '2026-11-25T10:00:00Z')
+    lab_steps.record_hint(progress, 'users_uid', '2026-11-25T10:01:00Z')
+    (tmp_path / 'progress.json').write_text(json.dumps(progress))
+    kind, result = run(lab_challenge_facts, {'config_path': settings(tmp_path), 'server': 'nginx1'})
+    assert kind == 'exit' and result['changed'] is False
+    facts = result['ansible_facts']['lab_challenge']
+    assert facts['configured'] is True and facts['passed'] == 0 and facts['total'] == 9 and facts['next'] == 'users_root'
+    assert facts['steps']['users_uid'] == {'status': 'fail', 'hints': 1, 'solved_by_lab': False,
+                                           'first_passed_at': '2026-11-25T10:00:00Z',
+                                           'evidence': 'no container is running: start one that stays up '
+                                                       '(docker ps lists none)'}
+    assert facts['started_at'] == '2026-11-25T10:00:00Z' and facts['last_progress_at'] == '2026-11-25T10:00:00Z'
+    assert seen['config']['uid'] == 2000 and seen['config']['names']['server'] == 'nginx1'
+
+
+def test_without_settings_or_history(run, tmp_path, monkeypatch):
+    monkeypatch.setattr(lab_steps, 'observe', lambda api, config, steps=None, runner=None, proc=None: chapter_done())
+    kind, result = run(lab_challenge_facts, {'config_path': str(tmp_path / 'none.json'),
+                                             'progress_path': str(tmp_path / 'none-progress.json'), 'language': 'es'})
+    facts = result['ansible_facts']['lab_challenge']
+    assert kind == 'exit' and facts['configured'] is False and facts['passed'] == 9 and facts['next'] is None
+    assert facts['started_at'] is None and facts['steps']['users_root']['first_passed_at'] is None
+    assert 'corre con el UID 0 del host' in facts['steps']['users_root']['evidence']
