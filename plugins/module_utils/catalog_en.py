@@ -24,6 +24,7 @@ MESSAGES = {
     'label.errata': 'Errata of the chapter:',
     'word.no_ip': 'no IP',
     'word.no_network': 'no network',
+    'word.unknown': '?',
     'word.scenario': 'Scenario {names}',
     'word.scenarios': 'Scenarios {names}',
 
@@ -200,7 +201,7 @@ MESSAGES = {
                            '(sleep 500 ends after 500 s: lab check needs it running.)'),
     'ch.users_root.hint1': ('A container is a process of this very kernel. Without --user it runs as the image\'s '
                             'user, usually root: UID 0 on the host too.'),
-    'ch.users_root.hint2': ('docker run -d starts it in the background and sleep keeps it alive; then look for sleep '
+    'ch.users_root.hint2': ('`docker run -d` starts it in the background and sleep keeps it alive; then look for sleep '
                             'in the host\'s process table (ps).'),
     'ch.users_root.commands': ['docker run -d {shell_image} sleep 500',
                                'ps -o user,uid,pid,args -C sleep'],
@@ -277,7 +278,7 @@ MESSAGES = {
     'ch.err.unknown_step': 'There is no step "{step}". The steps are: {steps}.',
     'ch.err.unknown_command': 'There is no command "{command}": use status, check, hint, solve or reset.',
     'ch.err.unknown_option': '"{option}" is not an option of lab here (lab --help shows them).',
-    'ch.err.bad_lang': '--lang takes es or en (got "{value}").',
+    'ch.err.bad_lang': '--lang takes `es` or `en` (got "{value}").',
     'ch.err.no_command': 'Say what to do: lab status, lab check, lab hint, lab solve or lab reset.',
     'ch.err.usage': 'That is not how lab is used (lab --help shows how).',
     'ch.err.config': ('Cannot read the lab\'s settings in {path} ({error}): prepare this VM with '

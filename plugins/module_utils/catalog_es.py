@@ -21,6 +21,7 @@ MESSAGES = {
     'label.errata': 'Fe de erratas del capítulo:',
     'word.no_ip': 'sin IP',
     'word.no_network': 'ninguna red',
+    'word.unknown': '?',
     'word.scenario': 'Escenario {names}',
     'word.scenarios': 'Escenarios {names}',
 
@@ -208,7 +209,7 @@ MESSAGES = {
                            '(sleep 500 termina a los 500 s: lab check necesita que siga en marcha.)'),
     'ch.users_root.hint1': ('Un contenedor es un proceso de este mismo kernel. Sin --user corre con el usuario de la '
                             'imagen, casi siempre root: también UID 0 en el host.'),
-    'ch.users_root.hint2': ('docker run -d lo inicia en segundo plano y sleep lo mantiene vivo; después busquen sleep '
+    'ch.users_root.hint2': ('`docker run -d` lo inicia en segundo plano y sleep lo mantiene vivo; después busquen sleep '
                             'en la tabla de procesos del host (ps).'),
     'ch.users_root.commands': ['docker run -d {shell_image} sleep 500',
                                'ps -o user,uid,pid,args -C sleep'],
@@ -285,7 +286,7 @@ MESSAGES = {
     'ch.err.unknown_step': 'No existe el paso "{step}". Los pasos son: {steps}.',
     'ch.err.unknown_command': 'No existe el comando "{command}": usen status, check, hint, solve o reset.',
     'ch.err.unknown_option': '"{option}" no es una opción de lab aquí (lab --help las muestra).',
-    'ch.err.bad_lang': '--lang acepta es o en (se recibió "{value}").',
+    'ch.err.bad_lang': '--lang acepta `es` o `en` (se recibió "{value}").',
     'ch.err.no_command': 'Digan qué hacer: lab status, lab check, lab hint, lab solve o lab reset.',
     'ch.err.usage': 'Así no se usa lab (lab --help muestra cómo).',
     'ch.err.config': ('No se puede leer la configuración del laboratorio en {path} ({error}): preparen esta VM con '

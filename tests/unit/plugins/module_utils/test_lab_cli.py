@@ -101,7 +101,7 @@ def lab(tmp_path, monkeypatch):
     (['--fast', 'check'], '"--fast" no es una opción de lab aquí'),
     (['status', '--yes'], '"--yes" no es una opción de lab aquí'),
     (['check', 'users_root', 'extra'], '"extra" no es una opción de lab aquí'),
-    (['--lang', 'fr', 'status'], '--lang acepta es o en (se recibió "fr").'),
+    (['--lang', 'fr', 'status'], '--lang acepta `es` o `en` (se recibió "fr").'),
     (['status', '--lang'], 'Así no se usa lab (lab --help muestra cómo).'),
 ])
 def test_usage_errors_exit_2_in_the_students_language_without_argparse_english(lab, argv, message):

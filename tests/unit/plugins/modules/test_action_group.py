@@ -28,7 +28,8 @@ def test_runtime_lists_every_fact_module_in_the_group():
         with open(os.path.join(modules_dir, name), encoding='utf-8') as handle:
             if 'microlab.docker_internals.fact_gatherer' in handle.read():
                 sharing.append(name[:-3])
-    assert sorted(groups['facts']) == sorted(sharing) == ['container_uid_facts', 'lab_observe', 'netns_socket_facts']
+    assert sorted(groups['facts']) == sorted(sharing) == ['container_uid_facts', 'lab_challenge_facts', 'lab_observe',
+                                                        'netns_socket_facts']
 
 
 def test_module_defaults_group_reaches_both_modules(tmp_path):
