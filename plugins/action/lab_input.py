@@ -101,11 +101,13 @@ class ActionModule(ActionBase):
         given = self.role_values(role, options, task_vars)
         validated = ArgumentSpecValidator(options).validate(given)
         values = validated.validated_parameters
-        lang = values.get(role + '_language') or values.get('lab_language') or 'es'
+        lang = (values.get(role + '_language') or values.get('lab_language')
+                or ('en' if role in input_rules.OPERATOR_ROLES else 'es'))
         lang = lang if lang in ('es', 'en') else 'es'
         problems = ([input_rules.catalog.text(lang, key, **params)
                      for key, params in input_rules.text_problems(options, given)]
-                    + list(validated.error_messages)) or input_rules.problems(role, values, lang)
+                    + list(validated.error_messages)
+                    ) or input_rules.problems(role, input_rules.as_given(options, given, values), lang)
         normalised = dict((short_name(role, name), values.get(name)) for name in options if name in given)
         # The language of the role's own messages, also for roles without a <role>_language option.
         normalised.setdefault('language', lang)

@@ -22,6 +22,7 @@ MESSAGES = {
     'label.why': 'Why:',
     'label.result': 'Result:',
     'label.errata': 'Errata of the chapter:',
+    'word.and': '{first} and {second}',
     'word.no_ip': 'no IP',
     'word.no_network': 'no network',
     'word.scenario': 'Scenario {names}',
@@ -202,7 +203,7 @@ MESSAGES = {
                   'http://deb.debian.org/debian (got {value}).'),
     'input.abs_path': ('{name} must be an absolute path of letters, digits and . _ - + / only, such as {example} '
                        '(got {value}).'),
-    'input.dict_with_keys': '{name} must be a YAML dict with one image for each of {keys} (got {value}).',
+    'input.dict_with_keys': '{names} must be YAML dicts with one image for each of {keys} (got {value}).',
     'input.hosts_need_tls': ('{name}.hosts listens on {hosts} without "tlsverify": true. Anyone who can reach that '
                              'port is root on the VM (the API starts privileged containers with no login). Use '
                              'unix:// only, or TLS with client certificates (tlsverify, tlscacert, tlscert, tlskey), '

@@ -19,6 +19,7 @@ MESSAGES = {
     'label.why': 'Por qué:',
     'label.result': 'Resultado:',
     'label.errata': 'Fe de erratas del capítulo:',
+    'word.and': '{first} y {second}',
     'word.no_ip': 'sin IP',
     'word.no_network': 'ninguna red',
     'word.scenario': 'Escenario {names}',
@@ -211,7 +212,7 @@ MESSAGES = {
                   'shell, como http://deb.debian.org/debian (se recibió {value}).'),
     'input.abs_path': ('{name} tiene que ser una ruta absoluta hecha solo de letras, dígitos y . _ - + /, como '
                        '{example} (se recibió {value}).'),
-    'input.dict_with_keys': ('{name} tiene que ser un diccionario de YAML con una imagen para cada uno de {keys} '
+    'input.dict_with_keys': ('{names} tienen que ser diccionarios de YAML con una imagen para cada uno de {keys} '
                              '(se recibió {value}).'),
     'input.hosts_need_tls': ('{name}.hosts escucha en {hosts} sin "tlsverify": true. Cualquiera que llegue a ese '
                              'puerto es root en la VM (la API arranca contenedores privilegiados sin pedir login). '

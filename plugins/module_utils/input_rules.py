@@ -21,6 +21,9 @@ from ansible_collections.microlab.docker_internals.plugins.module_utils import c
 
 DOCKER_NAME = re.compile(r'^[a-zA-Z0-9][a-zA-Z0-9_.-]*$')
 RESERVED_NETWORKS = ('bridge', 'host', 'none', 'default')
+# Roles the teacher runs (the VM, its images, the accounts): their messages are in English unless
+# lab_language says otherwise; the scenarios speak the course's language, es, to the students.
+OPERATOR_ROLES = ('docker_host', 'lab_images', 'lab_students')
 # The images every scenario can ask for (roles/lab_images/vars/main.yml: lab_images_roles).
 IMAGE_ROLES = ('curl', 'nettools', 'nginx', 'shell')
 
@@ -100,8 +103,9 @@ def required_when(name, count):
     return ('required_when', name, count)
 
 
-def dict_with_keys(name, keys):
-    return ('dict_with_keys', name, tuple(sorted(keys)))
+def dict_with_keys(names, keys):
+    """Each of names is a dict with exactly the keys; one sentence for them all."""
+    return ('dict_with_keys', tuple(names), tuple(sorted(keys)))
 
 
 RULES = {
@@ -141,8 +145,7 @@ RULES = {
     # Every variable, whichever source uses it: a typo must not wait for the day someone switches to build or
     # archive. Values that reach debootstrap and the build directory look like what they are.
     'lab_images': [
-        dict_with_keys('lab_images_registry_refs', IMAGE_ROLES),
-        dict_with_keys('lab_images_build_refs', IMAGE_ROLES),
+        dict_with_keys(('lab_images_registry_refs', 'lab_images_build_refs'), IMAGE_ROLES),
         nonempty('lab_images_archive_dir', 'lab_images_build_dir', 'lab_images_build_mirror', 'lab_images_build_suite'),
         matches('lab_images_build_suite', 'debian_suite', 'input.debian_suite'),
         url('lab_images_build_mirror', ('http', 'https', 'file')),
@@ -183,6 +186,11 @@ LOCAL_SOCKET = re.compile(r'^(unix|fd)://')
 
 def _shown(value):
     return json.dumps(value, default=str, ensure_ascii=False)
+
+
+def _and(names):
+    """'a, b and c' in the student's language, as evidence that catalog.render says."""
+    return names[0] if len(names) == 1 else ('word.and', {'first': ', '.join(names[:-1]), 'second': names[-1]})
 
 
 def _is_int(value):
@@ -304,10 +312,11 @@ def check_required_when(values, name, count):
     return [('input.required_when', {'name': name, 'count': count})] if needed and not given else []
 
 
-def check_dict_with_keys(values, name, keys):
-    value = values.get(name)
-    ok = isinstance(value, dict) and sorted(value) == list(keys)
-    return [] if ok else [('input.dict_with_keys', {'name': name, 'keys': ', '.join(keys), 'value': _shown(value)})]
+def check_dict_with_keys(values, names, keys):
+    given = [values.get(name) for name in names]
+    ok = all(isinstance(value, dict) and sorted(value) == list(keys) for value in given)
+    return [] if ok else [('input.dict_with_keys', {'names': _and(names), 'keys': ', '.join(keys),
+                                                    'value': ', '.join(map(_shown, given))})]
 
 
 CHECKS = {
@@ -341,6 +350,23 @@ def check(rule, values):
     return function(values, *rule[1:])
 
 
+CONTAINERS = {'list': list, 'dict': dict}
+
+
+def as_given(options, given, values):
+    """values, with a list or dict option that was given as something else (text) back as given.
+
+    An argument spec turns "a=b" into a dict and "a" into a list; the rules then see what the user
+    wrote, so that it is refused as not a YAML list or dict rather than read in a way nobody meant.
+    """
+    values = dict(values)
+    for name, option in options.items():
+        kind = CONTAINERS.get(option.get('type'))
+        if kind and name in given and given[name] is not None and not isinstance(given[name], kind):
+            values[name] = given[name]
+    return values
+
+
 def text_problems(options, given):
     """A list or dict given for a text option (str, path): the argument spec would make a text of it."""
     return [('input.text', {'name': name}) for name, option in options.items()
@@ -349,4 +375,4 @@ def text_problems(options, given):
 
 def problems(role, values, lang):
     """The broken rules of one role as sentences in lang."""
-    return [catalog.text(lang, key, **params) for rule in RULES.get(role, []) for key, params in check(rule, values)]
+    return [catalog.render(lang, problem) for rule in RULES.get(role, []) for problem in check(rule, values)]

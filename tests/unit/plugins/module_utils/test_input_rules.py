@@ -49,7 +49,8 @@ def test_the_defaults_break_no_rule(role, lang):
 def test_every_rule_names_an_option_of_the_role(role):
     options = lab_input.load_options(role, 'main')
     for rule in input_rules.RULES[role]:
-        names = [arg for arg in rule[1:] if isinstance(arg, str) and arg.startswith(role + '_')]
+        args = [name for arg in rule[1:] for name in (arg if isinstance(arg, tuple) else [arg])]
+        names = [arg for arg in args if isinstance(arg, str) and arg.startswith(role + '_')]
         assert names and all(name in options for name in names), rule
 
 
@@ -169,7 +170,7 @@ BROKEN = [
                   'docker_host_allow_insecure_key_url'], [], id='http-key'),
     # dict_with_keys
     pytest.param('lab_images', {'lab_images_registry_refs': {'shell': 'debian:12'}},
-                 ['lab_images_registry_refs', 'curl, nettools, nginx, shell'], [], id='dict-missing-keys'),
+                 ['lab_images_registry_refs', 'lab_images_build_refs', 'curl, nettools, nginx, shell'], [], id='dict-missing-keys'),
     pytest.param('lab_images', {'lab_images_build_refs': dict(DEFAULTS['lab_images']['lab_images_build_refs'], x='y')},
                  ['lab_images_build_refs'], [], id='dict-extra-key'),
     pytest.param('lab_images', {'lab_images_build_refs': None}, ['lab_images_build_refs', 'null'], [], id='dict-null'),
@@ -201,7 +202,7 @@ def test_one_broken_rule_is_one_sentence_in_the_language(lang, role, changes, fa
     for secret in secrets:
         assert secret not in found[0], (secret, found[0])
     assert ('must' in found[0] or 'is required' in found[0] or 'Anyone' in found[0] or 'swapped' in found[0]) \
-        if lang == 'en' else ('tiene que' in found[0] or 'obligatorio' in found[0] or 'Cualquiera' in found[0]
+        if lang == 'en' else ('tiene que' in found[0] or 'tienen que' in found[0] or 'obligatorio' in found[0] or 'Cualquiera' in found[0]
                               or 'cambiar en el camino' in found[0])
 
 
@@ -212,6 +213,40 @@ def test_the_security_rules_say_why(lang, words):
                      docker_host_docker_repo_url='http://download.docker.com/linux')
     assert len(found) == 2
     assert words[0] in found[0] and words[1] in found[1]
+
+
+@pytest.mark.parametrize('lang, expected', [
+    ('en', 'lab_images_registry_refs and lab_images_build_refs must be YAML dicts with one image for each of curl, '
+           'nettools, nginx, shell (got {"shell": "x"}, '),
+    ('es', 'lab_images_registry_refs y lab_images_build_refs tienen que ser diccionarios de YAML con una imagen para '
+           'cada uno de curl, nettools, nginx, shell (se recibió {"shell": "x"}, '),
+])
+def test_dict_with_keys_says_both_names_in_one_sentence(lang, expected):
+    assert problems('lab_images', lang, lab_images_registry_refs={'shell': 'x'})[0].startswith(expected)
+
+
+@pytest.mark.parametrize('given, kept', [
+    ({'docker_host_daemon_options': 'userns-remap=default'}, 'userns-remap=default'),
+    ({'docker_host_users': 'student'}, 'student'),
+    ({'docker_host_users': ['student']}, ['student']),
+    ({'docker_host_users': None}, ['converted']),
+])
+def test_as_given_keeps_a_text_given_for_a_list_or_dict(given, kept):
+    options = lab_input.load_options('docker_host', 'main')
+    name = list(given)[0]
+    values = input_rules.as_given(options, given, {name: ['converted'] if given[name] is None else given[name]})
+    assert values[name] == kept
+
+
+@pytest.mark.parametrize('lang', ['en', 'es'])
+def test_a_text_for_a_list_or_dict_breaks_the_rule_of_that_variable(lang):
+    options = lab_input.load_options('docker_host', 'main')
+    given = {'docker_host_users': 'student', 'docker_host_daemon_options': 'userns-remap=default'}
+    converted = dict(DEFAULTS['docker_host'], docker_host_users=['student'],
+                     docker_host_daemon_options={'userns-remap': 'default'})
+    found = input_rules.problems('docker_host', input_rules.as_given(options, given, converted), lang)
+    assert [sentence.split(' ')[0] for sentence in found] == ['docker_host_daemon_options', 'docker_host_users']
+    assert '"student"' in found[1] and '"userns-remap=default"' in found[0]
 
 
 def test_network_hosts_are_tcp_addresses_only():
