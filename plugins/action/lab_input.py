@@ -37,6 +37,11 @@ def load_options(role, entry_point):
     return dict((name, _without_defaults(option)) for name, option in options.items())
 
 
+def has_no_log(role, entry_point):
+    """Whether an option of the role's entry point is marked no_log."""
+    return any(option.get('no_log') for option in load_options(role, entry_point).values())
+
+
 def _without_defaults(option):
     """An option spec whose default (documentation only, often a variable's name) is not applied."""
     option = dict((key, value) for key, value in option.items() if key not in ('default', 'description'))
@@ -65,8 +70,9 @@ class ActionModule(ActionBase):
         roles = [roles] if isinstance(roles, str) else roles
         if not roles or not all(isinstance(role, str) and role for role in roles):
             raise AnsibleActionFail("lab_input: give role, the name of one of the collection's roles (or a list)")
-        facts, problems = {}, []
+        facts, problems, secret = {}, [], False
         for role in roles:
+            secret = secret or has_no_log(role, self._task.args.get('entry_point') or 'main')
             normalised, found = self.check_role(role, task_vars)
             facts[role + '_input'] = normalised
             problems += found
@@ -76,6 +82,9 @@ class ActionModule(ActionBase):
                                                        problems=' '.join(text for text, lang in problems)))
             return result
         result.update(changed=False, ansible_facts=facts)
+        if secret:
+            # The facts hold values the argument spec marks no_log (password hashes): not shown, even with -v.
+            result['_ansible_no_log'] = True
         return result
 
     def role_values(self, role, options, task_vars):
@@ -92,9 +101,14 @@ class ActionModule(ActionBase):
         given = self.role_values(role, options, task_vars)
         validated = ArgumentSpecValidator(options).validate(given)
         values = validated.validated_parameters
-        lang = values.get(role + '_language') or values.get('lab_language') or 'es'
+        lang = (values.get(role + '_language') or values.get('lab_language')
+                or ('en' if role in input_rules.OPERATOR_ROLES else 'es'))
         lang = lang if lang in ('es', 'en') else 'es'
-        problems = (list(validated.error_messages) or input_rules.not_text(options, given, lang)
-                    or input_rules.problems(role, values, lang))
+        problems = ([input_rules.catalog.text(lang, key, **params)
+                     for key, params in input_rules.text_problems(options, given)]
+                    + list(validated.error_messages)
+                    ) or input_rules.problems(role, input_rules.as_given(options, given, values), lang)
         normalised = dict((short_name(role, name), values.get(name)) for name in options if name in given)
+        # The language of the role's own messages, also for roles without a <role>_language option.
+        normalised.setdefault('language', lang)
         return normalised, [(problem, lang) for problem in problems]

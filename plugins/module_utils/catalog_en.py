@@ -22,6 +22,7 @@ MESSAGES = {
     'label.why': 'Why:',
     'label.result': 'Result:',
     'label.errata': 'Errata of the chapter:',
+    'word.and': '{first} and {second}',
     'word.no_ip': 'no IP',
     'word.no_network': 'no network',
     'word.unknown': '?',
@@ -322,6 +323,38 @@ MESSAGES = {
     'ch.start': ('Challenge mode is ready on {host}: no lab container or network exists yet. Log in with your '
                  'account and type the chapter\'s commands; lab status shows the steps, lab check checks them, lab hint '
                  'helps and lab solve does a step for you.'),
-    'input.abs_path': '{name} must be an absolute path on the VM, such as /usr/local/bin/lab, without spaces (got {value}).',
     'input.group_name': '{name} must be a Linux group name such as docker (got {value}).',
+    'input.at_least': '{name} must be an integer, {low} or more (got {value}).',
+    'input.mapping': '{name} must be a YAML dict (got {value}).',
+    'input.accounts': '{name} must be a YAML list of account names (got {value}).',
+    'input.apt_packages': '{name} must be a YAML list of package names (got {value}).',
+    'input.debian_packages': ('{name} must list Debian package names (lower case letters, digits, +, - and ., such as '
+                              'nginx-light; got {value}).'),
+    'input.repo_url': '{name} must be an http(s) URL such as https://download.docker.com/linux (got {value}).',
+    'input.debian_suite': ('{name} must be a Debian suite name in lower case letters, such as bookworm or trixie '
+                           '(got {value}).'),
+    'input.url': ('{name} must be a URL ({schemes}) with no spaces, quotes or shell characters, such as '
+                  'http://deb.debian.org/debian (got {value}).'),
+    'input.abs_path': ('{name} must be an absolute path of letters, digits and . _ - + / only, such as {example} '
+                       '(got {value}).'),
+    'input.dict_with_keys': '{names} must be YAML dicts with one image for each of {keys} (got {value}).',
+    'input.hosts_need_tls': ('{name}.hosts listens on {hosts} without "tlsverify": true. Anyone who can reach that '
+                             'port is root on the VM (the API starts privileged containers with no login). Use '
+                             'unix:// only, or TLS with client certificates (tlsverify, tlscacert, tlscert, tlskey), '
+                             'or set {allow}: true on a network that only you can reach.'),
+    'input.http_key_url': ("{name} is plain http ({value}), and the repository's signing key is fetched from it: an "
+                           'http key can be swapped in transit, and with it every package apt installs from there. '
+                           'Use https://, or set {allow}: true for a mirror you trust on a network you control.'),
+    'input.student_name': ('{name} must be a Linux account name (lower case letters, digits, _ and -, at most 32; '
+                           "got {value}): set the roster's student column or {name}."),
+    'input.account_prefix': '{name} must start a Linux account name, such as walkin (got {value}).',
+    'input.crypt_hash': '{name} must be a crypt(3) hash such as $6$... (mkpasswd --method=sha-512), or empty.',
+    'input.ssh_key': '{name} must be one public key line (ssh-ed25519 AAAA... comment), or empty.',
+    'input.required_when': '{name} is required when {count} is above 0.',
+    'input.shell': '{name} must be the absolute path of a shell such as /bin/bash (got {value}).',
+    'err.apt_lock': ('The apt/dpkg lock was still held after docker_host_apt_lock_timeout ({timeout} s) by: '
+                     '{holders}. Wait for it to finish (unattended-upgrades and cloud-init do, after a boot) and run '
+                     'again, or raise docker_host_apt_lock_timeout. apt said: {error}'),
+    'err.apt_lock_gone': 'a process that has exited since',
+    'err.apt_failed': '{task} failed: {error}',
 }

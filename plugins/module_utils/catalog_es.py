@@ -19,6 +19,7 @@ MESSAGES = {
     'label.why': 'Por qué:',
     'label.result': 'Resultado:',
     'label.errata': 'Fe de erratas del capítulo:',
+    'word.and': '{first} y {second}',
     'word.no_ip': 'sin IP',
     'word.no_network': 'ninguna red',
     'word.unknown': '?',
@@ -330,6 +331,44 @@ MESSAGES = {
     'ch.start': ('El modo desafío está listo en {host}: todavía no existe ningún contenedor ni red del laboratorio. '
                  'Entren con su cuenta y escriban los comandos del capítulo; lab status muestra los pasos, lab check los '
                  'revisa, lab hint ayuda y lab solve hace un paso por ustedes.'),
-    'input.abs_path': '{name} tiene que ser una ruta absoluta en la VM, como /usr/local/bin/lab, sin espacios (se recibió {value}).',
     'input.group_name': '{name} tiene que ser el nombre de un grupo de Linux, como docker (se recibió {value}).',
+    'input.at_least': '{name} tiene que ser un número entero, {low} o más (se recibió {value}).',
+    'input.mapping': '{name} tiene que ser un diccionario de YAML (se recibió {value}).',
+    'input.accounts': '{name} tiene que ser una lista de YAML con nombres de cuentas (se recibió {value}).',
+    'input.apt_packages': '{name} tiene que ser una lista de YAML con nombres de paquetes (se recibió {value}).',
+    'input.debian_packages': ('{name} tiene que listar nombres de paquetes de Debian (minúsculas, dígitos, +, - y ., '
+                              'como nginx-light; se recibió {value}).'),
+    'input.repo_url': ('{name} tiene que ser una URL http(s) como https://download.docker.com/linux '
+                       '(se recibió {value}).'),
+    'input.debian_suite': ('{name} tiene que ser el nombre de una versión de Debian en minúsculas, como bookworm o '
+                           'trixie (se recibió {value}).'),
+    'input.url': ('{name} tiene que ser una URL ({schemes}) sin espacios, comillas ni caracteres especiales de la '
+                  'shell, como http://deb.debian.org/debian (se recibió {value}).'),
+    'input.abs_path': ('{name} tiene que ser una ruta absoluta hecha solo de letras, dígitos y . _ - + /, como '
+                       '{example} (se recibió {value}).'),
+    'input.dict_with_keys': ('{names} tienen que ser diccionarios de YAML con una imagen para cada uno de {keys} '
+                             '(se recibió {value}).'),
+    'input.hosts_need_tls': ('{name}.hosts escucha en {hosts} sin "tlsverify": true. Cualquiera que llegue a ese '
+                             'puerto es root en la VM (la API arranca contenedores privilegiados sin pedir login). '
+                             'Usen solo unix://, o TLS con certificados de cliente (tlsverify, tlscacert, tlscert, '
+                             'tlskey), o pongan {allow}: true en una red a la que solo ustedes lleguen.'),
+    'input.http_key_url': ('{name} es http sin cifrar ({value}), y de ahí se descarga la llave de firma del '
+                           'repositorio: una llave por http se puede cambiar en el camino, y con ella cada paquete '
+                           'que apt instale desde ahí. Usen https://, o pongan {allow}: true para un espejo de '
+                           'confianza en una red que ustedes controlen.'),
+    'input.student_name': ('{name} tiene que ser un nombre de cuenta de Linux (minúsculas, dígitos, _ y -, como '
+                           'mucho 32; se recibió {value}): completen la columna student del roster o {name}.'),
+    'input.account_prefix': ('{name} tiene que ser el comienzo de un nombre de cuenta de Linux, como walkin '
+                             '(se recibió {value}).'),
+    'input.crypt_hash': ('{name} tiene que ser un hash de crypt(3) como $6$... (mkpasswd --method=sha-512), o quedar '
+                         'vacío.'),
+    'input.ssh_key': ('{name} tiene que ser una sola línea de llave pública (ssh-ed25519 AAAA... comentario), o quedar '
+                      'vacío.'),
+    'input.required_when': '{name} es obligatorio cuando {count} es mayor que 0.',
+    'input.shell': '{name} tiene que ser la ruta absoluta de una shell, como /bin/bash (se recibió {value}).',
+    'err.apt_lock': ('El bloqueo de apt/dpkg seguía tomado después de docker_host_apt_lock_timeout ({timeout} s) por: '
+                     '{holders}. Esperen a que termine (unattended-upgrades y cloud-init terminan, después del '
+                     'arranque) y vuelvan a correrlo, o suban docker_host_apt_lock_timeout. apt dijo: {error}'),
+    'err.apt_lock_gone': 'un proceso que ya terminó',
+    'err.apt_failed': '{task} falló: {error}',
 }

@@ -21,6 +21,11 @@ from ansible_collections.microlab.docker_internals.plugins.module_utils import c
 
 DOCKER_NAME = re.compile(r'^[a-zA-Z0-9][a-zA-Z0-9_.-]*$')
 RESERVED_NETWORKS = ('bridge', 'host', 'none', 'default')
+# Roles the teacher runs (the VM, its images, the accounts): their messages are in English unless
+# lab_language says otherwise; the scenarios speak the course's language, es, to the students.
+OPERATOR_ROLES = ('docker_host', 'lab_images', 'lab_students')
+# The images every scenario can ask for (roles/lab_images/vars/main.yml: lab_images_roles).
+IMAGE_ROLES = ('curl', 'nettools', 'nginx', 'shell')
 
 
 def in_range(name, low, high):
@@ -47,11 +52,62 @@ def absolute_path(name):
     return ('absolute_path', name)
 
 
-def abs_path(*names):
-    return ('abs_path',) + names
+def at_least(name, low):
+    return ('at_least', name, low)
 
 
-ABS_PATH = re.compile(r'^/[^\s\'"]*$')
+def matches(name, pattern, key, suffix=''):
+    """A text matching PATTERNS[pattern] (with suffix appended first: a prefix of a name), said by catalog key."""
+    return ('matches', name, pattern, key, suffix)
+
+
+def each_matches(name, pattern, key, nonempty=False):
+    """A list of texts, each matching PATTERNS[pattern]; with nonempty, at least one."""
+    return ('each_matches', name, pattern, key, nonempty)
+
+
+def mapping(name):
+    return ('mapping', name)
+
+
+def url(name, schemes):
+    """A URL of one of the schemes, of characters that mean nothing to a shell."""
+    return ('url', name, tuple(schemes))
+
+
+def abs_path(name, example, trailing_slash=False):
+    """An absolute path of letters, digits and . _ - + / only."""
+    return ('abs_path', name, example, trailing_slash)
+
+
+def hosts_need_tls(options, allow):
+    """dict options' hosts listen on no TCP address without "tlsverify": true, unless bool allow."""
+    return ('hosts_need_tls', options, allow)
+
+
+def http_key_url(name, allow):
+    """URL name, where a signing key is read, is not plain http://, unless bool allow."""
+    return ('http_key_url', name, allow)
+
+
+def hash_or_empty(*names):
+    return ('hash_or_empty',) + names
+
+
+def ssh_key_or_empty(*names):
+    return ('ssh_key_or_empty',) + names
+
+
+def required_when(name, count):
+    """Text name is not empty when the integer count is above 0."""
+    return ('required_when', name, count)
+
+
+def dict_with_keys(names, keys):
+    """Each of names is a dict with exactly the keys; one sentence for them all."""
+    return ('dict_with_keys', tuple(names), tuple(sorted(keys)))
+
+
 ACCOUNT = re.compile(r'^[a-z_][a-z0-9_-]{0,31}$')
 
 
@@ -88,60 +144,263 @@ RULES = {
         in_range('lab_challenge_timeout', 1, 60),
         in_range('lab_challenge_http_timeout', 1, 60),
         group_name('lab_challenge_group'),
-        abs_path('lab_challenge_lib_dir', 'lab_challenge_command', 'lab_challenge_config', 'lab_challenge_state_dir'),
+        abs_path('lab_challenge_lib_dir', '/usr/local/lib/microlab'),
+        abs_path('lab_challenge_command', '/usr/local/bin/lab'),
+        abs_path('lab_challenge_config', '/etc/microlab/lab.json'),
+        abs_path('lab_challenge_state_dir', '/var/lib/microlab'),
+    ],
+    # Values that reach apt, daemon.json and the supervisor script, and settings that would hand the VM to
+    # anyone on the network. Whether docker_host_users exist is asked of the VM (tasks/check-users.yml).
+    'docker_host': [
+        mapping('docker_host_daemon_options'),
+        each_matches('docker_host_users', 'docker_account', 'input.accounts'),
+        each_matches('docker_host_distro_packages', 'apt_package', 'input.apt_packages', nonempty=True),
+        each_matches('docker_host_docker_repo_packages', 'apt_package', 'input.apt_packages', nonempty=True),
+        matches('docker_host_docker_repo_url', 'repo_url', 'input.repo_url'),
+        at_least('docker_host_start_timeout', 1),
+        at_least('docker_host_apt_lock_timeout', 0),
+        abs_path('docker_host_supervisor_pidfile', '/run/microlab-dockerd.pid'),
+        abs_path('docker_host_supervisor_logfile', '/var/log/microlab-dockerd.log'),
+        hosts_need_tls('docker_host_daemon_options', 'docker_host_allow_insecure_tcp'),
+        http_key_url('docker_host_docker_repo_url', 'docker_host_allow_insecure_key_url'),
+    ],
+    # Every variable, whichever source uses it: a typo must not wait for the day someone switches to build or
+    # archive. Values that reach debootstrap and the build directory look like what they are.
+    'lab_images': [
+        dict_with_keys(('lab_images_registry_refs', 'lab_images_build_refs'), IMAGE_ROLES),
+        nonempty('lab_images_archive_dir', 'lab_images_build_dir', 'lab_images_build_mirror', 'lab_images_build_suite'),
+        matches('lab_images_build_suite', 'debian_suite', 'input.debian_suite'),
+        url('lab_images_build_mirror', ('http', 'https', 'file')),
+        each_matches('lab_images_build_packages', 'debian_package', 'input.debian_packages', nonempty=True),
+        abs_path('lab_images_build_dir', '/var/tmp/microlab-images', trailing_slash=True),
+        at_least('lab_images_apt_lock_timeout', 0),
+        at_least('lab_images_archive_copy_throttle', 0),
+    ],
+    # Names only, never the hashes or keys themselves: a wrong value may still be a password.
+    'lab_students': [
+        matches('lab_students_name', 'linux_account', 'input.student_name'),
+        hash_or_empty('lab_students_password_hash', 'lab_students_spare_password_hash'),
+        ssh_key_or_empty('lab_students_authorized_key'),
+        at_least('lab_students_spare_seats', 0),
+        matches('lab_students_spare_prefix', 'linux_account', 'input.account_prefix', suffix='1'),
+        required_when('lab_students_spare_password_hash', 'lab_students_spare_seats'),
+        matches('lab_students_shell', 'shell', 'input.shell'),
     ],
 }
+
+# The texts some rules expect, by name (matches, each_matches).
+PATTERNS = {
+    'docker_account': re.compile(r'^[A-Za-z0-9_][A-Za-z0-9_.-]*$'),
+    'linux_account': re.compile(r'^[a-z_][a-z0-9_-]{0,31}$'),
+    'apt_package': re.compile(r'^[a-z0-9][a-z0-9+.:=-]*$'),
+    'debian_package': re.compile(r'^[a-z0-9][a-z0-9+.-]+$'),
+    'debian_suite': re.compile(r'^[a-z]+$'),
+    'repo_url': re.compile(r'^https?://[^ /]+(/[^ ]*)?$'),
+    'shell': re.compile(r'^/[^ ]+$'),
+}
+URL_CHARACTERS = r'[A-Za-z0-9._~:/?#@!*+,=%\[\]-]+'
+PATH_PART = r'/[A-Za-z0-9._+-]+'
+CRYPT_HASH = re.compile(r'^(\$[0-9a-z]+\$\S+|!|\*)?$')
+SSH_KEY = re.compile(r'^((ssh|ecdsa|sk)-[a-z0-9@.-]+ [A-Za-z0-9+/=]+( .*)?)?$')
+# dockerd reads "host:port" and tcp:// alike as TCP; unix:// and fd:// are local sockets.
+LOCAL_SOCKET = re.compile(r'^(unix|fd)://')
 
 
 def _shown(value):
     return json.dumps(value, default=str, ensure_ascii=False)
 
 
+def _and(names):
+    """'a, b and c' in the student's language, as evidence that catalog.render says."""
+    return names[0] if len(names) == 1 else ('word.and', {'first': ', '.join(names[:-1]), 'second': names[-1]})
+
+
+def _is_int(value):
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+def _text_matches(value, pattern):
+    return isinstance(value, str) and bool(pattern.match(value))
+
+
+def check_range(values, name, low, high):
+    value = values.get(name)
+    ok = _is_int(value) and low <= value <= high
+    return [] if ok else [('input.range', {'name': name, 'low': low, 'high': high, 'value': _shown(value)})]
+
+
+def check_container_name(values, *names):
+    return [('input.container_name', {'name': name, 'value': _shown(values.get(name))}) for name in names
+            if not _text_matches(values.get(name), DOCKER_NAME)]
+
+
+def check_network_name(values, name):
+    value = values.get(name)
+    ok = _text_matches(value, DOCKER_NAME) and value not in RESERVED_NETWORKS
+    return [] if ok else [('input.network_name', {'name': name, 'value': _shown(value)})]
+
+
+def check_distinct(values, *names):
+    given = [values.get(name) for name in names]
+    ok = len(set(map(_shown, given))) == len(given)
+    return [] if ok else [('input.distinct', {'names': ', '.join(names), 'value': _shown(given)})]
+
+
+def check_nonempty(values, *names):
+    return [('input.nonempty', {'name': name, 'value': _shown(values.get(name))}) for name in names
+            if not (isinstance(values.get(name), str) and values[name].strip())]
+
+
+def check_absolute_path(values, name):
+    value = values.get(name)
+    ok = (isinstance(value, str) and value.startswith('/') and '\n' not in value and '..' not in value.split('/')
+          and value.rstrip('/') not in ('', '/etc', '/root', '/usr', '/var', '/var/lib', '/tmp'))
+    return [] if ok else [('input.absolute_path', {'name': name, 'value': _shown(value)})]
+
+
+def check_at_least(values, name, low):
+    value = values.get(name)
+    return [] if _is_int(value) and value >= low else [('input.at_least', {'name': name, 'low': low,
+                                                                            'value': _shown(value)})]
+
+
+def check_matches(values, name, pattern, key, suffix):
+    value = values.get(name)
+    ok = isinstance(value, str) and bool(PATTERNS[pattern].match(value + suffix))
+    return [] if ok else [(key, {'name': name, 'value': _shown(value)})]
+
+
+def check_each_matches(values, name, pattern, key, nonempty):
+    value = values.get(name)
+    ok = (isinstance(value, list) and (len(value) > 0 or not nonempty)
+          and all(_text_matches(item, PATTERNS[pattern]) for item in value))
+    return [] if ok else [(key, {'name': name, 'value': _shown(value)})]
+
+
+def check_mapping(values, name):
+    value = values.get(name)
+    return [] if isinstance(value, dict) else [('input.mapping', {'name': name, 'value': _shown(value)})]
+
+
+def check_url(values, name, schemes):
+    value = values.get(name)
+    pattern = re.compile('^(%s)://%s$' % ('|'.join(map(re.escape, schemes)), URL_CHARACTERS))
+    ok = _text_matches(value, pattern)
+    return [] if ok else [('input.url', {'name': name, 'schemes': ', '.join(s + '://' for s in schemes),
+                                         'value': _shown(value)})]
+
+
+def check_abs_path(values, name, example, trailing_slash):
+    value = values.get(name)
+    pattern = re.compile('^(%s)+%s$' % (PATH_PART, '/?' if trailing_slash else ''))
+    ok = _text_matches(value, pattern)
+    return [] if ok else [('input.abs_path', {'name': name, 'example': example, 'value': _shown(value)})]
+
+
+def network_hosts(options):
+    """The TCP addresses among a daemon.json's hosts (a text or a list)."""
+    hosts = options.get('hosts') if isinstance(options, dict) else None
+    hosts = [] if hosts is None else [hosts] if isinstance(hosts, str) else hosts
+    hosts = hosts if isinstance(hosts, list) else [hosts]
+    return [str(host) for host in hosts if not LOCAL_SOCKET.match(str(host))]
+
+
+def check_hosts_need_tls(values, name, allow):
+    options = values.get(name)
+    tcp = network_hosts(options)
+    ok = not tcp or options.get('tlsverify') is True or values.get(allow) is True
+    return [] if ok else [('input.hosts_need_tls', {'name': name, 'allow': allow, 'hosts': ', '.join(tcp)})]
+
+
+def check_http_key_url(values, name, allow):
+    value = values.get(name)
+    ok = not (isinstance(value, str) and value.startswith('http://')) or values.get(allow) is True
+    return [] if ok else [('input.http_key_url', {'name': name, 'allow': allow, 'value': _shown(value)})]
+
+
+def check_hash_or_empty(values, *names):
+    # The name only, never the value: a wrong value may still be a password.
+    return [('input.crypt_hash', {'name': name}) for name in names if not _text_matches(values.get(name), CRYPT_HASH)]
+
+
+def check_ssh_key_or_empty(values, *names):
+    # The name only: a key line is someone's, and a wrong one may be a private key pasted by mistake.
+    return [('input.ssh_key', {'name': name}) for name in names if not _text_matches(values.get(name), SSH_KEY)]
+
+
+def check_required_when(values, name, count):
+    needed = _is_int(values.get(count)) and values[count] > 0
+    given = isinstance(values.get(name), str) and len(values[name]) > 0
+    return [('input.required_when', {'name': name, 'count': count})] if needed and not given else []
+
+
+def check_dict_with_keys(values, names, keys):
+    given = [values.get(name) for name in names]
+    ok = all(isinstance(value, dict) and sorted(value) == list(keys) for value in given)
+    return [] if ok else [('input.dict_with_keys', {'names': _and(names), 'keys': ', '.join(keys),
+                                                    'value': ', '.join(map(_shown, given))})]
+
+
+def check_group_name(values, *names):
+    return [('input.group_name', {'name': name, 'value': _shown(values.get(name))}) for name in names
+            if not (isinstance(values.get(name), str) and ACCOUNT.match(values[name]))]
+
+
+CHECKS = {
+    'range': check_range,
+    'container_name': check_container_name,
+    'network_name': check_network_name,
+    'distinct': check_distinct,
+    'nonempty': check_nonempty,
+    'absolute_path': check_absolute_path,
+    'at_least': check_at_least,
+    'matches': check_matches,
+    'each_matches': check_each_matches,
+    'mapping': check_mapping,
+    'url': check_url,
+    'abs_path': check_abs_path,
+    'hosts_need_tls': check_hosts_need_tls,
+    'http_key_url': check_http_key_url,
+    'hash_or_empty': check_hash_or_empty,
+    'ssh_key_or_empty': check_ssh_key_or_empty,
+    'required_when': check_required_when,
+    'dict_with_keys': check_dict_with_keys,
+    'group_name': check_group_name,
+}
+
+
 def check(rule, values):
-    """(catalog key, params) when the rule is broken, else None; several for a rule over several names."""
-    kind, names = rule[0], rule[1:]
-    if kind == 'range':
-        name, low, high = names
-        value = values.get(name)
-        ok = isinstance(value, int) and not isinstance(value, bool) and low <= value <= high
-        return [] if ok else [('input.range', {'name': name, 'low': low, 'high': high, 'value': _shown(value)})]
-    if kind == 'container_name':
-        return [('input.container_name', {'name': name, 'value': _shown(values.get(name))}) for name in names
-                if not (isinstance(values.get(name), str) and DOCKER_NAME.match(values[name]))]
-    if kind == 'network_name':
-        value = values.get(names[0])
-        ok = isinstance(value, str) and DOCKER_NAME.match(value) and value not in RESERVED_NETWORKS
-        return [] if ok else [('input.network_name', {'name': names[0], 'value': _shown(value)})]
-    if kind == 'distinct':
-        given = [values.get(name) for name in names]
-        ok = len(set(map(_shown, given))) == len(given)
-        return [] if ok else [('input.distinct', {'names': ', '.join(names), 'value': _shown(given)})]
-    if kind == 'nonempty':
-        return [('input.nonempty', {'name': name, 'value': _shown(values.get(name))}) for name in names
-                if not (isinstance(values.get(name), str) and values[name].strip())]
-    if kind == 'absolute_path':
-        value = values.get(names[0])
-        ok = (isinstance(value, str) and value.startswith('/') and '\n' not in value and '..' not in value.split('/')
-              and value.rstrip('/') not in ('', '/etc', '/root', '/usr', '/var', '/var/lib', '/tmp'))
-        return [] if ok else [('input.absolute_path', {'name': names[0], 'value': _shown(value)})]
-    if kind == 'abs_path':
-        return [('input.abs_path', {'name': name, 'value': _shown(values.get(name))}) for name in names
-                if not (isinstance(values.get(name), str) and ABS_PATH.match(values[name]))]
-    if kind == 'group_name':
-        return [('input.group_name', {'name': name, 'value': _shown(values.get(name))}) for name in names
-                if not (isinstance(values.get(name), str) and ACCOUNT.match(values[name]))]
-    raise ValueError('unknown input rule %r' % (kind,))
+    """[(catalog key, params)] of the broken parts of one rule (several for a rule over several names)."""
+    try:
+        function = CHECKS[rule[0]]
+    except KeyError:
+        raise ValueError('unknown input rule %r' % (rule[0],))
+    return function(values, *rule[1:])
 
 
-TEXT_TYPES = ('str', 'path')
+CONTAINERS = {'list': list, 'dict': dict}
 
 
-def not_text(options, given, lang):
-    """Text options given a list or a dict: argument specs would turn them into their repr, silently."""
-    return [catalog.text(lang, 'input.text', name=name) for name, option in sorted(options.items())
-            if option.get('type', 'str') in TEXT_TYPES and isinstance(given.get(name), (dict, list))]
+def as_given(options, given, values):
+    """values, with a list or dict option that was given as something else (text) back as given.
+
+    An argument spec turns "a=b" into a dict and "a" into a list; the rules then see what the user
+    wrote, so that it is refused as not a YAML list or dict rather than read in a way nobody meant.
+    """
+    values = dict(values)
+    for name, option in options.items():
+        kind = CONTAINERS.get(option.get('type'))
+        if kind and name in given and given[name] is not None and not isinstance(given[name], kind):
+            values[name] = given[name]
+    return values
+
+
+def text_problems(options, given):
+    """A list or dict given for a text option (str, path): the argument spec would make a text of it."""
+    return [('input.text', {'name': name}) for name, option in options.items()
+            if option.get('type', 'str') in ('str', 'path') and isinstance(given.get(name), (list, dict))]
 
 
 def problems(role, values, lang):
     """The broken rules of one role as sentences in lang."""
-    return [catalog.text(lang, key, **params) for rule in RULES.get(role, []) for key, params in check(rule, values)]
+    return [catalog.render(lang, problem) for rule in RULES.get(role, []) for problem in check(rule, values)]

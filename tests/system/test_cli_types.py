@@ -14,10 +14,8 @@ machine, and:
 - test_input_fact_is_typed: afterwards the fact `<role>_input` holds the option (by its
   name without the role prefix) as a real bool/int/float equal to the value.
 
-The fact comes with the `microlab.docker_internals.lab_input` action plugin (issue 16,
-item 1). Until it lands, every test_input_fact_is_typed case is a strict xfail, and so
-is every test_input_is_accepted case that fails today (KNOWN_REJECTED): when the plugin
-lands they XPASS, which fails the suite; then remove the marks.
+The fact comes from the `microlab.docker_internals.lab_input` action plugin (issue 16,
+item 1), which every role's input check calls.
 
 Each case is one ansible-playbook run (a check entry point only templates and asserts:
 nothing changes on this machine); the runs go two at a time, once for both tests.
@@ -38,11 +36,6 @@ import yaml
 REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 PYTHON_TYPES = {'bool': bool, 'int': int, 'float': float}
 FORMS = ('key=value', 'json')
-LAB_INPUT = 'the lab_input action plugin (issue 16 item 1) is not in the roles yet'
-# Cases whose input check rejects a valid value today (found by running this file before
-# lab_input): none of the check entry points uses a bool in a conditional and each one
-# converts numbers with `| int`, so every value is accepted; the fact is what is missing.
-KNOWN_REJECTED = frozenset()
 # Variables a check needs beside the option (lab.yml runs lab_students' check only
 # for a roster row, which names a student).
 CONTEXT_VARS = {'lab_students': {'student': 'ana'}}
@@ -135,15 +128,8 @@ def results():
             yield dict((key, future.result()) for key, future in futures.items())
 
 
-def _params(strict_xfail_all):
-    params = []
-    for case in OPTIONS:
-        for form in FORMS:
-            marks = []
-            if strict_xfail_all or (case[1], form) in KNOWN_REJECTED:
-                marks.append(pytest.mark.xfail(strict=True, reason=LAB_INPUT))
-            params.append(pytest.param(case, form, id='%s-%s-%s' % (case[0], case[1], form), marks=marks))
-    return params
+def _params():
+    return [pytest.param(case, form, id='%s-%s-%s' % (case[0], case[1], form)) for case in OPTIONS for form in FORMS]
 
 
 def test_every_role_with_typed_options_is_covered():
@@ -156,13 +142,13 @@ def _describe(result):
     return '%s\nrc %s\n%s' % (' '.join(result['cmd']), result['rc'], result['output'][-3000:])
 
 
-@pytest.mark.parametrize('case, form', _params(strict_xfail_all=False))
+@pytest.mark.parametrize('case, form', _params())
 def test_input_is_accepted(case, form, results):  # pylint: disable=redefined-outer-name
     result = results[(case[1], form)]
     assert result['rc'] == 0, 'a valid %s for %s (%s) was rejected:\n%s' % (case[2], case[1], form, _describe(result))
 
 
-@pytest.mark.parametrize('case, form', _params(strict_xfail_all=True))
+@pytest.mark.parametrize('case, form', _params())
 def test_input_fact_is_typed(case, form, results):  # pylint: disable=redefined-outer-name
     role, option, kind, value, _entry = case
     result = results[(option, form)]

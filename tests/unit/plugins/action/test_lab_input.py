@@ -291,5 +291,6 @@ def test_run_without_a_role_fails(base_run, args):
 @pytest.mark.parametrize('value', [{'not': 'a string'}, ['a', 'list']])
 def test_a_list_or_dict_for_a_text_option_is_refused_not_turned_into_its_repr(lang, words, value):
     options = {'lab_users_userns_remap_user': {'type': 'str'}, 'lab_users_uid': {'type': 'int'}}
-    found = input_rules.not_text(options, {'lab_users_userns_remap_user': value, 'lab_users_uid': 5}, lang)
+    found = [input_rules.catalog.text(lang, key, **params) for key, params in
+             input_rules.text_problems(options, {'lab_users_userns_remap_user': value, 'lab_users_uid': 5})]
     assert len(found) == 1 and 'lab_users_userns_remap_user' in found[0] and words in found[0]

@@ -34,4 +34,4 @@ def test_settings_need_the_three_images():
 @pytest.mark.parametrize('value, ok', [('/usr/local/bin/lab', True), ('relative/lab', False), ('', False),
                                        ("['not', 'a path']", False), ('/with space', False)])
 def test_paths_must_be_absolute(value, ok):
-    assert (input_rules.check(input_rules.abs_path('lab_challenge_command'), {'lab_challenge_command': value}) == []) == ok
+    assert (input_rules.check(input_rules.abs_path('lab_challenge_command', '/usr/local/bin/lab'), {'lab_challenge_command': value}) == []) == ok
