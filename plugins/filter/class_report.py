@@ -162,8 +162,21 @@ def class_report(hostvars, hosts, generated='', mode='', stuck_minutes=10, hints
     }
 
 
+def class_report_table(report, page=''):
+    """The class at a glance, as the terminal shows it: a line per VM, then the counts and the page."""
+    row = '%-16s %-16s %-11s %s'
+    lines = [row % ('STUDENT', 'HOST', 'STATUS', 'REASON')]
+    for vm in report['hosts']:
+        progress = vm.get('progress') or {}
+        marks = (' [stuck]' if progress.get('stuck') else '') + (' [hints]' if progress.get('hint_heavy') else '')
+        lines.append(row % (vm['student'], vm['host'], vm['status'], vm['reason']) + marks)
+    count = report['summary']
+    lines.append('pass %s, fail %s, unreachable %s: %s' % (count['pass'], count['fail'], count['unreachable'], page))
+    return '\n'.join(lines)
+
+
 class FilterModule:
     """Filters for the class report."""
 
     def filters(self):
-        return {'class_report': class_report}
+        return {'class_report': class_report, 'class_report_table': class_report_table}

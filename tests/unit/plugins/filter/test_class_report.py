@@ -129,3 +129,16 @@ def test_demo_report_keeps_its_content():
     entry, = report['hosts']
     assert (entry['status'], entry['outcomes'], entry['steps'], entry['progress']) == (
         'pass', {'users_uid_matches': PASS}, {}, {})
+
+
+def test_the_terminal_table_has_a_line_per_vm_then_the_counts():
+    from ansible_collections.microlab.docker_internals.plugins.filter.class_report import class_report_table
+    report = {'hosts': [{'student': 'ana', 'host': '10.0.0.1', 'status': 'pass', 'reason': ''},
+                        {'student': 'bruno', 'host': '10.0.0.2', 'status': 'fail', 'reason': 'failing: x',
+                         'progress': {'stuck': True, 'hint_heavy': True}}],
+              'summary': {'pass': 1, 'fail': 1, 'unreachable': 0}}
+    lines = class_report_table(report, 'lab-report/report.html').split('\n')
+    assert lines[0].split() == ['STUDENT', 'HOST', 'STATUS', 'REASON']
+    assert lines[1].split() == ['ana', '10.0.0.1', 'pass']
+    assert lines[2].endswith('failing: x [stuck] [hints]') and lines[2].startswith('bruno ')
+    assert lines[3] == 'pass 1, fail 1, unreachable 0: lab-report/report.html'
