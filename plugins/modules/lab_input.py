@@ -50,6 +50,7 @@ attributes:
     support: full
     description: Returns C(ansible_facts.<role>_input).
   platform:
+    support: full
     platforms: all
     description: Any target; nothing runs on it.
 '''
