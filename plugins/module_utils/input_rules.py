@@ -260,8 +260,9 @@ def check_absolute_path(values, name):
 
 def check_at_least(values, name, low):
     value = values.get(name)
-    return [] if _is_int(value) and value >= low else [('input.at_least', {'name': name, 'low': low,
-                                                                            'value': _shown(value)})]
+    if _is_int(value) and value >= low:
+        return []
+    return [('input.at_least', {'name': name, 'low': low, 'value': _shown(value)})]
 
 
 def check_matches(values, name, pattern, key, suffix):

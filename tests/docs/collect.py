@@ -148,7 +148,7 @@ def collect_text(text, path):
     for number, line in enumerate(lines, 1):
         if fence:
             if line.strip().startswith(fence[0]) and not line.strip()[len(fence[0]):].strip():
-                marker, language, start, body = fence
+                language, start, body = fence[1], fence[2], fence[3]
                 if language in SHELL_FENCES:
                     for index, command in fenced_commands(body, console=(language == 'console')):
                         found.append(Command(command, path, start + 1 + index))

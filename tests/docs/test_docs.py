@@ -85,4 +85,3 @@ def test_documented_command_runs(entry, docs_env):  # pylint: disable=redefined-
             entry.text, entry.output, where, tail)
         changed = dict((host, counts['changed']) for host, counts in outcome.play.recap.items() if counts['changed'])
         assert not changed, '%s\nfailed as documented but changed something: %s; %s' % (entry.text, changed, where)
-

@@ -37,7 +37,7 @@ def report_dir(tmp_path_factory):
 
 def test_report_json_follows_the_schema(report_dir):
     report = json.loads((report_dir / 'report.json').read_text())
-    assert report['schema_version'] == 1
+    assert report['schema_version'] == 2
     assert report['summary'] == {'pass': 1, 'fail': 1, 'unreachable': 1}
     by_student = {vm['student']: vm for vm in report['hosts']}
     assert [vm['status'] for vm in report['hosts']] == ['pass', 'fail', 'unreachable']

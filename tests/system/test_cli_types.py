@@ -158,5 +158,5 @@ def test_input_fact_is_typed(case, form, results):  # pylint: disable=redefined-
     short = option[len(role) + 1:]
     assert short in fact, '%s_input has no %r: %r' % (role, short, fact)
     got = fact[short]
-    assert type(got) is PYTHON_TYPES[kind] and got == value, \
+    assert isinstance(got, PYTHON_TYPES[kind]) and isinstance(got, bool) == (kind == 'bool') and got == value, \
         '%s_input.%s is %r (%s), expected the %s %r' % (role, short, got, type(got).__name__, kind, value)

@@ -207,8 +207,8 @@ def test_every_broken_rule_is_said_at_once(lang):
                   lab_network_bridge_client='a b', lab_network_timeout=99)
     problems = input_rules.problems('lab_network', values, lang)
     assert [p.split(' ')[0] for p in problems] == ['lab_network_name', 'lab_network_server',
-                                                  'lab_network_bridge_client', 'lab_network_server,',
-                                                  'lab_network_timeout']
+                                                   'lab_network_bridge_client', 'lab_network_server,',
+                                                   'lab_network_timeout']
 
 
 def test_an_unknown_rule_is_a_bug():

@@ -41,7 +41,7 @@ QUOTED_KEY = re.compile(r"""['"]((?:%s)(?:\.[a-z0-9_]+)+)['"]""" % '|'.join(KEY_
 def fields(template):
     """The str.format field names of a message (every line of a list message)."""
     lines = template if isinstance(template, list) else [template]
-    return sorted(set(name for line in lines for _, name, _, _ in string.Formatter().parse(line) if name is not None))
+    return sorted(set(name for line in lines for literal, name, spec, conversion in string.Formatter().parse(line) if name is not None))
 
 
 def code_files():
@@ -220,7 +220,7 @@ def foreign_words(lang, template):
         return sorted(set(w for w in found if w in ENGLISH))
     joined = ' '.join(found)
     return sorted(set(w for w in found if w in SPANISH) | set(b for b in SPANISH_BIGRAMS if
-                                                               re.search(r'\b%s\b' % b, joined)))
+                                                              re.search(r'\b%s\b' % b, joined)))
 
 
 @pytest.mark.parametrize('key', KEYS)

@@ -57,7 +57,9 @@ def observation():
         return json.load(handle)
 
 
-def explained(lang, scenario, spec=SPEC, images=IMAGES):
+def explained(lang, scenario, spec=None, images=None):
+    spec = SPEC if spec is None else spec
+    images = IMAGES if images is None else images
     obs = observation()
     outcomes = lab_explain.rendered_outcomes(lang, lab_judge.judge(obs, spec))
     return lab_explain.explain(lang, scenario, spec, obs, outcomes, images), outcomes
@@ -68,7 +70,10 @@ def explained(lang, scenario, spec=SPEC, images=IMAGES):
 def test_the_four_parts_in_order(lang, scenario):
     text, outcomes = explained(lang, scenario)
     lines = text.split('\n')
-    say = lambda key: catalog.text(lang, key)  # noqa: E731
+
+    def say(key):
+        return catalog.text(lang, key)
+
     assert lines[0] == catalog.text(lang, scenario + '.title')
     starts = [next(i for i, line in enumerate(lines) if line.startswith(say(label)))
               for label in ('label.done', 'label.look', 'label.why', 'label.errata', 'label.result')]
@@ -93,7 +98,7 @@ def test_the_four_parts_in_order(lang, scenario):
 @pytest.mark.parametrize('scenario', ['users', 'nginx', 'network'])
 @pytest.mark.parametrize('lang', LANGS)
 def test_the_commands_show_the_real_names_and_images(lang, scenario):
-    text, _ = explained(lang, scenario)
+    text, unused_outcomes = explained(lang, scenario)
     for shown in SHOWN[scenario]:
         assert shown in text, shown
     assert not re.search(r'(?<!\{)\{[a-z_]+\}(?!\})', text), 'a placeholder left unformatted'
@@ -104,7 +109,7 @@ def test_the_commands_show_the_real_names_and_images(lang, scenario):
     ('es', 'Qué se hizo:', 'Por qué:'),
 ])
 def test_labels_are_in_the_language(lang, done, why):
-    text, _ = explained(lang, 'users')
+    text, unused_outcomes = explained(lang, 'users')
     assert done in text and why in text
 
 
@@ -115,14 +120,14 @@ def test_userns_variant_adds_its_lines_and_outcome(lang):
     assert "cat /proc/$(docker inspect -f '{{.State.Pid}}' my_remapped)/uid_map" in text
     assert 'grep dockremap /etc/subuid' in text
     assert 'users_userns_remapped: ' in text
-    plain, _ = explained(lang, 'users')
+    plain, unused_outcomes = explained(lang, 'users')
     assert 'my_remapped' not in plain and 'users_userns_remapped' not in plain
 
 
 @pytest.mark.parametrize('lang', LANGS)
 def test_without_images_or_server_ip_the_commands_say_so(lang):
     spec = dict(SPEC, network=dict(SPEC['network'], server='my_web'))
-    text, _ = explained(lang, 'network', spec=spec, images={})
+    text, unused_outcomes = explained(lang, 'network', spec=spec, images={})
     assert 'docker run -d --name my_b --entrypoint sleep ? infinity' in text
     assert 'curl -sI -m 3 http://IP/' in text
 
@@ -146,7 +151,7 @@ def _spec_recorded_clients():
      'El proceso sleep de curl_bridge corre con el UID 0 del host (root): el usuario de la imagen, "root".'),
 ])
 def test_network_shows_what_the_clients_see_and_their_uids(lang, heading, uid_line):
-    text, _ = explained(lang, 'network', spec=_spec_recorded_clients())
+    text, unused_outcomes = explained(lang, 'network', spec=_spec_recorded_clients())
     lines = text.split('\n')
     assert heading in lines
     start = lines.index(heading)
@@ -160,12 +165,12 @@ def test_network_shows_what_the_clients_see_and_their_uids(lang, heading, uid_li
 
 @pytest.mark.parametrize('lang', LANGS)
 def test_network_without_client_observations_shows_no_client_lines(lang):
-    text, _ = explained(lang, 'network')
+    text, unused_outcomes = explained(lang, 'network')
     assert catalog.text(lang, 'network.seen_inside') not in text
 
 
 @pytest.mark.parametrize('lang', LANGS)
 def test_users_without_share_dir_says_question_mark(lang):
     spec = dict(SPEC, users=dict(SPEC['users'], share_dir=''))
-    text, _ = explained(lang, 'users', spec=spec)
+    text, unused_outcomes = explained(lang, 'users', spec=spec)
     assert 'ls -ln ?' in text

@@ -346,7 +346,7 @@ def check(result, status, key, facts, words):
 NOT_RUNNING = {'en': ['exists but is not running'], 'es': ['existe pero no está en marcha']}
 MISSING = {'en': ['does not exist'], 'es': ['no existe']}
 TIMEOUT = {'en': ['timed out after 2 s', 'exit code 28'], 'es': ['se agotó el tiempo de espera de 2 s',
-                                                                  'código de salida 28']}
+                                                                 'código de salida 28']}
 REFUSED = {'en': ['could not connect (curl exit code 7: ', 'not a timeout', '"connection refused" means'],
            'es': ['no se pudo conectar (código de salida 7 de curl: ', 'no se agotó el tiempo',
                   '"connection refused" quiere decir']}
@@ -567,7 +567,7 @@ CASES = [
     pytest.param(build('live_all_pass', probe('curl_bridge', 6, stderr='curl: (6) Could not resolve host: web')),
                  SPECS['live_all_pass'], 'network_bridge_http_200', 'fail', 'ev.curl',
                  ['curl_bridge', 'curl: (6) Could not resolve host'], {'en': ['curl exit code 6'],
-                                                                    'es': ['código de salida 6 de curl']},
+                                                                       'es': ['código de salida 6 de curl']},
                  id='bridge-other-exit-6'),
     pytest.param(build('recorded_shapes'), SPECS['recorded_shapes'], 'network_bridge_http_200', 'fail', 'ev.curl',
                  ['curl_lonely', 'lonely_curl'], dict(TIMEOUT, en=TIMEOUT['en'] + ['no IP on lonely_curl'],
@@ -680,6 +680,7 @@ CASES = [
 def test_outcome(obs, spec, oid, status, key, facts, words):
     results = lab_judge.judge(obs, spec)
     check(results[oid], status, key, facts, words)
+
 
 # The outcomes added with the errata: users_file_owner, users_pid_namespace, nginx_own_netns, network_veth_pairs.
 

@@ -29,7 +29,7 @@ def test_runtime_lists_every_fact_module_in_the_group():
             if 'microlab.docker_internals.fact_gatherer' in handle.read():
                 sharing.append(name[:-3])
     assert sorted(groups['facts']) == sorted(sharing) == ['container_uid_facts', 'lab_challenge_facts', 'lab_observe',
-                                                        'netns_socket_facts']
+                                                          'netns_socket_facts']
 
 
 def test_module_defaults_group_reaches_both_modules(tmp_path):

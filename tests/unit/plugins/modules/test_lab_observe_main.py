@@ -146,13 +146,13 @@ def test_new_outcomes_are_merged_into_the_earlier_ones(run):
     earlier = {'users_root_is_uid0': {'status': 'fail', 'evidence': 'from an earlier run'},
                'nginx_http_by_ip': {'status': 'fail', 'evidence': 'recorded by the nginx scenario'},
                'class_extra': {'status': 'pass', 'evidence': 'kept'}}
-    outcome, result, _ = run({'scenarios': ['users'], 'outcomes': earlier, 'language': 'es'},
-                             recorded('live_all_pass'))
+    outcome, result, unused_asked = run({'scenarios': ['users'], 'outcomes': earlier, 'language': 'es'},
+                                        recorded('live_all_pass'))
     outcomes = result['ansible_facts']['lab_outcomes']
     assert list(outcomes) == ['users_root_is_uid0', 'nginx_http_by_ip', 'class_extra', 'users_uid_matches',
                               'users_file_owner', 'users_pid_namespace']
     assert outcomes['users_root_is_uid0'] == {'status': 'pass', 'evidence': 'lab_user_root pid 3642 (sleep infinity) '
-                                                                           'corre con el UID 0 del host (root)'}
+                                                                            'corre con el UID 0 del host (root)'}
     assert outcomes['nginx_http_by_ip'] == earlier['nginx_http_by_ip']
     assert outcomes['class_extra'] == earlier['class_extra']
     assert result['failed_outcomes'] == [] and list(result['explanations']) == ['users']
@@ -169,7 +169,7 @@ def test_new_outcomes_are_merged_into_the_earlier_ones(run):
            'pasaron (vean la evidencia de arriba).'),
 ])
 def test_failed_outcomes_and_failure_in_the_language(run, language, failure):
-    outcome, result, _ = run(dict(SHAPES_ARGS, language=language), recorded('recorded_shapes'))
+    outcome, result, unused_asked = run(dict(SHAPES_ARGS, language=language), recorded('recorded_shapes'))
     assert outcome == 'exit' and result['changed'] is False
     assert result['failed_outcomes'] == sorted(set(ALL_IDS) - set(SHAPES_PASS))
     assert result['failure'] == failure
@@ -181,7 +181,7 @@ def test_failed_outcomes_and_failure_in_the_language(run, language, failure):
 @pytest.mark.parametrize('language, word', [('en', 'does not answer'), ('es', 'no responde')])
 def test_engine_down_fails_every_outcome_of_the_scenarios(run, language, word):
     down = {'engine': {'reachable': False, 'error': 'cannot reach the Docker engine'}}
-    outcome, result, _ = run({'scenarios': ['nginx'], 'language': language}, down)
+    outcome, result, unused_asked = run({'scenarios': ['nginx'], 'language': language}, down)
     assert result['failed_outcomes'] == ['nginx_absent_on_host', 'nginx_http_by_ip', 'nginx_listens_in_netns',
                                          'nginx_own_netns']
     assert all(word in o['evidence'] and 'cannot reach the Docker engine' in o['evidence']
@@ -226,5 +226,5 @@ def test_failure_text_agrees_with_the_number_of_scenarios_and_outcomes(language,
 def test_one_failed_outcome_of_one_scenario(run, language, failure):
     observation = recorded('live_all_pass')
     observation['namespaces']['web_server']['net'] = observation['namespaces']['host']['net']
-    outcome, result, _ = run({'scenarios': ['nginx'], 'language': language}, observation)
+    outcome, result, unused_asked = run({'scenarios': ['nginx'], 'language': language}, observation)
     assert result['failed_outcomes'] == ['nginx_own_netns'] and result['failure'] == failure
