@@ -13,7 +13,7 @@ them in order. Standard library only.
 from __future__ import annotations
 
 from ansible_collections.microlab.docker_internals.plugins.module_utils import catalog
-from ansible_collections.microlab.docker_internals.plugins.module_utils.lab_judge import outcome_ids
+from ansible_collections.microlab.docker_internals.plugins.module_utils import lab_judge
 from ansible_collections.microlab.docker_internals.plugins.module_utils.lab_observe import bridge_ip
 
 
@@ -48,8 +48,7 @@ def seen_in_clients(lang, spec, observation):
         processes = ((observation.get('processes') or {}).get(client) or {}).get('processes') or []
         if processes:
             first = processes[0]
-            user = (('ev.users_user_name', {'user': first['host_user']}) if first.get('host_user')
-                    else ('ev.users_user_none', {}))
+            user = lab_judge.user_name(first.get('host_user'))
             image_user = ((observation.get('containers') or {}).get(client) or {}).get('user') or 'root'
             lines.append(catalog.text(lang, 'network.client_uid', client=client, uid=first['host_uid'],
                                       user=catalog.render(lang, user), image_user=image_user))
@@ -82,7 +81,7 @@ def explain(lang, scenario, spec, observation, outcomes, images):
     lines.append(say('label.errata'))
     lines += ['  - ' + erratum for erratum in say(scenario + '.errata')]
     lines.append(say('label.result'))
-    for oid in outcome_ids(spec, [scenario]):
+    for oid in lab_judge.outcome_ids(spec, [scenario]):
         outcome = outcomes[oid]
         lines.append('  %s %s: %s' % (say('status.' + outcome['status']), oid, outcome['evidence']))
     return '\n'.join(lines)

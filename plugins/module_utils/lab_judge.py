@@ -75,18 +75,30 @@ def _no_process(observation, name):
 # Scenario 1 -----------------------------------------------------------------------------------
 
 
-def runs_as(observation, name, uid):
-    """Every process of the container runs as host UID uid."""
+def user_name(user):
+    """Evidence of a host user name, or of a UID with no name in /etc/passwd."""
+    return ('ev.users_user_name', {'user': user}) if user else ('ev.users_user_none', {})
+
+
+def live_processes(observation, name):
+    """(processes, None) of a running container, or (None, failed result) saying why there are none."""
     problem = container_problem(observation, name)
     if problem:
-        return _failed(problem)
+        return None, _failed(problem)
     processes = _processes(observation, name)
     if not processes:
-        return _failed(_no_process(observation, name))
+        return None, _failed(_no_process(observation, name))
+    return processes, None
+
+
+def runs_as(observation, name, uid):
+    """Every process of the container runs as host UID uid."""
+    processes, failure = live_processes(observation, name)
+    if failure:
+        return failure
     first = processes[0]
     uids = sorted(set(p['host_uid'] for p in processes))
-    user = (('ev.users_user_name', {'user': first['host_user']}) if first.get('host_user')
-            else ('ev.users_user_none', {}))
+    user = user_name(first.get('host_user'))
     return _result(uids == [uid], 'ev.users_runs_as', name=name, pid=first['pid'], args=first['args'],
                    uids=','.join(str(u) for u in uids), user=user)
 
@@ -116,7 +128,7 @@ def file_owner(observation, uid):
         return _fail('ev.file_missing', path=found['path'], error=found.get('error') or '?')
     if not found.get('regular'):
         return _fail('ev.file_not_regular', path=found['path'])
-    user = ('ev.users_user_name', {'user': found['user']}) if found.get('user') else ('ev.users_user_none', {})
+    user = user_name(found.get('user'))
     return _result(found['uid'] == uid, 'ev.file_owner', path=found['path'], uid=found['uid'], user=user)
 
 
@@ -130,12 +142,9 @@ def own_namespace(observation, name, kind):
 
 def pid_namespace(observation, name):
     """PID 1 inside the container is an ordinary host process in its own PID namespace."""
-    problem = container_problem(observation, name)
-    if problem:
-        return _failed(problem)
-    processes = _processes(observation, name)
-    if not processes:
-        return _failed(_no_process(observation, name))
+    processes, failure = live_processes(observation, name)
+    if failure:
+        return failure
     first = next((p for p in processes if p.get('ns_pid') == 1), None)
     if first is None:
         return _fail('ev.no_pid_one', name=name, pids=','.join(str(p['pid']) for p in processes))
