@@ -95,6 +95,12 @@ class ActionModule(ActionBase):
         templar = self._templar.copy_with_new_env(available_variables=variables)
         return templar.template(dict((name, variables[name]) for name in options if name in variables))
 
+    @staticmethod
+    def with_inventory(values, task_vars):
+        """values, with the inventory's host names (and localhost) for the in_inventory rule."""
+        hosts = list((task_vars.get('groups') or {}).get('all') or []) + ['localhost']
+        return dict(values, **{input_rules.INVENTORY_KEY: hosts})
+
     def check_role(self, role, task_vars):
         """(normalised values, [(problem, language)]) of one role."""
         options = load_options(role, self._task.args.get('entry_point') or 'main')
@@ -107,7 +113,8 @@ class ActionModule(ActionBase):
         problems = ([input_rules.catalog.text(lang, key, **params)
                      for key, params in input_rules.text_problems(options, given)]
                     + list(validated.error_messages)
-                    ) or input_rules.problems(role, input_rules.as_given(options, given, values), lang)
+                    ) or input_rules.problems(role, self.with_inventory(input_rules.as_given(options, given, values), task_vars),
+                                  lang)
         normalised = dict((short_name(role, name), values.get(name)) for name in options if name in given)
         # The language of the role's own messages, also for roles without a <role>_language option.
         normalised.setdefault('language', lang)

@@ -8,6 +8,9 @@ from __future__ import annotations
 
 import datetime
 
+from ansible.errors import AnsibleFilterError
+
+from ansible_collections.microlab.docker_internals.plugins.module_utils import catalog
 from ansible_collections.microlab.docker_internals.plugins.module_utils.lab_steps import HINTS, STEP_IDS
 
 SCHEMA_VERSION = 2
@@ -33,27 +36,34 @@ def _inventory_value(hostvars, name, host_vars, key):
     return host.vars.get(key) if host is not None else None
 
 
-def _host_entry(name, host_vars, hostvars=None):
+def _reason(lang, reason_id, **params):
+    """Why a VM is not pass, in the report's language ('' when it passes)."""
+    return catalog.text(lang, 'report.reason.' + reason_id, **params) if reason_id else ''
+
+
+def _host_entry(name, host_vars, hostvars, lang):
     """One VM: student, address, overall status, the reason and each outcome."""
     outcomes = dict(host_vars.get('lab_outcomes') or {})
     reach = host_vars.get('lab_verify_reach') or {}
     error = host_vars.get('lab_verify_error')
+    params = {}
     if reach.get('reachable') is False:
-        status, reason = 'unreachable', reach.get('msg') or 'unreachable'
+        status, reason_id, params = 'unreachable', 'unreachable', {'error': reach.get('msg') or '?'}
     elif error:
-        status, reason = 'fail', 'verify stopped: %s' % error
+        status, reason_id, params = 'fail', 'verify_error', {'error': error}
     elif not outcomes:
-        status, reason = 'fail', 'no outcome was recorded (did verify run on this VM?)'
+        status, reason_id = 'fail', 'no_outcomes'
     else:
         failing = sorted(oid for oid, result in outcomes.items() if result.get('status') != 'pass')
         status = 'fail' if failing else 'pass'
-        reason = ('failing: %s' % ', '.join(failing)) if failing else ''
+        reason_id, params = ('failing', {'ids': ', '.join(failing)}) if failing else ('', {})
     return {
         'student': _inventory_value(hostvars, name, host_vars, 'student') or name,
         'host': _inventory_value(hostvars, name, host_vars, 'ansible_host') or name,
         'inventory_hostname': name,
         'status': status,
-        'reason': reason,
+        'reason_id': reason_id,
+        'reason': _reason(lang, reason_id, **params),
         'outcomes': {
             oid: {'status': result.get('status', 'fail'), 'evidence': result.get('evidence', '')}
             for oid, result in sorted(outcomes.items())
@@ -109,7 +119,7 @@ def _progress(steps, challenge, now, session_start, stuck_minutes, hints_per_ste
     }
 
 
-def _challenge_entry(entry, host_vars, now, session_start, stuck_minutes, hints_per_step):
+def _challenge_entry(entry, host_vars, now, session_start, stuck_minutes, hints_per_step, lang):
     """Add a VM's steps and progress (challenge mode); its status then says where the student is."""
     challenge = host_vars.get('lab_challenge') or {}
     entry['steps'] = _steps(challenge) if challenge else {}
@@ -118,12 +128,14 @@ def _challenge_entry(entry, host_vars, now, session_start, stuck_minutes, hints_
     if entry['status'] == 'unreachable' or host_vars.get('lab_verify_error'):
         return entry
     if not challenge:
-        entry['status'], entry['reason'] = 'fail', 'no step was judged (did verify run on this VM in challenge mode?)'
+        entry['status'], entry['reason_id'] = 'fail', 'no_steps'
+        entry['reason'] = _reason(lang, 'no_steps')
         return entry
     progress = entry['progress']
     entry['status'] = 'pass' if progress['passed'] == progress['total'] else 'fail'
-    entry['reason'] = '' if entry['status'] == 'pass' else 'at %s (%d of %d steps pass)' % (
-        progress['next'], progress['passed'], progress['total'])
+    entry['reason_id'] = '' if entry['status'] == 'pass' else 'at_step'
+    entry['reason'] = _reason(lang, entry['reason_id'], step=progress['next'], passed=progress['passed'],
+                              total=progress['total'])
     return entry
 
 
@@ -134,16 +146,22 @@ def _mode(hostvars, hosts, mode):
     return 'challenge' if 'challenge' in found else 'demo'
 
 
-def class_report(hostvars, hosts, generated='', mode='', stuck_minutes=10, hints_per_step=2):
-    """Build the report for C(hosts) from C(hostvars); see docs/report.md for the schema."""
+def class_report(hostvars, hosts, generated='', mode='', stuck_minutes=10, hints_per_step=2,
+                 lang=catalog.DEFAULT_LANGUAGE):
+    """Build the report for C(hosts) from C(hostvars), its reasons in C(lang); see docs/report.md for the schema."""
+    try:
+        catalog.messages(lang)
+    except catalog.CatalogError as exc:
+        raise AnsibleFilterError('class_report: %s' % exc)
     mode = _mode(hostvars, hosts, mode)
-    entries = [_host_entry(name, hostvars[name], hostvars) for name in hosts]
+    entries = [_host_entry(name, hostvars[name], hostvars, lang) for name in hosts]
     if mode == 'challenge':
         now = _time(generated)
         starts = [_time((hostvars[name].get('lab_challenge') or {}).get('started_at')) for name in hosts]
         starts = [start for start in starts if start]
         session_start = min(starts) if starts else None  # a student with no history is idle since then
-        entries = [_challenge_entry(entry, hostvars[name], now, session_start, int(stuck_minutes), float(hints_per_step))
+        entries = [_challenge_entry(entry, hostvars[name], now, session_start, int(stuck_minutes), float(hints_per_step),
+                                    lang)
                    for entry, name in zip(entries, hosts)]
     else:
         for entry in entries:
@@ -152,6 +170,7 @@ def class_report(hostvars, hosts, generated='', mode='', stuck_minutes=10, hints
     return {
         'schema_version': SCHEMA_VERSION,
         'generated': generated,
+        'lang': lang,
         'mode': mode,
         'outcome_ids': outcome_ids,
         'step_ids': list(STEP_IDS) if mode == 'challenge' else [],
@@ -163,15 +182,17 @@ def class_report(hostvars, hosts, generated='', mode='', stuck_minutes=10, hints
 
 
 def class_report_table(report, page=''):
-    """The class at a glance, as the terminal shows it: a line per VM, then the counts and the page."""
-    row = '%-16s %-16s %-11s %s'
-    lines = [row % ('STUDENT', 'HOST', 'STATUS', 'REASON')]
+    """The class at a glance, as the terminal shows it, in the report's language: a line per VM, the counts, the page."""
+    lang = report.get('lang') or catalog.DEFAULT_LANGUAGE
+    words = catalog.messages(lang)
+    row = '%-16s %-16s %-13s %s'
+    lines = [row % tuple(words['report.table.header'])]
     for vm in report['hosts']:
         progress = vm.get('progress') or {}
-        marks = (' [stuck]' if progress.get('stuck') else '') + (' [hints]' if progress.get('hint_heavy') else '')
-        lines.append(row % (vm['student'], vm['host'], vm['status'], vm['reason']) + marks)
-    count = report['summary']
-    lines.append('pass %s, fail %s, unreachable %s: %s' % (count['pass'], count['fail'], count['unreachable'], page))
+        marks = [words['report.table.' + flag] for flag in ('stuck', 'hint_heavy') if progress.get(flag)]
+        lines.append((row % (vm['student'], vm['host'], words['report.status.' + vm['status']], vm['reason'])).rstrip()
+                     + ''.join(' ' + mark for mark in marks))
+    lines.append(catalog.text(lang, 'report.table.counts', page=page, **report['summary']))
     return '\n'.join(lines)
 
 

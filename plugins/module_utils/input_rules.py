@@ -26,6 +26,8 @@ RESERVED_NETWORKS = ('bridge', 'host', 'none', 'default')
 OPERATOR_ROLES = ('docker_host', 'lab_images', 'lab_students')
 # The images every scenario can ask for (roles/lab_images/vars/main.yml: lab_images_roles).
 IMAGE_ROLES = ('curl', 'nettools', 'nginx', 'shell')
+# The inventory's host names (and localhost), added to a role's values by lab_input for in_inventory.
+INVENTORY_KEY = '__inventory_hosts'
 
 
 def in_range(name, low, high):
@@ -111,6 +113,16 @@ def dict_with_keys(names, keys):
 ACCOUNT = re.compile(r'^[a-z_][a-z0-9_-]{0,31}$')
 
 
+def in_inventory(name):
+    """A list of inventory host names, each in the play's inventory (lab_input adds INVENTORY_KEY)."""
+    return ('in_inventory', name)
+
+
+def above_zero(name):
+    """A number (integer or not) above 0."""
+    return ('above_zero', name)
+
+
 def group_name(*names):
     return ('group_name',) + names
 
@@ -175,6 +187,13 @@ RULES = {
         abs_path('lab_images_build_dir', '/var/tmp/microlab-images', trailing_slash=True),
         at_least('lab_images_apt_lock_timeout', 0),
         at_least('lab_images_archive_copy_throttle', 0),
+    ],
+    'lab_report': [
+        nonempty('lab_report_dir'),
+        in_inventory('lab_report_hosts'),
+        at_least('lab_report_refresh', 0),
+        at_least('lab_report_stuck_minutes', 1),
+        above_zero('lab_report_hints_per_step'),
     ],
     # Names only, never the hashes or keys themselves: a wrong value may still be a password.
     'lab_students': [
@@ -342,6 +361,20 @@ def check_dict_with_keys(values, names, keys):
                                                     'value': ', '.join(map(_shown, given))})]
 
 
+def check_in_inventory(values, name):
+    value = values.get(name)
+    if not (isinstance(value, list) and all(isinstance(item, str) and item for item in value)):
+        return [('input.host_list', {'name': name, 'value': _shown(value)})]
+    unknown = [item for item in value if item not in values.get(INVENTORY_KEY, ())]
+    return [('input.unknown_hosts', {'name': name, 'hosts': ', '.join(unknown)})] if unknown else []
+
+
+def check_above_zero(values, name):
+    value = values.get(name)
+    ok = isinstance(value, (int, float)) and not isinstance(value, bool) and value > 0
+    return [] if ok else [('input.above_zero', {'name': name, 'value': _shown(value)})]
+
+
 def check_group_name(values, *names):
     return [('input.group_name', {'name': name, 'value': _shown(values.get(name))}) for name in names
             if not (isinstance(values.get(name), str) and ACCOUNT.match(values[name]))]
@@ -367,6 +400,8 @@ CHECKS = {
     'required_when': check_required_when,
     'dict_with_keys': check_dict_with_keys,
     'group_name': check_group_name,
+    'in_inventory': check_in_inventory,
+    'above_zero': check_above_zero,
 }
 
 

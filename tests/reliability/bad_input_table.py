@@ -49,7 +49,7 @@ RANGES = {
 
 # Options whose empty string is a documented, valid value (not bad input): no password, no key.
 VALID_EMPTY = {'lab_students_password_hash', 'lab_students_authorized_key', 'lab_students_spare_password_hash',
-               'lab_report_mode'}
+               'lab_report_mode', 'lab_report_title'}
 
 
 # Bad values that are not about a type: names that point at nothing.

@@ -31,7 +31,9 @@ def report_dir(tmp_path_factory):
     result = subprocess.run(['ansible-playbook', '-i', INVENTORY, str(playbook)],
                             cwd=REPO, capture_output=True, text=True, check=False)
     assert result.returncode == 0, result.stdout + result.stderr
-    assert re.search(r'carla\s+192\.0\.2\.13\s+unreachable\s+ssh: connect', result.stdout), result.stdout
+    # The default language, the course's: Spanish.
+    assert re.search(r'carla\s+192\.0\.2\.13\s+inalcanzable\s+no se pudo llegar a la VM: ssh: connect', result.stdout), \
+        result.stdout
     return out
 
 
@@ -41,7 +43,9 @@ def test_report_json_follows_the_schema(report_dir):
     assert report['summary'] == {'pass': 1, 'fail': 1, 'unreachable': 1}
     by_student = {vm['student']: vm for vm in report['hosts']}
     assert [vm['status'] for vm in report['hosts']] == ['pass', 'fail', 'unreachable']
-    assert by_student['bruno']['reason'] == 'failing: nginx_listens_in_netns'
+    assert report['lang'] == 'es'
+    assert (by_student['bruno']['reason_id'], by_student['bruno']['reason']) == (
+        'failing', 'no pasan: nginx_listens_in_netns')
     assert by_student['bruno']['outcomes']['nginx_listens_in_netns']['status'] == 'fail'
     assert by_student['carla']['outcomes'] == {}
 

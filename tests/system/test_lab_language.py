@@ -22,6 +22,7 @@ import uuid
 
 import pytest
 
+from ansible_collections.microlab.docker_internals.tests.unit.plugins.module_utils import test_catalog as catalog_test
 from conftest import REPO, SHELL_IMAGE, why_skip
 
 pytestmark = pytest.mark.skipif(why_skip() is not None, reason=why_skip() or '')
@@ -34,24 +35,9 @@ NAMES = {
 }
 CONTAINERS = ['lt_root', 'lt_1234', 'lt_web', 'lt_bridge', 'lt_lonely_client']
 
-# Words that only appear in prose of one language. Commands (lines indented as
-# commands, `code` spans) are left out before looking.
-ENGLISH = {'the', 'is', 'are', 'and', 'with', 'what', 'why', 'was', 'not', 'only', 'runs', 'listens', 'nothing',
-           'timed', 'refused', 'exists', 'network', 'host\'s', 'look', 'done', 'result', 'errata', 'of'}
-SPANISH = {'el', 'los', 'las', 'que', 'está', 'qué', 'por', 'nada', 'escucha', 'corre', 'resultado', 'del', 'una',
-           'se', 'agotó', 'existe', 'laboratorio'}
-COMMAND = re.compile(r'^\s{2,}(docker|ps|ls|PID=|IP=|grep|sudo|ss|curl|cat|ip)\b')
-
-
-def prose_words(text):
-    """Lower-case words of text outside command lines and `code` spans."""
-    lines = [line for line in text.splitlines() if not COMMAND.match(line)]
-    prose = re.sub(r'`[^`]*`|\S*[_/.]\S*', ' ', '\n'.join(lines))  # code, ids, paths and names
-    return set(re.findall(r"[a-záéíóúñü']+", prose.lower()))
-
-
 def foreign_words(text, lang):
-    return sorted(prose_words(text) & (ENGLISH if lang == 'es' else SPANISH))
+    """Function words of the other language in text, as the catalogs' unit test finds them (commands left out)."""
+    return catalog_test.foreign_words(lang, text)
 
 
 def playbook(*args, check=False):
@@ -108,6 +94,13 @@ def test_verify_and_report_speak_the_language_asked_for(lab_here, tmp_path, lang
     assert outcomes and all(o['status'] == 'pass' for o in outcomes.values()), outcomes
     evidence = '\n'.join(o['evidence'] for o in outcomes.values())
     assert foreign_words(evidence, lang) == [], (foreign_words(evidence, lang), evidence)
+    assert report['lang'] == lang
+    table = [m for m in messages(output) if 'report.html' in m]
+    assert len(table) == 1 and foreign_words(table[0], lang) == [], table
+    html = (tmp_path / 'report.html').read_text(encoding='utf-8')
+    assert '<html lang="%s">' % lang in html
+    page = ' '.join(re.sub(r'<style>.*?</style>|<!--.*?-->|<[^>]+>', ' ', html, flags=re.S).split())
+    assert foreign_words(page, lang) == [], (foreign_words(page, lang), page)
 
 
 @pytest.mark.parametrize('lang, expected, foreign', [

@@ -28,6 +28,9 @@ DEFAULTS = {
     'lab_network': {'lab_network_language': 'es', 'lab_network_name': 'lonely_curl', 'lab_network_timeout': 2,
                     'lab_network_server': 'web_server', 'lab_network_bridge_client': 'curl_bridge',
                     'lab_network_lonely_client': 'curl_lonely', 'lab_network_fail_on_outcome': True},
+    'lab_report': {'lab_report_language': 'es', 'lab_report_dir': './lab-report', 'lab_report_hosts': ['vm1'],
+                   'lab_report_title': '', 'lab_report_refresh': 0, 'lab_report_stuck_minutes': 10,
+                   'lab_report_hints_per_step': 2.0, input_rules.INVENTORY_KEY: ['vm1', 'vm2', 'localhost']},
 }
 MUST = {'en': 'must be', 'es': 'que ser'}
 GOT = {'en': '(got ', 'es': '(se recibió '}
@@ -122,7 +125,19 @@ def test_the_defaults_break_no_rule(role, lang):
 
 
 def test_a_role_without_rules_has_no_problems():
-    assert input_rules.problems('lab_report', {}, 'en') == []
+    assert input_rules.problems('lab_reset', {}, 'en') == []
+
+
+@pytest.mark.parametrize('lang', ['en', 'es'])
+def test_the_report_defaults_break_no_rule(lang):
+    assert input_rules.problems('lab_report', DEFAULTS['lab_report'], lang) == []
+
+
+@pytest.mark.parametrize('lang, words', [('en', 'not in the inventory: vm3, vm9'), ('es', 'no están en el inventario: vm3, vm9')])
+def test_report_hosts_outside_the_inventory_are_named(lang, words):
+    problems = input_rules.problems('lab_report', dict(DEFAULTS['lab_report'], lab_report_hosts=['vm1', 'vm3', 'vm9']),
+                                    lang)
+    assert len(problems) == 1 and problems[0].startswith('lab_report_hosts ') and words in problems[0], problems
 
 
 BROKEN = [
@@ -172,6 +187,15 @@ BROKEN = [
     pytest.param('lab_users', {'lab_users_share_dir': None}, ['lab_users_share_dir', 'null'],
                  id='absolute-path-missing'),
     pytest.param('lab_users', {'lab_users_share_dir': 7}, ['lab_users_share_dir', '7'], id='absolute-path-number'),
+    # in_inventory, above_zero, at_least (lab_report)
+    pytest.param('lab_report', {'lab_report_hosts': 'vm1'}, ['lab_report_hosts', '"vm1"'], id='hosts-text'),
+    pytest.param('lab_report', {'lab_report_hosts': ['vm1', '']}, ['lab_report_hosts', '""'], id='hosts-empty-name'),
+    pytest.param('lab_report', {'lab_report_hints_per_step': 0.0}, ['lab_report_hints_per_step', '0.0'],
+                 id='above-zero-zero'),
+    pytest.param('lab_report', {'lab_report_hints_per_step': True}, ['lab_report_hints_per_step', 'true'],
+                 id='above-zero-bool'),
+    pytest.param('lab_report', {'lab_report_refresh': -1}, ['lab_report_refresh', '-1'], id='at-least-refresh'),
+    pytest.param('lab_report', {'lab_report_dir': ' '}, ['lab_report_dir', '" "'], id='nonempty-dir'),
     pytest.param('lab_users', {'lab_users_share_dir': '/'}, ['lab_users_share_dir', '"/"'], id='absolute-path-root'),
     pytest.param('lab_users', {'lab_users_share_dir': '/tmp/'}, ['lab_users_share_dir', '"/tmp/"'],
                  id='absolute-path-tmp'),

@@ -20,14 +20,14 @@ def hostvars(**hosts):
     ({'lab_outcomes': {'users_uid_matches': PASS}}, 'pass', ''),
     ({'lab_outcomes': {'users_uid_matches': PASS, 'network_lonely_times_out': FAIL}}, 'fail',
      'failing: network_lonely_times_out'),
-    ({'lab_outcomes': {}}, 'fail', 'no outcome was recorded (did verify run on this VM?)'),
+    ({'lab_outcomes': {}}, 'fail', 'no outcome was recorded (did verify.yml run on this VM?)'),
     ({'lab_verify_reach': {'reachable': False, 'msg': 'ssh: connect to host 192.0.2.1 port 22: No route'}},
-     'unreachable', 'ssh: connect to host 192.0.2.1 port 22: No route'),
+     'unreachable', 'the VM could not be reached: ssh: connect to host 192.0.2.1 port 22: No route'),
     ({'lab_verify_reach': {'reachable': True}, 'lab_verify_error': 'docker: no such container',
       'lab_outcomes': {'users_uid_matches': PASS}}, 'fail', 'verify stopped: docker: no such container'),
 ])
 def test_host_status(values, status, reason):
-    report = class_report(hostvars(vm1=dict(values, student='ana')), ['vm1'])
+    report = class_report(hostvars(vm1=dict(values, student='ana')), ['vm1'], lang='en')
     entry, = report['hosts']
     assert (entry['student'], entry['host'], entry['status'], entry['reason']) == ('ana', '192.0.2.1', status, reason)
 
@@ -75,7 +75,7 @@ def test_challenge_report_shows_where_each_student_is():
         vm1=dict(challenge(STEP_IDS[:3], last='2026-11-25T10:25:00Z'), student='ana'),
         vm2=dict(challenge(STEP_IDS, last='2026-11-25T10:20:00Z'), student='bruno'),
         vm3={'student': 'carla', 'lab_verify_reach': {'reachable': False, 'msg': 'timeout'}},
-    ), ['vm1', 'vm2', 'vm3'], generated='2026-11-25T10:30:00Z')
+    ), ['vm1', 'vm2', 'vm3'], generated='2026-11-25T10:30:00Z', lang='en')
     assert report['schema_version'] == 2 and report['mode'] == 'challenge' and report['step_ids'] == STEP_IDS
     assert report['summary'] == {'pass': 1, 'fail': 1, 'unreachable': 1}
     ana, bruno, carla = report['hosts']
@@ -116,12 +116,13 @@ def test_passed_before_but_not_now_keeps_its_history():
 
 def test_mode_follows_verify_unless_given_and_a_vm_without_steps_fails():
     values = {'lab_verify_mode': 'challenge', 'lab_verify_reach': {'reachable': True}, 'lab_verify_error': ''}
-    report = class_report(hostvars(vm1=values), ['vm1'])
+    report = class_report(hostvars(vm1=values), ['vm1'], lang='en')
     assert report['mode'] == 'challenge'
-    assert report['hosts'][0]['reason'] == 'no step was judged (did verify run on this VM in challenge mode?)'
+    assert report['hosts'][0]['reason'] == 'no step was judged (did verify.yml run on this VM in challenge mode?)'
     assert class_report(hostvars(vm1={'lab_outcomes': {'x': PASS}}), ['vm1'], mode='demo')['mode'] == 'demo'
     stopped = dict(values, lab_verify_error='lab_challenge_facts: boom')
-    assert class_report(hostvars(vm1=stopped), ['vm1'])['hosts'][0]['reason'] == 'verify stopped: lab_challenge_facts: boom'
+    assert class_report(hostvars(vm1=stopped), ['vm1'], lang='en')['hosts'][0]['reason'] == (
+        'verify stopped: lab_challenge_facts: boom')
 
 
 def test_demo_report_keeps_its_content():
@@ -131,14 +132,44 @@ def test_demo_report_keeps_its_content():
         'pass', {'users_uid_matches': PASS}, {}, {})
 
 
-def test_the_terminal_table_has_a_line_per_vm_then_the_counts():
+TABLE_REPORT = {'hosts': [{'student': 'ana', 'host': '10.0.0.1', 'status': 'pass', 'reason': ''},
+                          {'student': 'bruno', 'host': '10.0.0.2', 'status': 'fail', 'reason': 'x',
+                           'progress': {'stuck': True, 'hint_heavy': True}}],
+                'summary': {'pass': 1, 'fail': 1, 'unreachable': 0}}
+
+
+@pytest.mark.parametrize('lang, header, status, marks, counts', [
+    ('en', ['STUDENT', 'HOST', 'STATUS', 'REASON'], 'pass', 'x [stuck] [hints]',
+     'pass: 1, fail: 1, unreachable: 0. Report: lab-report/report.html'),
+    ('es', ['ESTUDIANTE', 'DIRECCIÓN', 'ESTADO', 'MOTIVO'], 'pasa', 'x [atascado] [pistas]',
+     'pasan: 1, fallan: 1, inalcanzables: 0. Reporte: lab-report/report.html'),
+])
+def test_the_terminal_table_has_a_line_per_vm_then_the_counts_in_the_reports_language(lang, header, status, marks,
+                                                                                      counts):
     from ansible_collections.microlab.docker_internals.plugins.filter.class_report import class_report_table
-    report = {'hosts': [{'student': 'ana', 'host': '10.0.0.1', 'status': 'pass', 'reason': ''},
-                        {'student': 'bruno', 'host': '10.0.0.2', 'status': 'fail', 'reason': 'failing: x',
-                         'progress': {'stuck': True, 'hint_heavy': True}}],
-              'summary': {'pass': 1, 'fail': 1, 'unreachable': 0}}
-    lines = class_report_table(report, 'lab-report/report.html').split('\n')
-    assert lines[0].split() == ['STUDENT', 'HOST', 'STATUS', 'REASON']
-    assert lines[1].split() == ['ana', '10.0.0.1', 'pass']
-    assert lines[2].endswith('failing: x [stuck] [hints]') and lines[2].startswith('bruno ')
-    assert lines[3] == 'pass 1, fail 1, unreachable 0: lab-report/report.html'
+    lines = class_report_table(dict(TABLE_REPORT, lang=lang), 'lab-report/report.html').split('\n')
+    assert lines[0].split() == header
+    assert lines[1].split() == ['ana', '10.0.0.1', status]
+    assert lines[2].endswith(marks) and lines[2].startswith('bruno ')
+    assert lines[3] == counts
+
+
+@pytest.mark.parametrize('lang, reasons', [
+    ('es', ['no pasan: network_lonely_times_out', 'no se pudo llegar a la VM: timeout']),
+    ('en', ['failing: network_lonely_times_out', 'the VM could not be reached: timeout']),
+])
+def test_reasons_are_in_the_reports_language_and_keep_an_id(lang, reasons):
+    report = class_report(hostvars(
+        vm1={'student': 'ana', 'lab_outcomes': {'network_lonely_times_out': FAIL}},
+        vm2={'student': 'bruno', 'lab_verify_reach': {'reachable': False, 'msg': 'timeout'}},
+    ), ['vm1', 'vm2'], lang=lang)
+    assert report['lang'] == lang
+    assert [vm['reason'] for vm in report['hosts']] == reasons
+    assert [vm['reason_id'] for vm in report['hosts']] == ['failing', 'unreachable']
+
+
+def test_the_default_language_is_spanish_and_an_unknown_one_is_an_error():
+    from ansible.errors import AnsibleFilterError
+    assert class_report(hostvars(vm1={'lab_outcomes': {}}), ['vm1'])['hosts'][0]['reason'].startswith('no se registró')
+    with pytest.raises(AnsibleFilterError, match='unknown language'):
+        class_report(hostvars(vm1={'lab_outcomes': {}}), ['vm1'], lang='fr')

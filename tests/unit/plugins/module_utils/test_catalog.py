@@ -29,8 +29,16 @@ DYNAMIC_KEYS = (['%s.%s' % (scenario, part) for scenario in lab_observe.SCENARIO
                  for part in ('title', 'done', 'look', 'commands', 'why', 'errata')]
                 + ['status.pass', 'status.fail']
                 # lab_cli.py: 'ch.status.' + a step's state.
-                + ['ch.status.%s' % state for state in ('done', 'earlier', 'todo')])
-KEY_PREFIXES = ('ev', 'users', 'nginx', 'network', 'err', 'input', 'label', 'word', 'status', 'reset', 'ch')
+                + ['ch.status.%s' % state for state in ('done', 'earlier', 'todo')]
+                # class_report.py and report.html.j2: a status, a reason id, a flag, a column, a cell's state.
+                + ['report.status.%s' % status for status in ('pass', 'fail', 'unreachable')]
+                + ['report.reason.%s' % reason for reason in ('unreachable', 'verify_error', 'no_outcomes', 'failing',
+                                                              'no_steps', 'at_step')]
+                + ['report.table.%s' % flag for flag in ('stuck', 'hint_heavy')]
+                + ['report.html.col.%s' % column for column in ('student', 'host', 'status', 'steps', 'hints',
+                                                                'solved', 'idle', 'attention')]
+                + ['report.html.state.%s' % state for state in ('pass', 'earlier', 'todo', 'missing')])
+KEY_PREFIXES = ('ev', 'users', 'nginx', 'network', 'err', 'input', 'label', 'word', 'status', 'reset', 'ch', 'report')
 # Keys built from a step id, e.g. 'ch.%s.title' % step in lab_cli.py and lab_steps.py.
 STEP_KEY = re.compile(r"""['"]ch\.%s\.([a-z0-9_]+)['"]""")
 # Lists whose length is each language's own: the answers `lab reset` takes as yes.
