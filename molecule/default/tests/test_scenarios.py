@@ -165,7 +165,7 @@ def test_network_the_lab_names_the_drop_rule_whose_counter_moved(host, tmp_path)
     after = drop_counters(host)
     moved = [rule for rule, packets in after.items() if packets > before.get(rule, 0)]
     assert moved, "no DROP rule counted the lonely client's packets"
-    run_playbook("playbooks/verify.yml", "-e", f"lab_report_dir={tmp_path}", "-e", "lab_language=en")
+    run_playbook(host, "playbooks/verify.yml", "-e", f"lab_report_dir={tmp_path}", "-e", "lab_language=en")
     with open(tmp_path / "report.json", encoding="utf-8") as handle:
         outcome = json.load(handle)["hosts"][0]["outcomes"]["network_drop_rule"]
     assert outcome["status"] == "pass", outcome
@@ -175,10 +175,11 @@ def test_network_the_lab_names_the_drop_rule_whose_counter_moved(host, tmp_path)
 # Reset -------------------------------------------------------------------------------------
 
 
-def run_playbook(playbook, *args):
+def run_playbook(host, playbook, *args):
+    """Run a playbook of the checkout against this test's VM only."""
     project = os.environ["MOLECULE_PROJECT_DIRECTORY"]
     result = subprocess.run(
-        ["ansible-playbook", "-i", os.environ["MOLECULE_INVENTORY_FILE"], playbook, *args],
+        ["ansible-playbook", "-i", os.environ["MOLECULE_INVENTORY_FILE"], "--limit", host.backend.host, playbook, *args],
         cwd=project, capture_output=True, text=True, check=False,
     )
     assert result.returncode == 0, result.stdout + result.stderr
@@ -195,7 +196,7 @@ def test_reset_removes_the_lab_and_nothing_else(host):
                       " mine/image:1 sleep infinity")
     try:
         assert inspect(host, "mine")["Config"]["Labels"]["microlab.lab"] == "docker_internals"
-        run_playbook("playbooks/reset.yml")
+        run_playbook(host, "playbooks/reset.yml")
 
         assert host.check_output(f"docker ps -aq {LAB_FILTER}") == ""
         assert host.check_output("docker network ls -q --filter name=^lonely_curl$") == ""
@@ -206,5 +207,5 @@ def test_reset_removes_the_lab_and_nothing_else(host):
         host.run("docker rm -f mine; docker network rm mine_net; docker rmi mine/image:1")
 
     # Put the lab back, so that `molecule verify` can run again.
-    recap = run_playbook("playbooks/lab.yml", "--tags", "users,nginx,network")
+    recap = run_playbook(host, "playbooks/lab.yml", "--tags", "users,nginx,network")
     assert "failed=0" in recap

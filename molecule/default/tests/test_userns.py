@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import json
 
+# Only the VM whose engine runs with userns-remap (molecule.yml's host_vars).
+testinfra_hosts = ["ansible://microlab-userns-vm"]
+
 
 def container(host, name):
     return json.loads(host.check_output(f"docker inspect {name}"))[0]
