@@ -84,6 +84,15 @@ def test_lab_explains_every_scenario_in_spanish_only(lab_here):
         assert 'PASA' in text and foreign_words(text, 'es') == [], (foreign_words(text, 'es'), text)
 
 
+def test_lab_explains_every_scenario_in_english_only_when_asked(lab_here):
+    rc, output = playbook('lab.yml', '--tags', 'users,nginx,network', *extra_vars('en'))
+    assert rc == 0, messages(output)
+    texts = [m for m in messages(output) if 'SCENARIO' in m]
+    assert len(texts) == 3, messages(output)
+    for text in texts:
+        assert 'PASS' in text and foreign_words(text, 'en') == [], (foreign_words(text, 'en'), text)
+
+
 @pytest.mark.parametrize('lang, marker', [('es', 'PASA'), ('en', 'PASS')])
 def test_verify_and_report_speak_the_language_asked_for(lab_here, tmp_path, lang, marker):
     rc, output = playbook('playbooks/verify.yml', *extra_vars(lang, lab_report_dir=str(tmp_path)))

@@ -176,10 +176,11 @@ def test_network_the_lab_names_the_drop_rule_whose_counter_moved(host, tmp_path)
 
 
 def run_playbook(host, playbook, *args):
-    """Run a playbook of the checkout against this test's VM only."""
+    """Run a playbook of the checkout against this test's VM only (lab_hosts, which the playbooks take)."""
     project = os.environ["MOLECULE_PROJECT_DIRECTORY"]
     result = subprocess.run(
-        ["ansible-playbook", "-i", os.environ["MOLECULE_INVENTORY_FILE"], "--limit", host.backend.host, playbook, *args],
+        ["ansible-playbook", "-i", os.environ["MOLECULE_INVENTORY_FILE"], "-e", f"lab_hosts={host.backend.host}",
+         playbook, *args],
         cwd=project, capture_output=True, text=True, check=False,
     )
     assert result.returncode == 0, result.stdout + result.stderr
