@@ -358,6 +358,40 @@ MESSAGES = {
     'err.apt_lock': ('The apt/dpkg lock was still held after docker_host_apt_lock_timeout ({timeout} s) by: '
                      '{holders}. Wait for it to finish (unattended-upgrades and cloud-init do, after a boot) and run '
                      'again, or raise docker_host_apt_lock_timeout. apt said: {error}'),
+    # Class services (roles/lab_class_services) and the VMs that use them (docker_host, lab_images).
+    'input.registry_mirrors': ('{name} must be a YAML list of registry root URLs such as http://192.0.2.10:5000, '
+                               'with no path, spaces or shell characters (got {value}).'),
+    'input.insecure_registries': ('{name} must be a YAML list of registries as host:port, such as 192.0.2.10:5001, '
+                                  'with no spaces or shell characters (got {value}).'),
+    'input.apt_proxy': ('{name} must be empty or an http URL of an apt proxy such as http://192.0.2.10:3142, with no '
+                        'path, spaces or shell characters (got {value}).'),
+    'input.address': ('{name} must be empty (the machine\'s default IPv4 address) or the address or name by which '
+                      'the VMs reach it, such as 192.0.2.10 (got {value}).'),
+    'input.registry_url': ('{name} must be the root URL of a registry, such as https://registry-1.docker.io, with no '
+                           'path (got {value}).'),
+    'input.registry_namespace': ('{name} must be a registry namespace in lower case letters, digits and . _ -, '
+                                 'such as microlab (got {value}).'),
+    'input.apt_backend': ('{name} must be empty or the http(s) URL of a Debian mirror, such as '
+                          'http://deb.debian.org/debian/, with no spaces or shell characters (got {value}).'),
+    'input.different': '{names} must all differ (got {value}).',
+    'input.image_refs': ('{name} must be empty or a YAML dict with one image reference by tag for each of {keys}, '
+                         'with no spaces or shell characters (got {value}).'),
+    'input.required_for': '{name} is required when {other} is {value}.',
+    'class.err.not_answering': ('{service} did not answer on {url} within {timeout} s. Its log: {log}'),
+    'class.no_upstream': ('The upstream registry {upstream} does not answer ({error}): the Docker Hub pull-through '
+                          'cache is left stopped (the distribution registry in proxy mode cannot start without its '
+                          'upstream) and the VMs get no registry mirror. The class registry and the apt cache run. '
+                          'Run this playbook again once the upstream answers.'),
+    'class.seeded': 'Class registry {registry}: pushed {pushed}; already there: {present}.',
+    'class.no_archive': ('No image archive in {dir} on the controller: the class registry holds none of the lab\'s '
+                         'images, and the VMs will get them their usual way. Make the archive with `{command}`, then '
+                         'run this playbook again.'),
+    'class.vars_file': ('The class services answer. For the VMs to use them, pass this file to lab.yml: '
+                        '`-e @{path}`'),
+    'images.class_fallback_archive': ('The class registry {registry} did not give the lab\'s images ({error}): the '
+                                      'images come from the controller\'s archive instead.'),
+    'images.class_fallback_auto': ('The class registry {registry} did not give the lab\'s images ({error}): the '
+                                   'images come from a registry that answers, or an offline build, instead.'),
     'err.apt_lock_gone': 'a process that has exited since',
     'err.apt_failed': '{task} failed: {error}',
 

@@ -372,6 +372,46 @@ MESSAGES = {
     'err.apt_lock': ('El bloqueo de apt/dpkg seguía tomado después de docker_host_apt_lock_timeout ({timeout} s) por: '
                      '{holders}. Esperen a que termine (unattended-upgrades y cloud-init terminan, después del '
                      'arranque) y vuelvan a correrlo, o suban docker_host_apt_lock_timeout. apt dijo: {error}'),
+    # Servicios de la clase (roles/lab_class_services) y las VMs que los usan (docker_host, lab_images).
+    'input.registry_mirrors': ('{name} tiene que ser una lista de YAML con URLs raíz de registros, como '
+                               'http://192.0.2.10:5000, sin ruta, espacios ni caracteres especiales de la shell '
+                               '(se recibió {value}).'),
+    'input.insecure_registries': ('{name} tiene que ser una lista de YAML con registros en la forma host:puerto, '
+                                  'como 192.0.2.10:5001, sin espacios ni caracteres especiales de la shell '
+                                  '(se recibió {value}).'),
+    'input.apt_proxy': ('{name} tiene que quedar vacío o ser la URL http de un proxy de apt, como '
+                        'http://192.0.2.10:3142, sin ruta, espacios ni caracteres especiales de la shell '
+                        '(se recibió {value}).'),
+    'input.address': ('{name} tiene que quedar vacío (la dirección IPv4 por defecto de la máquina) o ser la dirección '
+                      'o el nombre con que las VMs llegan a ella, como 192.0.2.10 (se recibió {value}).'),
+    'input.registry_url': ('{name} tiene que ser la URL raíz de un registro, como https://registry-1.docker.io, sin '
+                           'ruta (se recibió {value}).'),
+    'input.registry_namespace': ('{name} tiene que ser un espacio de nombres de registro en minúsculas, dígitos y '
+                                 '. _ -, como microlab (se recibió {value}).'),
+    'input.apt_backend': ('{name} tiene que quedar vacío o ser la URL http(s) de un espejo de Debian, como '
+                          'http://deb.debian.org/debian/, sin espacios ni caracteres especiales de la shell '
+                          '(se recibió {value}).'),
+    'input.different': '{names} tienen que ser todos distintos (se recibió {value}).',
+    'input.image_refs': ('{name} tiene que quedar vacío o ser un diccionario de YAML con una referencia de imagen por '
+                         'etiqueta para cada uno de {keys}, sin espacios ni caracteres especiales de la shell '
+                         '(se recibió {value}).'),
+    'input.required_for': '{name} es obligatorio cuando {other} es {value}.',
+    'class.err.not_answering': ('El servicio {service} no respondió en {url} en {timeout} s. Su registro: {log}'),
+    'class.no_upstream': ('El registro de origen {upstream} no responde ({error}): la caché de Docker Hub queda '
+                          'detenida (el registro de distribution en modo proxy no puede arrancar sin su origen) y '
+                          'las VMs no reciben ningún espejo de registro. El registro de la clase y la caché de apt '
+                          'sí funcionan. Vuelvan a correr este playbook cuando el origen responda.'),
+    'class.seeded': 'Registro de la clase {registry}: subidas {pushed}; ya estaban: {present}.',
+    'class.no_archive': ('No hay archivo de imágenes en {dir} del controlador: el registro de la clase no tiene '
+                         'ninguna imagen del laboratorio, y las VMs las obtienen por su camino habitual. Creen el '
+                         'archivo con `{command}` y vuelvan a correr este playbook.'),
+    'class.vars_file': ('Los servicios de la clase responden. Para que las VMs los usen, pasen este archivo a '
+                        'lab.yml: `-e @{path}`'),
+    'images.class_fallback_archive': ('El registro de la clase {registry} no entregó las imágenes del laboratorio '
+                                      '({error}): las imágenes salen del archivo del controlador.'),
+    'images.class_fallback_auto': ('El registro de la clase {registry} no entregó las imágenes del laboratorio '
+                                   '({error}): las imágenes salen de un registro que responda o de una construcción '
+                                   'sin conexión.'),
     'err.apt_lock_gone': 'un proceso que ya terminó',
     'err.apt_failed': '{task} falló: {error}',
 

@@ -23,7 +23,7 @@ DOCKER_NAME = re.compile(r'^[a-zA-Z0-9][a-zA-Z0-9_.-]*$')
 RESERVED_NETWORKS = ('bridge', 'host', 'none', 'default')
 # Roles the teacher runs (the VM, its images, the accounts): their messages are in English unless
 # lab_language says otherwise; the scenarios speak the course's language, es, to the students.
-OPERATOR_ROLES = ('docker_host', 'lab_images', 'lab_students')
+OPERATOR_ROLES = ('docker_host', 'lab_images', 'lab_students', 'lab_class_services')
 # The images every scenario can ask for (roles/lab_images/vars/main.yml: lab_images_roles).
 IMAGE_ROLES = ('curl', 'nettools', 'nginx', 'shell')
 # The inventory's host names (and localhost), added to a role's values by lab_input for in_inventory.
@@ -127,6 +127,21 @@ def group_name(*names):
     return ('group_name',) + names
 
 
+def different(*names):
+    """Values (ports, say) that must all differ."""
+    return ('different',) + names
+
+
+def image_refs_or_empty(name, keys):
+    """An empty dict, or one with exactly the keys, each an image reference by tag of no shell characters."""
+    return ('image_refs_or_empty', name, tuple(sorted(keys)))
+
+
+def required_for(name, other, value):
+    """name is not empty (a text, list or dict) when other is value."""
+    return ('required_for', name, other, value)
+
+
 RULES = {
     'lab_users': [
         in_range('lab_users_uid', 1, 65534),
@@ -175,6 +190,10 @@ RULES = {
         abs_path('docker_host_supervisor_logfile', '/var/log/microlab-dockerd.log'),
         hosts_need_tls('docker_host_daemon_options', 'docker_host_allow_insecure_tcp'),
         http_key_url('docker_host_docker_repo_url', 'docker_host_allow_insecure_key_url'),
+        # The class services (roles/lab_class_services): values that reach daemon.json and apt's configuration.
+        each_matches('docker_host_registry_mirrors', 'registry_url', 'input.registry_mirrors'),
+        each_matches('docker_host_insecure_registries', 'registry_host', 'input.insecure_registries'),
+        matches('docker_host_apt_proxy', 'proxy_url_or_empty', 'input.apt_proxy'),
     ],
     # Every variable, whichever source uses it: a typo must not wait for the day someone switches to build or
     # archive. Values that reach debootstrap and the build directory look like what they are.
@@ -187,6 +206,29 @@ RULES = {
         abs_path('lab_images_build_dir', '/var/tmp/microlab-images', trailing_slash=True),
         at_least('lab_images_apt_lock_timeout', 0),
         at_least('lab_images_archive_copy_throttle', 0),
+        image_refs_or_empty('lab_images_class_refs', IMAGE_ROLES),
+        required_for('lab_images_class_refs', 'lab_images_source', 'class'),
+        at_least('lab_images_class_timeout', 1),
+    ],
+    # The instructor's machine: values that reach the registries' and apt-cacher-ng's configuration, the
+    # supervisor script and the VMs' daemon.json.
+    'lab_class_services': [
+        matches('lab_class_services_address', 'address_or_empty', 'input.address'),
+        matches('lab_class_services_upstream', 'registry_url', 'input.registry_url'),
+        matches('lab_class_services_apt_debian_backend', 'mirror_url_or_empty', 'input.apt_backend'),
+        in_range('lab_class_services_mirror_port', 1, 65535),
+        in_range('lab_class_services_class_port', 1, 65535),
+        in_range('lab_class_services_apt_cache_port', 1, 65535),
+        different('lab_class_services_mirror_port', 'lab_class_services_class_port',
+                  'lab_class_services_apt_cache_port'),
+        abs_path('lab_class_services_data_dir', '/var/lib/microlab-class'),
+        abs_path('lab_class_services_config_dir', '/etc/microlab-class'),
+        abs_path('lab_class_services_log_dir', '/var/log/microlab-class'),
+        abs_path('lab_class_services_run_dir', '/run/microlab-class'),
+        matches('lab_class_services_namespace', 'registry_namespace', 'input.registry_namespace'),
+        nonempty('lab_class_services_archive_dir', 'lab_class_services_vars_file'),
+        at_least('lab_class_services_start_timeout', 1),
+        at_least('lab_class_services_apt_lock_timeout', 0),
     ],
     'lab_report': [
         nonempty('lab_report_dir'),
@@ -207,6 +249,10 @@ RULES = {
     ],
 }
 
+# A host name or IPv4 address; an IPv6 address (bare, or in brackets in a URL).
+HOST_NAME = r'[A-Za-z0-9]([A-Za-z0-9.-]*[A-Za-z0-9])?'
+IPV6 = r'[0-9A-Fa-f]*:[0-9A-Fa-f:.]+'
+HOST = r'(%s|\[%s\])' % (HOST_NAME, IPV6)
 # The texts some rules expect, by name (matches, each_matches).
 PATTERNS = {
     'docker_account': re.compile(r'^[A-Za-z0-9_][A-Za-z0-9_.-]*$'),
@@ -216,7 +262,17 @@ PATTERNS = {
     'debian_suite': re.compile(r'^[a-z]+$'),
     'repo_url': re.compile(r'^https?://[^ /]+(/[^ ]*)?$'),
     'shell': re.compile(r'^/[^ ]+$'),
+    # A registry's root URL: the distribution registry refuses a mirror or a proxy remoteurl with a path.
+    'registry_url': re.compile(r'^https?://%s(:[0-9]{1,5})?/?$' % HOST),
+    # Docker's insecure-registries: host[:port], or a CIDR range.
+    'registry_host': re.compile(r'^%s(:[0-9]{1,5})?(/[0-9]{1,3})?$' % HOST),
+    'proxy_url_or_empty': re.compile(r'^(http://%s(:[0-9]{1,5})?/?)?$' % HOST),
+    'mirror_url_or_empty': re.compile(r'^(https?://%s(:[0-9]{1,5})?(/[A-Za-z0-9._~+-]+)*/?)?$' % HOST),
+    'address_or_empty': re.compile(r'^(%s|%s)?$' % (HOST_NAME, IPV6)),
+    'registry_namespace': re.compile(r'^[a-z0-9]+([._-][a-z0-9]+)*(/[a-z0-9]+([._-][a-z0-9]+)*)*$'),
 }
+# An image reference by tag, of characters that mean nothing to a shell.
+IMAGE_REF = re.compile(r'^[A-Za-z0-9\[][A-Za-z0-9._/:\[\]-]*:[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$')
 URL_CHARACTERS = r'[A-Za-z0-9._~:/?#@!*+,=%\[\]-]+'
 PATH_PART = r'/[A-Za-z0-9._+-]+'
 CRYPT_HASH = re.compile(r'^(\$[0-9a-z]+\$\S+|!|\*)?$')
@@ -380,6 +436,25 @@ def check_group_name(values, *names):
             if not (isinstance(values.get(name), str) and ACCOUNT.match(values[name]))]
 
 
+def check_different(values, *names):
+    given = [values.get(name) for name in names]
+    ok = len(set(map(_shown, given))) == len(given)
+    return [] if ok else [('input.different', {'names': _and(list(names)), 'value': _shown(given)})]
+
+
+def check_image_refs_or_empty(values, name, keys):
+    value = values.get(name)
+    ok = value == {} or (isinstance(value, dict) and sorted(value) == list(keys)
+                         and all(_text_matches(ref, IMAGE_REF) for ref in value.values()))
+    return [] if ok else [('input.image_refs', {'name': name, 'keys': ', '.join(keys), 'value': _shown(value)})]
+
+
+def check_required_for(values, name, other, value):
+    needed = values.get(other) == value
+    given = isinstance(values.get(name), (str, list, dict)) and len(values[name]) > 0
+    return [('input.required_for', {'name': name, 'other': other, 'value': value})] if needed and not given else []
+
+
 CHECKS = {
     'range': check_range,
     'container_name': check_container_name,
@@ -402,6 +477,9 @@ CHECKS = {
     'group_name': check_group_name,
     'in_inventory': check_in_inventory,
     'above_zero': check_above_zero,
+    'different': check_different,
+    'image_refs_or_empty': check_image_refs_or_empty,
+    'required_for': check_required_for,
 }
 
 

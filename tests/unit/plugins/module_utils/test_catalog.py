@@ -38,7 +38,8 @@ DYNAMIC_KEYS = (['%s.%s' % (scenario, part) for scenario in lab_observe.SCENARIO
                 + ['report.html.col.%s' % column for column in ('student', 'host', 'status', 'steps', 'hints',
                                                                 'solved', 'idle', 'attention')]
                 + ['report.html.state.%s' % state for state in ('pass', 'earlier', 'todo', 'missing')])
-KEY_PREFIXES = ('ev', 'users', 'nginx', 'network', 'err', 'input', 'label', 'word', 'status', 'reset', 'ch', 'report')
+KEY_PREFIXES = ('ev', 'users', 'nginx', 'network', 'err', 'input', 'label', 'word', 'status', 'reset', 'ch', 'report',
+                'class', 'images')
 # Keys built from a step id, e.g. 'ch.%s.title' % step in lab_cli.py and lab_steps.py.
 STEP_KEY = re.compile(r"""['"]ch\.%s\.([a-z0-9_]+)['"]""")
 # Lists whose length is each language's own: the answers `lab reset` takes as yes.

@@ -18,7 +18,7 @@ from ansible_collections.microlab.docker_internals.plugins.action import lab_inp
 from ansible_collections.microlab.docker_internals.plugins.module_utils import input_rules
 
 ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), '..', '..', '..', '..'))
-ROLES = ('docker_host', 'lab_images', 'lab_students')
+ROLES = ('docker_host', 'lab_images', 'lab_students', 'lab_class_services')
 HASH = '$6$microlab$WUG08WGFxiAKcOl2frKVwuknRJJxM507elzUfa96sT4weSrFsr5QoEmJIe8/5yxYETQCG3X3nKzGGG2k9sP9M1'
 KEY = 'ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIHdLq4Q6J5nUu0ed1yO8a2s1rQ0 ana@laptop'
 
@@ -28,7 +28,9 @@ def _defaults(role):
         values = yaml.safe_load(handle)
     # The defaults that are templates (a roster column, $HOME), as the role would see them.
     values.update({'lab_students_name': 'ana', 'lab_students_password_hash': '', 'lab_students_authorized_key': '',
-                   'lab_images_archive_dir': '/root/.cache/microlab/images'})
+                   'lab_images_archive_dir': '/root/.cache/microlab/images',
+                   'lab_class_services_archive_dir': '/root/.cache/microlab/images',
+                   'lab_class_services_vars_file': '/root/.cache/microlab/class-services.yml'})
     return dict((name, value) for name, value in values.items() if name.startswith(role + '_'))
 
 
@@ -89,6 +91,27 @@ VALID = [
                  id='locked-hashes'),
     pytest.param('lab_students', {'lab_students_name': '_a-1', 'lab_students_spare_prefix': 'seat_',
                                   'lab_students_shell': '/usr/bin/zsh'}, id='names'),
+    # Class services (issue 14)
+    pytest.param('docker_host', {'docker_host_registry_mirrors': ['http://192.0.2.10:5000', 'https://mirror.lan/'],
+                                 'docker_host_insecure_registries': ['192.0.2.10:5001', 'class.lan', '10.0.0.0/8',
+                                                                     '[2001:db8::1]:5001'],
+                                 'docker_host_apt_proxy': 'http://192.0.2.10:3142'}, id='class-services'),
+    pytest.param('docker_host', {'docker_host_apt_proxy': 'http://[2001:db8::1]:3142/'}, id='apt-proxy-ipv6'),
+    pytest.param('lab_images', {'lab_images_source': 'class', 'lab_images_class_timeout': 1,
+                                'lab_images_class_refs': dict((role, '192.0.2.10:5001/microlab/lab-%s:bookworm' % role)
+                                                              for role in input_rules.IMAGE_ROLES)}, id='class-refs'),
+    pytest.param('lab_class_services', {'lab_class_services_address': '192.0.2.10', 'lab_class_services_mirror_port': 1,
+                                        'lab_class_services_class_port': 65535,
+                                        'lab_class_services_apt_cache_port': 8080}, id='class-ports'),
+    pytest.param('lab_class_services', {'lab_class_services_address': '2001:db8::1',
+                                        'lab_class_services_upstream': 'https://mirror.gcr.io/',
+                                        'lab_class_services_namespace': 'class/2026-a',
+                                        'lab_class_services_apt_debian_backend': 'http://deb.debian.org/debian/'},
+                 id='class-ipv6-namespace-backend'),
+    pytest.param('lab_class_services', {'lab_class_services_address': 'instructor.lan',
+                                        'lab_class_services_data_dir': '/srv/microlab-class',
+                                        'lab_class_services_start_timeout': 1,
+                                        'lab_class_services_apt_lock_timeout': 0}, id='class-paths'),
 ]
 
 
@@ -189,6 +212,44 @@ BROKEN = [
     # required_when
     pytest.param('lab_students', {'lab_students_spare_seats': 1},
                  ['lab_students_spare_password_hash', 'lab_students_spare_seats'], [], id='required-when-seats'),
+    # Class services (issue 14): values that reach daemon.json, apt's configuration and the services' files
+    pytest.param('docker_host', {'docker_host_registry_mirrors': ['http://192.0.2.10:5000/v2']},
+                 ['docker_host_registry_mirrors', '/v2'], [], id='mirror-path'),
+    pytest.param('docker_host', {'docker_host_registry_mirrors': ['http://a b:5000']},
+                 ['docker_host_registry_mirrors', 'a b'], [], id='mirror-space'),
+    pytest.param('docker_host', {'docker_host_registry_mirrors': '192.0.2.10:5000'},
+                 ['docker_host_registry_mirrors'], [], id='mirror-not-a-list'),
+    pytest.param('docker_host', {'docker_host_insecure_registries': ['192.0.2.10:5001;id']},
+                 ['docker_host_insecure_registries', ';id'], [], id='insecure-semicolon'),
+    pytest.param('docker_host', {'docker_host_insecure_registries': ['http://192.0.2.10:5001']},
+                 ['docker_host_insecure_registries'], [], id='insecure-scheme'),
+    pytest.param('docker_host', {'docker_host_apt_proxy': 'https://192.0.2.10:3142'},
+                 ['docker_host_apt_proxy', 'https://'], [], id='apt-proxy-https'),
+    pytest.param('docker_host', {'docker_host_apt_proxy': 'http://192.0.2.10:3142"; id #'},
+                 ['docker_host_apt_proxy'], [], id='apt-proxy-quote'),
+    pytest.param('lab_images', {'lab_images_class_refs': {'shell': 'x:1'}}, ['lab_images_class_refs', 'curl, nettools'],
+                 [], id='class-refs-keys'),
+    pytest.param('lab_images', {'lab_images_class_refs': dict((role, 'h:5001/a b:1') for role in input_rules.IMAGE_ROLES)},
+                 ['lab_images_class_refs'], [], id='class-refs-space'),
+    pytest.param('lab_images', {'lab_images_source': 'class'}, ['lab_images_class_refs', 'lab_images_source', 'class'], [],
+                 id='class-refs-required'),
+    pytest.param('lab_images', {'lab_images_class_timeout': 0}, ['lab_images_class_timeout'], [], id='class-timeout'),
+    pytest.param('lab_class_services', {'lab_class_services_class_port': 5000},
+                 ['lab_class_services_mirror_port', 'lab_class_services_apt_cache_port', '5000'], [], id='ports-same'),
+    pytest.param('lab_class_services', {'lab_class_services_apt_cache_port': 70000},
+                 ['lab_class_services_apt_cache_port', '65535'], [], id='port-range'),
+    pytest.param('lab_class_services', {'lab_class_services_address': '192.0.2.10 $(id)'},
+                 ['lab_class_services_address', '$(id)'], [], id='address-substitution'),
+    pytest.param('lab_class_services', {'lab_class_services_upstream': 'https://registry-1.docker.io/library'},
+                 ['lab_class_services_upstream', '/library'], [], id='upstream-path'),
+    pytest.param('lab_class_services', {'lab_class_services_apt_debian_backend': 'http://deb.debian.org/debian x'},
+                 ['lab_class_services_apt_debian_backend'], [], id='backend-space'),
+    pytest.param('lab_class_services', {'lab_class_services_namespace': 'Microlab'},
+                 ['lab_class_services_namespace', 'Microlab'], [], id='namespace-upper'),
+    pytest.param('lab_class_services', {'lab_class_services_data_dir': '/var/lib/x y'},
+                 ['lab_class_services_data_dir', '/var/lib/microlab-class'], [], id='data-dir-space'),
+    pytest.param('lab_class_services', {'lab_class_services_vars_file': ''}, ['lab_class_services_vars_file'], [],
+                 id='vars-file-empty'),
 ]
 
 

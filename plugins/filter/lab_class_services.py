@@ -1,0 +1,38 @@
+# Copyright (c) microlab.docker_internals contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+"""Class services (issue 14): names in the class registry, the endpoints, the VMs' variables, daemon.json.
+
+Thin wrappers of plugins/module_utils/class_services.py, which holds the logic and its reasons.
+"""
+
+from __future__ import annotations
+
+from ansible.errors import AnsibleFilterError
+
+from ansible_collections.microlab.docker_internals.plugins.module_utils import class_services
+
+
+def _wrapped(function):
+    def filter_function(*args, **kwargs):
+        try:
+            return function(*args, **kwargs)
+        except class_services.ClassServicesError as exc:
+            raise AnsibleFilterError('%s: %s' % (function.__name__, exc))
+    filter_function.__name__ = function.__name__
+    filter_function.__doc__ = function.__doc__
+    return filter_function
+
+
+class FilterModule:
+    """Class services."""
+
+    def filters(self):
+        return {
+            'lab_class_seed_plan': _wrapped(class_services.seed_plan),
+            'lab_class_endpoints': _wrapped(class_services.endpoints),
+            'lab_class_vm_vars': _wrapped(class_services.vm_vars),
+            'lab_daemon_options': _wrapped(class_services.daemon_options),
+            'lab_image_registry': _wrapped(class_services.image_registry),
+        }

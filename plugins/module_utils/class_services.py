@@ -1,0 +1,143 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) microlab.docker_internals contributors
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+"""Class services (issue 14): the decisions behind roles/lab_class_services and the VMs that use it.
+
+Pure functions, standard library only, used through the filters in plugins/filter/lab_class_services.py:
+
+- ``seed_plan``: which name each image of the class archive gets in the class registry. The name keeps
+  what the image is (our offline build, ``lab-shell:bookworm``) under the class's namespace; it never
+  pretends to be an upstream image.
+- ``class_refs``: the full references the VMs pull, ``HOST:PORT/microlab/lab-shell:bookworm``.
+- ``endpoints`` and ``vm_vars``: what the services machine offers, and the variables a VM needs to use it.
+- ``daemon_options``: daemon.json with the class's registry mirrors and insecure registries merged in.
+- ``image_registry``: the registry part of an image reference, as Docker reads it.
+"""
+
+from __future__ import annotations
+
+DOCKER_HUB = 'docker.io'
+
+
+class ClassServicesError(ValueError):
+    """Input these functions cannot make sense of: a bug of the caller, said plainly."""
+
+
+def split_reference(ref):
+    """'registry/path/name:tag' -> (registry or '', 'path/name', 'tag'); the tag defaults to latest.
+
+    A first component is a registry when it has a dot or a colon or is localhost (Docker's rule).
+    Digest references (name@sha256:...) are refused: the class registry is seeded by tag.
+    """
+    if not isinstance(ref, str) or not ref or '@' in ref or any(c.isspace() for c in ref):
+        raise ClassServicesError('not an image reference by tag: %r' % (ref,))
+    first, slash, rest = ref.partition('/')
+    if slash and ('.' in first or ':' in first or first == 'localhost'):
+        registry, path = first, rest
+    else:
+        registry, path = '', ref
+    name, colon, tag = path.rpartition(':')
+    if not colon or '/' in tag:
+        name, tag = path, 'latest'
+    if not name or not tag:
+        raise ClassServicesError('not an image reference by tag: %r' % (ref,))
+    return registry, name, tag
+
+
+def image_registry(ref):
+    """The registry an engine asks for ref: its first component when that names a registry, else docker.io."""
+    return split_reference(ref)[0] or DOCKER_HUB
+
+
+def seed_plan(archive_refs, namespace):
+    """[{role, source, repository, tag, name}] for the archive's {role: reference}, sorted by role.
+
+    source is the reference inside the archive (skopeo's docker-archive:FILE:source); name is
+    repository:tag in the class registry: the archive image's last path component under namespace.
+    """
+    if not isinstance(archive_refs, dict):
+        raise ClassServicesError('the archive refs must be a dict {role: reference}, got %r' % (archive_refs,))
+    if not isinstance(namespace, str) or not namespace.strip('/'):
+        raise ClassServicesError('namespace must be a non-empty text, got %r' % (namespace,))
+    plan = []
+    for role in sorted(archive_refs):
+        source = archive_refs[role]
+        dummy, path, tag = split_reference(source)
+        repository = '%s/%s' % (namespace.strip('/'), path.rsplit('/', 1)[-1])
+        plan.append({'role': role, 'source': source, 'repository': repository, 'tag': tag,
+                     'name': '%s:%s' % (repository, tag)})
+    return plan
+
+
+def class_refs(plan, registry):
+    """{role: 'registry/repository:tag'} of a seed plan in the registry (host:port) the VMs reach."""
+    if not isinstance(registry, str) or not registry or '/' in registry or any(c.isspace() for c in registry):
+        raise ClassServicesError('registry must be host:port, got %r' % (registry,))
+    return dict((item['role'], '%s/%s' % (registry, item['name'])) for item in plan)
+
+
+def endpoints(host, mirror_port, class_port, apt_port, plan=(), mirror=True):
+    """What the class services machine offers, as the fact lab_class_services.
+
+    images are the seed plan's images by their full reference in the class registry (empty without a plan);
+    registry_mirror is None when the pull-through cache does not run (mirror false: its upstream does not
+    answer); an IPv6 address is put in brackets wherever a port follows it.
+    """
+    if not isinstance(host, str) or not host:
+        raise ClassServicesError('the services address must be a host name or address, got %r' % (host,))
+    shown = '[%s]' % host if ':' in host else host
+    registry = '%s:%d' % (shown, int(class_port))
+    return {
+        'registry_mirror': 'http://%s:%d' % (shown, int(mirror_port)) if mirror else None,
+        'class_registry': registry,
+        'apt_proxy': 'http://%s:%d' % (shown, int(apt_port)),
+        'images': class_refs(plan or [], registry),
+    }
+
+
+def vm_vars(services):
+    """The variables with which docker_host and lab_images use the class services on a VM.
+
+    The class registry is plain http, so it is an insecure registry for the engine; the mirror is
+    listed too, so `docker pull HOST:5000/library/debian` works as well as the mirror itself.
+    lab_images_class_refs is left out when the class registry holds no lab image, and the mirror when it
+    does not run.
+    """
+    mirror = services.get('registry_mirror')
+    mirror_hosts = [mirror.split('://', 1)[1].rstrip('/')] if mirror else []
+    found = {
+        'docker_host_registry_mirrors': [mirror] if mirror else [],
+        'docker_host_insecure_registries': mirror_hosts + [services['class_registry']],
+        'docker_host_apt_proxy': services['apt_proxy'],
+    }
+    if services.get('images'):
+        found['lab_images_class_refs'] = dict(services['images'])
+    return found
+
+
+def _merged(first, second):
+    """first's items, then second's not already there, in order."""
+    merged = list(first)
+    merged.extend(item for item in second if item not in merged)
+    return merged
+
+
+def daemon_options(options, mirrors, insecure):
+    """options (daemon.json as a dict) with mirrors in registry-mirrors and insecure in insecure-registries.
+
+    What options already lists comes first and stays; nothing is added when both lists are empty, so
+    without class services daemon.json is exactly docker_host_daemon_options.
+    """
+    if not isinstance(options, dict):
+        raise ClassServicesError('daemon options must be a dict, got %r' % (options,))
+    merged = dict(options)
+    for key, extra in (('registry-mirrors', mirrors or []), ('insecure-registries', insecure or [])):
+        if not extra:
+            continue
+        given = merged.get(key) or []
+        if not isinstance(given, list):
+            raise ClassServicesError('daemon option %s must be a list, got %r' % (key, given))
+        merged[key] = _merged(given, extra)
+    return merged
