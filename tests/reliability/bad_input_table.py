@@ -15,7 +15,7 @@ import yaml
 
 REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 ROLES = ['docker_host', 'lab_images', 'lab_users', 'lab_nginx', 'lab_network', 'lab_reset', 'lab_students',
-         'lab_report', 'lab_challenge']
+         'lab_report', 'lab_challenge', 'lab_class_services']
 
 WRONG_TYPE = {
     'int': 'many',
@@ -29,6 +29,11 @@ WRONG_TYPE = {
 
 # Numbers outside what each integer option accepts (see its description in argument_specs.yml).
 RANGES = {
+    'lab_class_services_mirror_port': [0, 65536],
+    'lab_class_services_class_port': [0],
+    'lab_class_services_apt_cache_port': [65536],
+    'lab_class_services_start_timeout': [0],
+    'lab_class_services_apt_lock_timeout': [-1],
     'docker_host_start_timeout': [0, -5],
     'docker_host_apt_lock_timeout': [-1],
     'lab_images_apt_lock_timeout': [-1],
@@ -49,7 +54,8 @@ RANGES = {
 
 # Options whose empty string is a documented, valid value (not bad input): no password, no key.
 VALID_EMPTY = {'lab_students_password_hash', 'lab_students_authorized_key', 'lab_students_spare_password_hash',
-               'lab_report_mode', 'lab_report_title'}
+               'lab_report_mode', 'lab_report_title', 'lab_class_services_address',
+               'lab_class_services_apt_debian_backend', 'docker_host_apt_proxy'}
 
 
 # Bad values that are not about a type: names that point at nothing.
