@@ -63,7 +63,7 @@ paperwork() {
         (cd "$copy" && antsibull-changelog release --version "$(python3 -c 'import yaml; print(yaml.safe_load(open("galaxy.yml"))["version"])')") &&
         grep -c '^## v' "$copy/CHANGELOG.md" &&
         antsibull-docs lint-collection-docs --plugin-docs . &&
-        ansible-builder create -f meta/execution-environment.yml -c "$tmp/ee" &&
+        ansible-builder create -f execution-environment.yml -c "$tmp/ee" &&
         test -s "$tmp/ee/Dockerfile"
     status=$?
     rm -rf "$tmp"
