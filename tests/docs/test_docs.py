@@ -21,7 +21,8 @@ import docs_env
 
 TABLE = docs_env.load_table()
 DOCS = collect.by_text(collect.collect(docs_env.REPO))
-MAX_EXCLUDED = 12
+# Twelve, and the four steps of docs/awx.md that need an AWX or a container build host.
+MAX_EXCLUDED = 16
 
 
 def _where(text):
