@@ -113,8 +113,8 @@ class ActionModule(ActionBase):
         problems = ([input_rules.catalog.text(lang, key, **params)
                      for key, params in input_rules.text_problems(options, given)]
                     + list(validated.error_messages)
-                    ) or input_rules.problems(role, self.with_inventory(input_rules.as_given(options, given, values), task_vars),
-                                  lang)
+                    ) or input_rules.problems(
+                        role, self.with_inventory(input_rules.as_given(options, given, values), task_vars), lang)
         normalised = dict((short_name(role, name), values.get(name)) for name in options if name in given)
         # The language of the role's own messages, also for roles without a <role>_language option.
         normalised.setdefault('language', lang)

@@ -35,6 +35,7 @@ NAMES = {
 }
 CONTAINERS = ['lt_root', 'lt_1234', 'lt_web', 'lt_bridge', 'lt_lonely_client']
 
+
 def foreign_words(text, lang):
     """Function words of the other language in text, as the catalogs' unit test finds them (commands left out)."""
     return catalog_test.foreign_words(lang, text)
