@@ -37,6 +37,9 @@ ROOT_PLAYS = {
         'files under /usr/local and /etc, and the history directory owned by the docker group',
     ('verify.yml', 'Verify every lab VM'): 'the engine socket and the fact modules, as for the scenarios',
     ('reset.yml', 'Reset the lab'): 'the engine socket',
+    ('class_services.yml', 'Run the class services'):
+        'apt, the services\' units or supervisor, their configuration under /etc and data under /var/lib (on the '
+        'instructor\'s machine when the inventory has no class_services group: installing services needs root there too)',
 }
 
 

@@ -47,7 +47,7 @@ def run_engine_playbook(extra_vars, tags, check=False):
 
 @pytest.mark.parametrize('tags, extra_vars, expected', [
     ('images', {'lab_images_source': 'dockerhub'},
-     [r'lab_images_source must be one of: auto, registry, archive, build']),
+     [r'lab_images_source must be one of: auto, class, registry, archive, build']),
     ('images', {'lab_images_build_packages': {'nginx': 1}},
      [r'lab_images_build_packages']),
     ('images', {'lab_images_build_refs': 'shell=microlab.local/x:1'},

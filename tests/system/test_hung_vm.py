@@ -84,7 +84,9 @@ def test_hung_vms_are_reported_within_the_bound(tmp_path):
     assert elapsed < BOUND, '%.1f s\n%s' % (elapsed, out)
     hosts = {vm['inventory_hostname']: vm for vm in json.loads((report / 'report.json').read_text())['hosts']}
     assert hosts['he-hung']['status'] == 'unreachable', hosts
+    assert hosts['he-hung']['reason_id'] == 'unreachable', hosts
     assert 'timed out during banner exchange' in hosts['he-hung']['reason'], hosts
     assert hosts['he-stuck']['status'] == 'fail', hosts
-    assert hosts['he-stuck']['reason'].startswith('verify stopped: '), hosts
+    assert hosts['he-stuck']['reason_id'] == 'verify_error', hosts
+    assert 'Timed out after 60 second(s)' in hosts['he-stuck']['reason'], hosts
     assert 'Timed out after 60 second(s)' in hosts['he-stuck']['reason'], hosts
