@@ -2,7 +2,8 @@
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 # SPDX-License-Identifier: GPL-3.0-or-later
 
-"""Class services (issue 14): names in the class registry, the endpoints, the VMs' variables, daemon.json.
+"""Class services (issue 14): names in the class registry, the endpoints, the VMs' variables, daemon.json,
+why a class pull failed.
 
 Thin wrappers of plugins/module_utils/class_services.py, which holds the logic and its reasons.
 """
@@ -30,6 +31,7 @@ class FilterModule:
 
     def filters(self):
         return {
+            'lab_class_pull_error': _wrapped(class_services.class_pull_error),
             'lab_class_seed_plan': _wrapped(class_services.seed_plan),
             'lab_class_endpoints': _wrapped(class_services.endpoints),
             'lab_class_vm_vars': _wrapped(class_services.vm_vars),

@@ -383,6 +383,9 @@ MESSAGES = {
                           'upstream) and the VMs get no registry mirror. The class registry and the apt cache run. '
                           'Run this playbook again once the upstream answers.'),
     'class.seeded': 'Class registry {registry}: pushed {pushed}; already there: {present}.',
+    'class.check_needs_packages': ('Dry run (--check): this machine does not have all of {packages} yet. A real run '
+                                   'installs them, then configures and starts the services; the dry run cannot '
+                                   'simulate past the installation.'),
     'class.no_archive': ('No image archive in {dir} on the controller: the class registry holds none of the lab\'s '
                          'images, and the VMs will get them their usual way. Make the archive with `{command}`, then '
                          'run this playbook again.'),

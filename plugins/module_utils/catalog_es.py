@@ -402,6 +402,9 @@ MESSAGES = {
                           'las VMs no reciben ningún espejo de registro. El registro de la clase y la caché de apt '
                           'sí funcionan. Vuelvan a correr este playbook cuando el origen responda.'),
     'class.seeded': 'Registro de la clase {registry}: subidas {pushed}; ya estaban: {present}.',
+    'class.check_needs_packages': ('Ensayo (--check): esta máquina todavía no tiene todos estos paquetes: '
+                                   '{packages}. Una corrida real los instala y después configura e inicia los '
+                                   'servicios; el ensayo no puede simular más allá de la instalación.'),
     'class.no_archive': ('No hay archivo de imágenes en {dir} del controlador: el registro de la clase no tiene '
                          'ninguna imagen del laboratorio, y las VMs las obtienen por su camino habitual. Creen el '
                          'archivo con `{command}` y vuelvan a correr este playbook.'),

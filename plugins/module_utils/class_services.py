@@ -14,6 +14,7 @@ Pure functions, standard library only, used through the filters in plugins/filte
 - ``endpoints`` and ``vm_vars``: what the services machine offers, and the variables a VM needs to use it.
 - ``daemon_options``: daemon.json with the class's registry mirrors and insecure registries merged in.
 - ``image_registry``: the registry part of an image reference, as Docker reads it.
+- ``class_pull_error``: why the class registry did not give the images, from the probe and the pulls.
 """
 
 from __future__ import annotations
@@ -49,6 +50,25 @@ def split_reference(ref):
 def image_registry(ref):
     """The registry an engine asks for ref: its first component when that names a registry, else docker.io."""
     return split_reference(ref)[0] or DOCKER_HUB
+
+
+def class_pull_error(probe, pulls=None):
+    """Why the class registry did not give the images, in the words of what failed; '' when it did.
+
+    probe is the registered result of asking ``/v2/`` (ansible.builtin.uri: status, msg); pulls the
+    registered loop of docker_image_pull (results: item, and image on success or msg on failure),
+    or None when no pull was tried because the probe failed. The probe's failure comes first: no
+    pull is tried when the registry does not answer. Failed pulls are named, with the first one's
+    error (they usually share it).
+    """
+    probe = probe if isinstance(probe, dict) else {}
+    if probe.get('status') not in (200, 401):
+        return str(probe.get('msg') or 'no answer')
+    results = pulls.get('results') or [] if isinstance(pulls, dict) else []
+    failed = [r for r in results if isinstance(r, dict) and 'image' not in r]
+    if not failed:
+        return ''
+    return '%s: %s' % (', '.join(str(r.get('item', '?')) for r in failed), failed[0].get('msg') or 'no answer')
 
 
 def seed_plan(archive_refs, namespace):

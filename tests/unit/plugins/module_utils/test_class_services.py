@@ -168,10 +168,33 @@ def test_daemon_options_refuse_what_is_not_daemon_json(options):
         class_services.daemon_options(options, ['http://m:5000'], [])
 
 
+# What ansible.builtin.uri and a looped docker_image_pull register, as class-pull.yml sees them.
+ANSWERS = {'status': 200, 'msg': 'OK (unknown bytes)'}
+PULLED = {'item': 'r:5001/microlab/lab-shell:bookworm', 'image': {'Id': 'sha256:1'}}
+NOT_FOUND = {'item': 'r:5001/microlab/lab-curl:bookworm', 'failed': True, 'msg': 'Error pulling: manifest unknown'}
+GONE = {'item': 'r:5001/microlab/lab-nginx:bookworm', 'failed': True, 'msg': 'connection refused'}
+
+
+@pytest.mark.parametrize('probe, pulls, expected', [
+    ({'status': -1, 'msg': 'Request failed: <urlopen error [Errno 111] Connection refused>'}, None,
+     'Request failed: <urlopen error [Errno 111] Connection refused>'),
+    ({'status': 404, 'msg': 'Status code was 404'}, None, 'Status code was 404'),
+    ({}, None, 'no answer'),
+    (None, None, 'no answer'),
+    (ANSWERS, {'results': [PULLED, NOT_FOUND, GONE]},
+     'r:5001/microlab/lab-curl:bookworm, r:5001/microlab/lab-nginx:bookworm: Error pulling: manifest unknown'),
+    ({'status': 401}, {'results': [{'item': 'r/x:1', 'failed': True}]}, 'r/x:1: no answer'),
+    (ANSWERS, {'results': [PULLED]}, ''),
+    (ANSWERS, {'skipped': True}, ''),
+])
+def test_class_pull_error_says_what_failed_first(probe, pulls, expected):
+    assert class_services.class_pull_error(probe, pulls) == expected
+
+
 def test_the_filters_wrap_errors_and_keep_names():
     filters = FilterModule().filters()
-    assert sorted(filters) == ['lab_class_endpoints', 'lab_class_seed_plan', 'lab_class_vm_vars', 'lab_daemon_options',
-                               'lab_image_registry']
+    assert sorted(filters) == ['lab_class_endpoints', 'lab_class_pull_error', 'lab_class_seed_plan', 'lab_class_vm_vars',
+                               'lab_daemon_options', 'lab_image_registry']
     assert filters['lab_image_registry']('debian:12') == 'docker.io'
     assert filters['lab_daemon_options'].__name__ == 'daemon_options'
     with pytest.raises(AnsibleFilterError, match='seed_plan: '):
