@@ -28,6 +28,10 @@ the largest):
   (each VM downloads its own); with them, what came from outside the class
   once (outside MB: apt-cacher-ng's fetches and the teacher's own packages)
   over the mirror link, plus class x apt MB from apt-cacher-ng over the LAN.
+
+And per mode and class size, what the controller needs for the class to take
+at most --target-min (default 10): how many runs side by side (AWX job
+slices) and how many cores; the network bounds move with neither.
 """
 import argparse
 import json
@@ -126,6 +130,30 @@ def model(runs, class_mode, args):
             print(f"    {name:<56} {seconds / 60:6.1f} min")
         name, seconds = max(bounds.items(), key=lambda item: item[1])
         print(f"    => at least {seconds / 60:.1f} min, bound by {name}")
+        print(f"    {within_target(size, args, (fixed, per_vm), (main_fixed, main_per_vm), one, bounds)}")
+
+
+def within_target(size, args, cpu, main_cpu, one, bounds):
+    """What the controller needs for the class to fit in --target-min: k runs side by side and c cores.
+
+    k runs (AWX job slicing, or k ansible-playbook processes over parts of the roster) each have
+    their own main process, so its bound is main fixed + main per VM x size / k; each run pays the
+    fixed CPU, so the CPU bound is (k x fixed + per VM x size) / c. The network bounds move with
+    neither: when one of them is over the target, the answer says so.
+    """
+    target = args.target_min * 60
+    (fixed, per_vm), (main_fixed, main_per_vm) = cpu, main_cpu
+    if main_fixed >= target:
+        return f"no number of runs brings the main process under {args.target_min:g} min"
+    runs = max(1, math.ceil(main_per_vm * size / (target - main_fixed)))
+    if one:
+        while math.ceil(size / (args.forks * runs)) * one["wall"] > target and runs < size:
+            runs += 1
+    cores = max(1, math.ceil((runs * fixed + per_vm * size) / target))
+    network = [name for name, seconds in bounds.items() if ("Mbit" in name and seconds > target)]
+    if network:
+        return f"not within {args.target_min:g} min whatever the controller: {', '.join(network)}"
+    return f"within {args.target_min:g} min: {runs} run(s) side by side (job slices) on a controller with {cores} cores"
 
 
 def main():
@@ -138,6 +166,7 @@ def main():
     parser.add_argument("--uplink-mbit", type=float, default=1000, help="the controller's uplink")
     parser.add_argument("--mirror-mbit", type=float, default=100, help="the class's link to the apt mirror")
     parser.add_argument("--lan-mbit", type=float, default=1000, help="the class services machine's LAN link")
+    parser.add_argument("--target-min", type=float, default=10, help="the time a class should take (issue 14: 10)")
     args = parser.parse_args()
     args.class_size = args.class_size or [100, 300]
     for path in args.results:
