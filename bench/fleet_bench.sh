@@ -130,11 +130,8 @@ for n in "${sizes[@]}"; do
         fi
         for i in $(seq "$n"); do
             names+=("microlab-fleetbench-$n-$i")
-            if [ "$class" = 1 ]; then
-                echo "  - {name: microlab-fleetbench-$n-$i, groups: [lab_vms], connection: ssh, student: student$i}"
-            else
-                echo "  - {name: microlab-fleetbench-$n-$i, connection: ssh, student: student$i}"
-            fi
+            # Without groups, a platform is a student's VM (lab_vms, in the roster create.yml writes).
+            echo "  - {name: microlab-fleetbench-$n-$i, connection: ssh, student: student$i}"
         done
     } >"$dir/platforms.yml"
 
