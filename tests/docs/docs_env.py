@@ -27,6 +27,7 @@ sys.path.insert(0, os.path.join(os.path.dirname(HERE), 'reliability'))
 import vm_lab  # noqa: E402  pylint: disable=wrong-import-position
 
 REPO = vm_lab.REPO
+COLLECTION_LINK = '.ansible/collections/ansible_collections/microlab/docker_internals'  # as the Makefile makes it
 WORK = os.environ.get('MICROLAB_DOCS_WORK', '/tmp/dt-docs-work')
 VM_PREFIX = 'dt-docs-'
 STUDENTS = ('ana', 'bruno')
@@ -89,6 +90,10 @@ class DocsEnv(object):
                               capture_output=True, check=True)
         subprocess.run(['tar', '-C', self.copy, '-xf', '-'], input=pack.stdout, check=True)
         os.symlink(os.path.join(REPO, '.venv'), os.path.join(self.copy, '.venv'))
+        # The copy's own collection link, as `make venv` leaves it (the Makefile's COLLECTION_LINK).
+        link = os.path.join(self.copy, COLLECTION_LINK)
+        os.makedirs(os.path.dirname(link))
+        os.symlink('../../../..', link)
 
     # --- the VMs ----------------------------------------------------------------
     def ensure_vms(self):
