@@ -6,6 +6,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping
 
 from ansible.errors import AnsibleFilterError
@@ -208,8 +209,21 @@ def class_report_table(report, page=''):
     return '\n'.join(lines)
 
 
+def lab_session_start(given, recorded='', now=''):
+    """When the class session started, from the controller only: C(given) (lab_session_start, checked by the input
+    rules), else the start recorded in C(recorded) (session.json's text), else C(now)."""
+    if vm_data.parse_time(given):
+        return given
+    try:
+        start = json.loads(recorded).get('session_start') if recorded else None
+    except (ValueError, AttributeError):
+        start = None
+    return start if vm_data.parse_time(start) else now
+
+
 class FilterModule:
     """Filters for the class report."""
 
     def filters(self):
-        return {'class_report': class_report, 'class_report_table': class_report_table}
+        return {'class_report': class_report, 'class_report_table': class_report_table,
+                'lab_session_start': lab_session_start}

@@ -354,6 +354,7 @@ MESSAGES = {
     'input.crypt_hash': '{name} must be a crypt(3) hash such as $6$... (mkpasswd --method=sha-512), or empty.',
     'input.ssh_key': '{name} must be one public key line (ssh-ed25519 AAAA... comment), or empty.',
     'input.required_when': '{name} is required when {count} is above 0.',
+    'input.utc_time': '{name} must be a UTC time such as 2026-11-25T10:00:00Z, or empty (got {value}).',
     'input.shell': '{name} must be the absolute path of a shell such as /bin/bash (got {value}).',
     'err.apt_lock': ('The apt/dpkg lock was still held after docker_host_apt_lock_timeout ({timeout} s) by: '
                      '{holders}. Wait for it to finish (unattended-upgrades and cloud-init do, after a boot) and run '

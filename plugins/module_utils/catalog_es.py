@@ -368,6 +368,7 @@ MESSAGES = {
     'input.ssh_key': ('{name} tiene que ser una sola línea de llave pública (ssh-ed25519 AAAA... comentario), o quedar '
                       'vacío.'),
     'input.required_when': '{name} es obligatorio cuando {count} es mayor que 0.',
+    'input.utc_time': '{name} tiene que ser una hora UTC como 2026-11-25T10:00:00Z, o estar vacío (se recibió {value}).',
     'input.shell': '{name} tiene que ser la ruta absoluta de una shell, como /bin/bash (se recibió {value}).',
     'err.apt_lock': ('El bloqueo de apt/dpkg seguía tomado después de docker_host_apt_lock_timeout ({timeout} s) por: '
                      '{holders}. Esperen a que termine (unattended-upgrades y cloud-init terminan, después del '
