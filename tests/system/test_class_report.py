@@ -139,7 +139,7 @@ SESSION_PLAY = '''- hosts: localhost
   tasks:
     - {name: Record, ansible.builtin.include_role: {name: microlab.docker_internals.lab_report, tasks_from: %s}}
     - {name: Resolve, ansible.builtin.include_role: {name: microlab.docker_internals.lab_report, tasks_from: session}}
-    - {name: Show, ansible.builtin.debug: {msg: "START={{ lab_session_start_resolved }}"}}
+    - {name: Show, ansible.builtin.debug: {msg: "START={{ lab_report_session_start_resolved }}"}}
 '''
 
 
