@@ -121,9 +121,9 @@ def _progress(steps, challenge, now, session_start, stuck_minutes, hints_per_ste
 def _challenge_entry(entry, data, now, session_start, stuck_minutes, hints_per_step, lang):
     """Add a VM's steps and progress (challenge mode); its status then says where the student is."""
     challenge = data['challenge']
-    entry['steps'] = {step: dict(values, first_passed_at=_text_time(_clamp(values['first_passed_at'], session_start,
-                                                                          now)))
-                      for step, values in challenge['steps'].items()} if challenge else {}
+    steps = challenge['steps'] if challenge else {}
+    entry['steps'] = {step: dict(values, first_passed_at=_text_time(_clamp(values['first_passed_at'], session_start, now)))
+                      for step, values in steps.items()}
     entry['progress'] = (_progress(entry['steps'], challenge, now, session_start, stuck_minutes, hints_per_step)
                          if challenge else {})
     if entry['status'] == 'unreachable' or data['error']:
