@@ -6,17 +6,20 @@
 
 from __future__ import annotations
 
-import datetime
+import json
+from collections.abc import Mapping
 
 from ansible.errors import AnsibleFilterError
 
 from ansible_collections.microlab.docker_internals.plugins.module_utils import catalog
 from ansible_collections.microlab.docker_internals.plugins.module_utils.lab_steps import HINTS, STEP_IDS
+from ansible_collections.microlab.docker_internals.plugins.plugin_utils import vm_data
 
 SCHEMA_VERSION = 2
 STATUSES = ('pass', 'fail', 'unreachable')
 MODES = ('demo', 'challenge')
-TIME_FORMAT = '%Y-%m-%dT%H:%M:%SZ'
+TIME_FORMAT = vm_data.TIME_FORMAT
+TABLE_CELL_CAP = 400  # characters of one cell of the terminal table
 
 
 def _inventory_value(hostvars, name, host_vars, key):
@@ -28,6 +31,7 @@ def _inventory_value(hostvars, name, host_vars, key):
     given do not expose the inventory (the caller then uses the inventory name).
     """
     facts = host_vars.get('ansible_facts') or {}
+    facts = facts if isinstance(facts, Mapping) else {key: None}  # facts of another type: trust none of them
     bare = key[len('ansible_'):] if key.startswith('ansible_') else key
     if key not in facts and bare not in facts:
         return host_vars.get(key)
@@ -41,20 +45,27 @@ def _reason(lang, reason_id, **params):
     return catalog.text(lang, 'report.reason.' + reason_id, **params) if reason_id else ''
 
 
-def _host_entry(name, host_vars, hostvars, lang):
+def _checked(host_vars, lang):
+    """The VM's data through vm_data.check; when it breaks the schema, only the reason why, as verify's error."""
+    try:
+        return vm_data.check(host_vars)
+    except vm_data.VMDataError as exc:
+        return {'reach': {'reachable': True, 'msg': ''}, 'outcomes': {}, 'challenge': {},
+                'error': catalog.text(lang, exc.key, **exc.params)}
+
+
+def _host_entry(name, data, host_vars, hostvars, lang):
     """One VM: student, address, overall status, the reason and each outcome."""
-    outcomes = dict(host_vars.get('lab_outcomes') or {})
-    reach = host_vars.get('lab_verify_reach') or {}
-    error = host_vars.get('lab_verify_error')
+    outcomes = data['outcomes']
     params = {}
-    if reach.get('reachable') is False:
-        status, reason_id, params = 'unreachable', 'unreachable', {'error': reach.get('msg') or '?'}
-    elif error:
-        status, reason_id, params = 'fail', 'verify_error', {'error': error}
+    if not data['reach']['reachable']:
+        status, reason_id, params = 'unreachable', 'unreachable', {'error': data['reach']['msg'] or '?'}
+    elif data['error']:
+        status, reason_id, params = 'fail', 'verify_error', {'error': data['error']}
     elif not outcomes:
         status, reason_id = 'fail', 'no_outcomes'
     else:
-        failing = sorted(oid for oid, result in outcomes.items() if result.get('status') != 'pass')
+        failing = sorted(oid for oid, result in outcomes.items() if result['status'] != 'pass')
         status = 'fail' if failing else 'pass'
         reason_id, params = ('failing', {'ids': ', '.join(failing)}) if failing else ('', {})
     return {
@@ -64,35 +75,22 @@ def _host_entry(name, host_vars, hostvars, lang):
         'status': status,
         'reason_id': reason_id,
         'reason': _reason(lang, reason_id, **params),
-        'outcomes': {
-            oid: {'status': result.get('status', 'fail'), 'evidence': result.get('evidence', '')}
-            for oid, result in sorted(outcomes.items())
-        },
+        'outcomes': outcomes,
     }
 
 
-def _time(text):
-    """A UTC time as the report and the history write it, or None."""
-    try:
-        return datetime.datetime.strptime(text, TIME_FORMAT) if text else None
-    except (TypeError, ValueError):
+def _clamp(value, session_start, now):
+    """A VM's time (text) within the session, as a datetime: never before its start, never after now."""
+    moment = vm_data.parse_time(value)
+    if moment is None:
         return None
+    if session_start and moment < session_start:
+        return session_start
+    return min(moment, now) if now else moment
 
 
-def _steps(challenge):
-    """A VM's challenge steps, judged live by lab_challenge_facts, with their history, in the chapter's order."""
-    given = challenge.get('steps') or {}
-    steps = {}
-    for step in STEP_IDS:
-        entry = given.get(step) or {}
-        steps[step] = {
-            'status': entry.get('status', 'fail'),
-            'evidence': entry.get('evidence', ''),
-            'hints': int(entry.get('hints') or 0),
-            'solved_by_lab': bool(entry.get('solved_by_lab')),
-            'first_passed_at': entry.get('first_passed_at'),
-        }
-    return steps
+def _text_time(moment):
+    return moment.strftime(TIME_FORMAT) if moment else None
 
 
 def _progress(steps, challenge, now, session_start, stuck_minutes, hints_per_step):
@@ -100,8 +98,9 @@ def _progress(steps, challenge, now, session_start, stuck_minutes, hints_per_ste
     passed = sum(1 for entry in steps.values() if entry['status'] == 'pass')
     hints = sum(entry['hints'] for entry in steps.values())
     solved = sum(1 for entry in steps.values() if entry['solved_by_lab'])
-    last = challenge.get('last_progress_at') or challenge.get('started_at')
-    since = _time(last) or session_start
+    started = _clamp(challenge['started_at'], session_start, now)
+    last = _clamp(challenge['last_progress_at'], session_start, now) or started
+    since = last or session_start or now  # no history: idle since the session started
     idle = int((now - since).total_seconds() // 60) if now and since else None
     done = passed == len(steps)
     help_used = hints + HINTS * solved
@@ -111,21 +110,23 @@ def _progress(steps, challenge, now, session_start, stuck_minutes, hints_per_ste
         'next': next((step for step in STEP_IDS if steps[step]['status'] != 'pass'), None),
         'hints': hints,
         'solved_by_lab': solved,
-        'started_at': challenge.get('started_at'),
-        'last_progress_at': challenge.get('last_progress_at'),
+        'started_at': _text_time(started),
+        'last_progress_at': _text_time(last if challenge['last_progress_at'] else None),
         'idle_minutes': idle,
         'stuck': bool(not done and idle is not None and idle >= stuck_minutes),
         'hint_heavy': bool(help_used and help_used >= hints_per_step * max(1, passed)),
     }
 
 
-def _challenge_entry(entry, host_vars, now, session_start, stuck_minutes, hints_per_step, lang):
+def _challenge_entry(entry, data, now, session_start, stuck_minutes, hints_per_step, lang):
     """Add a VM's steps and progress (challenge mode); its status then says where the student is."""
-    challenge = host_vars.get('lab_challenge') or {}
-    entry['steps'] = _steps(challenge) if challenge else {}
+    challenge = data['challenge']
+    steps = challenge['steps'] if challenge else {}
+    entry['steps'] = {step: dict(values, first_passed_at=_text_time(_clamp(values['first_passed_at'], session_start, now)))
+                      for step, values in steps.items()}
     entry['progress'] = (_progress(entry['steps'], challenge, now, session_start, stuck_minutes, hints_per_step)
                          if challenge else {})
-    if entry['status'] == 'unreachable' or host_vars.get('lab_verify_error'):
+    if entry['status'] == 'unreachable' or data['error']:
         return entry
     if not challenge:
         entry['status'], entry['reason_id'] = 'fail', 'no_steps'
@@ -142,43 +143,54 @@ def _challenge_entry(entry, host_vars, now, session_start, stuck_minutes, hints_
 def _mode(hostvars, hosts, mode):
     if mode in MODES:
         return mode
-    found = [hostvars[name].get('lab_verify_mode') for name in hosts if hostvars[name].get('lab_verify_mode') in MODES]
+    found = [hostvars[name].get('lab_verify_mode') for name in hosts
+             if isinstance(hostvars[name].get('lab_verify_mode'), str) and hostvars[name].get('lab_verify_mode') in MODES]
     return 'challenge' if 'challenge' in found else 'demo'
 
 
 def class_report(hostvars, hosts, generated='', mode='', stuck_minutes=10, hints_per_step=2,
-                 lang=catalog.DEFAULT_LANGUAGE):
-    """Build the report for C(hosts) from C(hostvars), its reasons in C(lang); see docs/report.md for the schema."""
+                 lang=catalog.DEFAULT_LANGUAGE, session_start=''):
+    """Build the report for C(hosts) from C(hostvars), its reasons in C(lang); see docs/report.md for the schema.
+
+    Every VM's data goes through vm_data.check first: a VM that breaks it is that VM's verify_error and changes
+    nothing else. The session starts at C(session_start), the controller's (never a VM's): a VM's times are
+    clamped to it and to C(generated); without it, a student with no history is idle since C(generated).
+    """
     try:
         catalog.messages(lang)
     except catalog.CatalogError as exc:
         raise AnsibleFilterError('class_report: %s' % exc)
     mode = _mode(hostvars, hosts, mode)
-    entries = [_host_entry(name, hostvars[name], hostvars, lang) for name in hosts]
+    checked = [_checked(hostvars[name], lang) for name in hosts]
+    entries = [_host_entry(name, data, hostvars[name], hostvars, lang) for name, data in zip(hosts, checked)]
     if mode == 'challenge':
-        now = _time(generated)
-        starts = [_time((hostvars[name].get('lab_challenge') or {}).get('started_at')) for name in hosts]
-        starts = [start for start in starts if start]
-        session_start = min(starts) if starts else None  # a student with no history is idle since then
-        entries = [_challenge_entry(entry, hostvars[name], now, session_start, int(stuck_minutes), float(hints_per_step),
-                                    lang)
-                   for entry, name in zip(entries, hosts)]
+        now = vm_data.parse_time(generated)
+        start = vm_data.parse_time(session_start)
+        start = min(start, now) if start and now else start
+        entries = [_challenge_entry(entry, data, now, start, int(stuck_minutes), float(hints_per_step), lang)
+                   for entry, data in zip(entries, checked)]
     else:
+        start = None
         for entry in entries:
             entry['steps'], entry['progress'] = {}, {}
-    outcome_ids = sorted({oid for entry in entries for oid in entry['outcomes']})
     return {
         'schema_version': SCHEMA_VERSION,
         'generated': generated,
+        'session_start': _text_time(start),
         'lang': lang,
         'mode': mode,
-        'outcome_ids': outcome_ids,
+        'outcome_ids': sorted(vm_data.OUTCOME_IDS) if mode == 'demo' else [],
         'step_ids': list(STEP_IDS) if mode == 'challenge' else [],
         'settings': {'stuck_minutes': int(stuck_minutes), 'hints_per_step': float(hints_per_step)},
         'summary': {status: sum(entry['status'] == status for entry in entries) for status in STATUSES},
         'attention': {flag: sum(bool(entry['progress'].get(flag)) for entry in entries) for flag in ('stuck', 'hint_heavy')},
         'hosts': sorted(entries, key=lambda entry: entry['student']),
     }
+
+
+def _cell(value):
+    """A value as one terminal cell: no control, format or bidirectional character can start a line or reorder it."""
+    return vm_data.clean_text(str(value), TABLE_CELL_CAP)
 
 
 def class_report_table(report, page=''):
@@ -190,14 +202,28 @@ def class_report_table(report, page=''):
     for vm in report['hosts']:
         progress = vm.get('progress') or {}
         marks = [words['report.table.' + flag] for flag in ('stuck', 'hint_heavy') if progress.get(flag)]
-        lines.append((row % (vm['student'], vm['host'], words['report.status.' + vm['status']], vm['reason'])).rstrip()
+        lines.append((row % (_cell(vm['student']), _cell(vm['host']), words['report.status.' + vm['status']],
+                             _cell(vm['reason']))).rstrip()
                      + ''.join(' ' + mark for mark in marks))
     lines.append(catalog.text(lang, 'report.table.counts', page=page, **report['summary']))
     return '\n'.join(lines)
+
+
+def lab_session_start(given, recorded='', now=''):
+    """When the class session started, from the controller only: C(given) (lab_session_start, checked by the input
+    rules), else the start recorded in C(recorded) (session.json's text), else C(now)."""
+    if vm_data.parse_time(given):
+        return given
+    try:
+        start = json.loads(recorded).get('session_start') if recorded else None
+    except (ValueError, AttributeError):
+        start = None
+    return start if vm_data.parse_time(start) else now
 
 
 class FilterModule:
     """Filters for the class report."""
 
     def filters(self):
-        return {'class_report': class_report, 'class_report_table': class_report_table}
+        return {'class_report': class_report, 'class_report_table': class_report_table,
+                'lab_session_start': lab_session_start}

@@ -38,7 +38,7 @@ def _by_name(containers):
     return seen
 
 
-def lab_containers_to_start(specs, containers, lang='es'):
+def lab_containers_to_start(specs, containers):
     """Return the specs whose container is missing, stopped, or not as specified.
 
     Not as specified: started from another spec or image, or attached to other
@@ -47,7 +47,8 @@ def lab_containers_to_start(specs, containers, lang='es'):
     has its ``labels`` extended with the spec hash and ``recreate`` set when a
     container exists that is not merely stopped, ready for
     community.docker.docker_container. A container of that name that is not
-    the lab's (no ``microlab.lab`` label) is an error: the lab never replaces it.
+    the lab's (no ``microlab.lab`` label) is left out: the lab never replaces
+    it, and lab_not_the_labs gives the refusal the role fails with first.
     """
     if not isinstance(specs, list) or not all(isinstance(spec, dict) and spec.get('name') for spec in specs):
         raise AnsibleFilterError('lab_containers_to_start expects a list of container specs, each a dict with a name')
@@ -58,7 +59,7 @@ def lab_containers_to_start(specs, containers, lang='es'):
         current = seen.get(spec['name'])
         labels = (current or {}).get('Labels') or {}
         if current is not None and LAB_LABEL not in labels:
-            raise AnsibleFilterError(catalog.text(lang, 'err.container_not_lab', name=spec['name']))
+            continue  # not the lab's: never replaced (lab_not_the_labs says so first)
         if current is None:
             as_specified = running = False
         else:
@@ -75,17 +76,31 @@ def lab_containers_to_start(specs, containers, lang='es'):
     return to_start
 
 
-def lab_networks_to_create(specs, networks, lang='es'):
-    """The network specs whose network is missing; an error for a same-named network that is not the lab's."""
+def lab_networks_to_create(specs, networks):
+    """The network specs whose network is missing (a same-named network that is not the lab's is never touched:
+    lab_not_the_labs refuses it first)."""
     seen = dict((network.get('Name'), network) for network in networks or [])
     missing = []
     for spec in specs or []:
         current = seen.get(spec['name'])
         if current is None:
             missing.append(spec)
-        elif LAB_LABEL not in (current.get('Labels') or {}):
-            raise AnsibleFilterError(catalog.text(lang, 'err.network_not_lab', name=spec['name']))
     return missing
+
+
+def _not_the_labs(specs, listed, key, lang):
+    """The refusals, in lang, for the specs whose name a listed object has without the lab's label."""
+    return [catalog.text(lang, key, name=spec['name']) for spec in specs or []
+            if spec.get('name') in listed and LAB_LABEL not in (listed[spec['name']].get('Labels') or {})]
+
+
+def lab_not_the_labs(container_specs, containers, network_specs=None, networks=None, lang='es'):
+    """Why the lab stops, in the student's language, when a container or network of its names is not the lab's;
+    '' when none is. The role fails with this text alone (a filter's own error would be wrapped in Ansible's English).
+    """
+    named = dict((network.get('Name'), network) for network in networks or [])
+    return '\n'.join(_not_the_labs(container_specs, _by_name(containers), 'err.container_not_lab', lang)
+                     + _not_the_labs(network_specs, named, 'err.network_not_lab', lang))
 
 
 def lab_container_specs(inputs, scenario, images):
@@ -110,6 +125,7 @@ class FilterModule:
         return {
             'lab_containers_to_start': lab_containers_to_start,
             'lab_networks_to_create': lab_networks_to_create,
+            'lab_not_the_labs': lab_not_the_labs,
             'lab_container_specs': lab_container_specs,
             'lab_network_specs': lab_network_specs,
             'lab_observe_options': lab_observe_options,

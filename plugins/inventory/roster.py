@@ -19,8 +19,11 @@ description:
     its O(roster) option names the roster, a CSV file or a YAML file holding a list of mappings with the same keys as the columns."
   - "Columns: C(student) (required) becomes the host name and the host variable C(student). It may hold letters, digits,
     C(-), C(_) and C(.), and must start with a letter, digit or C(_). Students are unique, ignoring case."
-  - "C(host) (required) becomes C(ansible_host), the address Ansible connects to."
-  - "C(user) (optional) becomes C(ansible_user); when empty, O(default_user) is used if set."
+  - "C(host) (required) becomes C(ansible_host), the address Ansible connects to: a host name (labels of letters,
+    digits and C(-), not starting or ending with C(-)) or an IPv4 or IPv6 address. Anything else (C(-oProxyCommand=...),
+    a space, a shell character) is a bad row, since ssh would take it as given."
+  - "C(user) (optional) becomes C(ansible_user); when empty, O(default_user) is used if set. It is an account name:
+    letters, digits, C(_), C(.) and C(-), not starting with C(-) or C(.), at most 32 characters; anything else is a bad row."
   - "C(port) (optional) becomes C(ansible_port), a number from 1 to 65535."
   - "C(group) (optional) is one more inventory group for the host (letters, digits and C(_), not starting with a digit)."
   - Every other column becomes a host variable of that name, as a string with surrounding whitespace removed;
@@ -114,6 +117,7 @@ strict: true
 import csv
 import datetime
 import io
+import ipaddress
 import os
 import re
 
@@ -125,6 +129,10 @@ from ansible.plugins.inventory import BaseFileInventoryPlugin
 
 REQUIRED_COLUMNS = ('student', 'host')
 HOST_NAME = re.compile(r'^[A-Za-z0-9_][A-Za-z0-9_.-]*$')
+# What ssh is given: a DNS name of RFC 1123 labels, and an account name. Neither starts with '-' (an ssh option)
+# nor holds a space or a shell character.
+DNS_LABEL = re.compile(r'^[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?$')
+SSH_USER = re.compile(r'^[A-Za-z0-9_][A-Za-z0-9_.-]{0,31}$')
 GROUP_NAME = re.compile(r'^[A-Za-z_][A-Za-z0-9_]*$')
 VARIABLE_NAME = re.compile(r'^[A-Za-z_][A-Za-z0-9_]*$')
 RESERVED_GROUPS = ('all', 'ungrouped')
@@ -229,6 +237,17 @@ def check_group_name(name, what):
         raise ValueError("%s %s is not a valid group name (letters, digits and _, not starting with a digit)" % (what, shown(name)))
 
 
+def is_address(text):
+    """Whether text is a host name (RFC 1123 labels, at most 253 characters) or an IPv4 or IPv6 address."""
+    try:
+        ipaddress.ip_address(text)
+        return True
+    except ValueError:
+        pass
+    name = text[:-1] if text.endswith('.') else text
+    return 0 < len(name) <= 253 and all(DNS_LABEL.match(label) for label in name.split('.'))
+
+
 def parse_port(value):
     """The port as an int, or ValueError naming the bad value."""
     text = to_text(value).strip()
@@ -288,9 +307,14 @@ def build_students(rows, default_user=None, group='lab_vms'):
         host = values.get('host')
         if host is None and 'host' not in bad:
             problems.append('missing host')
+        elif host is not None and not is_address(to_text(host)):
+            problems.append('host %s is not a host name or an IP address (ssh would take it as given)' % shown(host))
         host_vars = {'student': name, 'ansible_host': to_text(host) if host is not None else None}
         user = values.get('user') if values.get('user') is not None else _cell(default_user)
         if user is not None:
+            if not SSH_USER.match(to_text(user)):
+                problems.append('user %s is not an account name (letters, digits, _, . and -, not starting with - or .)'
+                                % shown(user))
             host_vars['ansible_user'] = to_text(user)
         if values.get('port') is not None:
             try:

@@ -354,6 +354,7 @@ MESSAGES = {
     'input.crypt_hash': '{name} must be a crypt(3) hash such as $6$... (mkpasswd --method=sha-512), or empty.',
     'input.ssh_key': '{name} must be one public key line (ssh-ed25519 AAAA... comment), or empty.',
     'input.required_when': '{name} is required when {count} is above 0.',
+    'input.utc_time': '{name} must be a UTC time such as 2026-11-25T10:00:00Z, or empty (got {value}).',
     'input.shell': '{name} must be the absolute path of a shell such as /bin/bash (got {value}).',
     'err.apt_lock': ('The apt/dpkg lock was still held after docker_host_apt_lock_timeout ({timeout} s) by: '
                      '{holders}. Wait for it to finish (unattended-upgrades and cloud-init do, after a boot) and run '
@@ -408,6 +409,15 @@ MESSAGES = {
     'report.reason.failing': 'failing: {ids}',
     'report.reason.no_steps': 'no step was judged (did verify.yml run on this VM in challenge mode?)',
     'report.reason.at_step': 'at {step} ({passed} of {total} steps pass)',
+    # A VM's data the report refuses (plugins/plugin_utils/vm_data.py), inside report.reason.verify_error.
+    'report.invalid.text': 'the VM returned {field} that is not text',
+    'report.invalid.mapping': 'the VM returned {field} that is not a mapping',
+    'report.invalid.bool': 'the VM returned {field} that is not true or false',
+    'report.invalid.int': 'the VM returned {field} that is not a whole number',
+    'report.invalid.range': 'the VM returned {field} outside {low} to {high}',
+    'report.invalid.time': 'the VM returned {field} that is not a UTC time like 2026-11-25T10:00:00Z',
+    'report.invalid.too_many': 'the VM returned {count} entries in {field}, more than the {limit} the lab knows',
+    'report.invalid.unknown_id': 'the VM returned {field} with an id the lab does not know: {id}',
     'report.table.header': ['STUDENT', 'HOST', 'STATUS', 'REASON'],
     'report.table.stuck': '[stuck]',
     'report.table.hint_heavy': '[hints]',

@@ -368,6 +368,7 @@ MESSAGES = {
     'input.ssh_key': ('{name} tiene que ser una sola línea de llave pública (ssh-ed25519 AAAA... comentario), o quedar '
                       'vacío.'),
     'input.required_when': '{name} es obligatorio cuando {count} es mayor que 0.',
+    'input.utc_time': '{name} tiene que ser una hora UTC como 2026-11-25T10:00:00Z, o estar vacío (se recibió {value}).',
     'input.shell': '{name} tiene que ser la ruta absoluta de una shell, como /bin/bash (se recibió {value}).',
     'err.apt_lock': ('El bloqueo de apt/dpkg seguía tomado después de docker_host_apt_lock_timeout ({timeout} s) por: '
                      '{holders}. Esperen a que termine (unattended-upgrades y cloud-init terminan, después del '
@@ -428,6 +429,15 @@ MESSAGES = {
     'report.reason.failing': 'no pasan: {ids}',
     'report.reason.no_steps': 'no se evaluó ningún paso (¿corrió verify.yml en esta VM en modo desafío?)',
     'report.reason.at_step': 'en {step} (pasan {passed} de {total} pasos)',
+    # A VM's data the report refuses (plugins/plugin_utils/vm_data.py), inside report.reason.verify_error.
+    'report.invalid.text': 'la VM devolvió {field} que no es un texto',
+    'report.invalid.mapping': 'la VM devolvió {field} que no es un diccionario',
+    'report.invalid.bool': 'la VM devolvió {field} que no es verdadero ni falso',
+    'report.invalid.int': 'la VM devolvió {field} que no es un número entero',
+    'report.invalid.range': 'la VM devolvió {field} fuera del rango de {low} a {high}',
+    'report.invalid.time': 'la VM devolvió {field} que no es una hora UTC como 2026-11-25T10:00:00Z',
+    'report.invalid.too_many': 'la VM devolvió {count} entradas en {field}, más que las {limit} que conoce el laboratorio',
+    'report.invalid.unknown_id': 'la VM devolvió {field} con un identificador que el laboratorio no conoce: {id}',
     'report.table.header': ['ESTUDIANTE', 'DIRECCIÓN', 'ESTADO', 'MOTIVO'],
     'report.table.stuck': '[atascado]',
     'report.table.hint_heavy': '[pistas]',

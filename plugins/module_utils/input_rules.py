@@ -236,6 +236,7 @@ RULES = {
         at_least('lab_report_refresh', 0),
         at_least('lab_report_stuck_minutes', 1),
         above_zero('lab_report_hints_per_step'),
+        matches('lab_report_session_start', 'utc_time_or_empty', 'input.utc_time'),
     ],
     # Names only, never the hashes or keys themselves: a wrong value may still be a password.
     'lab_students': [
@@ -268,6 +269,9 @@ PATTERNS = {
     'registry_host': re.compile(r'^%s(:[0-9]{1,5})?(/[0-9]{1,3})?$' % HOST),
     'proxy_url_or_empty': re.compile(r'^(http://%s(:[0-9]{1,5})?/?)?$' % HOST),
     'mirror_url_or_empty': re.compile(r'^(https?://%s(:[0-9]{1,5})?(/[A-Za-z0-9._~+-]+)*/?)?$' % HOST),
+    # A UTC time as the report writes it (class_report's TIME_FORMAT), or empty.
+    'utc_time_or_empty': re.compile(r'^(20[0-9]{2}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])'
+                                    r'T([01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9]Z)?$'),
     'address_or_empty': re.compile(r'^(%s|%s)?$' % (HOST_NAME, IPV6)),
     'registry_namespace': re.compile(r'^[a-z0-9]+([._-][a-z0-9]+)*(/[a-z0-9]+([._-][a-z0-9]+)*)*$'),
 }

@@ -54,7 +54,7 @@ RANGES = {
 
 # Options whose empty string is a documented, valid value (not bad input): no password, no key.
 VALID_EMPTY = {'lab_students_password_hash', 'lab_students_authorized_key', 'lab_students_spare_password_hash',
-               'lab_report_mode', 'lab_report_title', 'lab_class_services_address',
+               'lab_report_mode', 'lab_report_title', 'lab_report_session_start', 'lab_class_services_address',
                'lab_class_services_apt_debian_backend', 'docker_host_apt_proxy'}
 
 
@@ -68,6 +68,8 @@ EXTRA = [
 # Values of the right type that must not reach a shell or open the VM (issue 15): each was
 # accepted before, and the shell ones ran their command (`bookworm$(touch /tmp/x)` made /tmp/x).
 IMPLAUSIBLE = [
+    ('lab_report', 'lab_report_session_start', 'not the report\'s time format', '2026-11-25 10:00'),
+    ('lab_report', 'lab_report_session_start', 'markup', '2026-11-25T10:00:00Z"><img src=x>'),
     ('lab_images', 'lab_images_build_suite', 'command substitution', 'bookworm$(touch /tmp/microlab-pwned)'),
     ('lab_images', 'lab_images_build_suite', 'upper case and space', 'Bookworm main'),
     ('lab_images', 'lab_images_build_mirror', 'command after semicolon', 'http://deb.debian.org/debian;touch /tmp/x'),

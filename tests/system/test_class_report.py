@@ -64,3 +64,114 @@ def test_report_html_shows_the_class_in_a_browser(report_dir):
                     '--window-size=900,420', '--screenshot=%s' % SCREENSHOT, page],
                    capture_output=True, check=True, timeout=120)
     assert os.path.getsize(SCREENSHOT) > 5000
+
+
+# verify.yml with a VM that answers hostile data -------------------------------------------------------------
+
+XSS = '"><img src=x onerror=alert(1)>'
+STEPS = ['users_root', 'users_uid', 'nginx_netns', 'nginx_not_on_host', 'nginx_by_ip', 'network_created',
+         'network_bridge_200', 'network_lonely_timeout', 'networks_differ']
+
+
+def honest_facts():
+    steps = {step: {'status': 'pass' if index < 3 else 'fail', 'evidence': 'seen %s' % step, 'hints': 0,
+                    'solved_by_lab': False, 'first_passed_at': '2026-11-25T10:05:00Z' if index < 3 else None}
+             for index, step in enumerate(STEPS)}
+    return {'lab_challenge': {'configured': True, 'steps': steps, 'started_at': '2026-11-25T10:01:00Z',
+                              'last_progress_at': '2026-11-25T10:05:00Z'}}
+
+
+def hostile_facts():
+    facts = honest_facts()
+    facts['lab_challenge']['steps']['users_uid'].update(hints='many', first_passed_at=XSS, status=XSS)
+    facts['lab_challenge']['started_at'] = '1970-01-01T00:00:00Z'
+    facts.update(student='ana', lab_verify_reach={'reachable': False, 'msg': 'x'},
+                 lab_session_start_resolved='1970-01-01T00:00:00Z')
+    return facts
+
+
+def fake_vm(directory, name, facts):
+    """A VM whose Python its root replaced: whatever module verify sends, it answers with these facts."""
+    vm = directory / name
+    vm.mkdir()
+    (vm / 'facts.json').write_text(json.dumps({'changed': False, 'ansible_facts': facts}))
+    python = vm / 'python'
+    python.write_text('#!/bin/sh\ncat >/dev/null\ncat %s\n' % (vm / 'facts.json'))
+    python.chmod(0o755)
+    return str(python)
+
+
+@pytest.fixture(scope='module')
+def hostile_class(tmp_path_factory):
+    out = tmp_path_factory.mktemp('hostile')
+    hosts = {'vm-ana': ('ana', honest_facts()), 'vm-mallory': ('mallory', hostile_facts())}
+    inventory = {'lab_vms': {'vars': {'ansible_connection': 'local', 'ansible_become': False}, 'hosts': {
+        name: {'student': student, 'ansible_python_interpreter': fake_vm(out, name, facts)}
+        for name, (student, facts) in hosts.items()}}}
+    (out / 'inventory.yml').write_text(json.dumps(inventory))
+    (out / 'report').mkdir()
+    (out / 'report' / 'session.json').write_text('{"session_start": "2026-11-25T10:00:00Z"}\n')
+    result = subprocess.run(['ansible-playbook', '-i', str(out / 'inventory.yml'), 'playbooks/verify.yml',
+                             '-e', 'lab_mode=challenge', '-e', 'lab_report_dir=%s' % (out / 'report'), '-e', 'lab_language=en'],
+                            cwd=REPO, capture_output=True, text=True, check=False, timeout=300)
+    return out / 'report', result
+
+
+def test_verify_with_a_hostile_vm_still_writes_the_class_report(hostile_class):
+    report_dir, result = hostile_class
+    assert result.returncode == 0, result.stdout + result.stderr
+    report = json.loads((report_dir / 'report.json').read_text())
+    by_student = {vm['student']: vm for vm in report['hosts']}
+    assert sorted(by_student) == ['ana', 'mallory']  # mallory's fact 'student: ana' renames nobody
+    assert (by_student['mallory']['status'], by_student['mallory']['reason']) == (
+        'fail', 'verify stopped: the VM returned lab_challenge.steps.users_uid.hints that is not a whole number')
+    assert (by_student['ana']['status'], by_student['ana']['progress']['passed']) == ('fail', 3)
+    assert report['session_start'] == '2026-11-25T10:00:00Z'
+    html = (report_dir / 'report.html').read_text()
+    assert '<img' not in html and 'data-student="mallory" data-status="fail"' in html
+
+
+# The session's start: the controller's -------------------------------------------------------------------
+
+SESSION_PLAY = '''- hosts: localhost
+  connection: local
+  gather_facts: false
+  tasks:
+    - {name: Record, ansible.builtin.include_role: {name: microlab.docker_internals.lab_report, tasks_from: %s}}
+    - {name: Resolve, ansible.builtin.include_role: {name: microlab.docker_internals.lab_report, tasks_from: session}}
+    - {name: Show, ansible.builtin.debug: {msg: "START={{ lab_report_session_start_resolved }}"}}
+'''
+
+
+def run_session(directory, entry_point='record_session', *extra):
+    playbook = directory / ('%s.yml' % entry_point)
+    playbook.write_text(SESSION_PLAY % entry_point)
+    return subprocess.run(['ansible-playbook', str(playbook), '-e', 'lab_report_dir=%s' % (directory / 'report'),
+                           *extra], cwd=REPO, capture_output=True, text=True, check=False, timeout=120)
+
+
+def test_lab_yml_records_the_session_start_once_and_verify_reads_it(tmp_path):
+    first = run_session(tmp_path)
+    assert first.returncode == 0 and 'changed=2' in first.stdout, first.stdout + first.stderr  # directory and file
+    recorded = json.loads((tmp_path / 'report' / 'session.json').read_text())['session_start']
+    assert re.fullmatch(r'20\d\d-\d\d-\d\dT\d\d:\d\d:\d\dZ', recorded)
+    second = run_session(tmp_path)
+    assert second.returncode == 0 and 'changed=0' in second.stdout, second.stdout
+    assert 'START=%s' % recorded in second.stdout
+    assert json.loads((tmp_path / 'report' / 'session.json').read_text())['session_start'] == recorded
+    # The instructor's value wins over the record; reset.yml's entry point removes the record.
+    given = run_session(tmp_path, 'record_session', '-e', 'lab_session_start=2026-11-25T09:00:00Z')
+    assert 'START=2026-11-25T09:00:00Z' in given.stdout, given.stdout
+    ended = run_session(tmp_path, 'end_session')
+    assert ended.returncode == 0 and not (tmp_path / 'report' / 'session.json').exists(), ended.stdout
+
+
+@pytest.mark.parametrize('lang, words', [
+    ('en', 'lab_report_session_start must be a UTC time such as 2026-11-25T10:00:00Z, or empty (got "yesterday")'),
+    ('es', 'lab_report_session_start tiene que ser una hora UTC como 2026-11-25T10:00:00Z, o estar vacío '
+           '(se recibió "yesterday")'),
+])
+def test_a_session_start_not_in_the_format_is_refused_before_any_change(tmp_path, lang, words):
+    result = run_session(tmp_path, 'record_session', '-e', 'lab_session_start=yesterday', '-e', 'lab_language=%s' % lang)
+    assert result.returncode != 0 and words in result.stdout, result.stdout
+    assert 'changed=0' in result.stdout and not (tmp_path / 'report').exists()

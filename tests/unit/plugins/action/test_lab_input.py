@@ -30,7 +30,8 @@ DEFAULTS = {
                     'lab_network_lonely_client': 'curl_lonely', 'lab_network_fail_on_outcome': True},
     'lab_report': {'lab_report_language': 'es', 'lab_report_dir': './lab-report', 'lab_report_hosts': ['vm1'],
                    'lab_report_title': '', 'lab_report_refresh': 0, 'lab_report_stuck_minutes': 10,
-                   'lab_report_hints_per_step': 2.0, input_rules.INVENTORY_KEY: ['vm1', 'vm2', 'localhost']},
+                   'lab_report_hints_per_step': 2.0, 'lab_report_session_start': '',
+                   input_rules.INVENTORY_KEY: ['vm1', 'vm2', 'localhost']},
 }
 MUST = {'en': 'must be', 'es': 'que ser'}
 GOT = {'en': '(got ', 'es': '(se recibió '}
@@ -196,6 +197,10 @@ BROKEN = [
                  id='above-zero-bool'),
     pytest.param('lab_report', {'lab_report_refresh': -1}, ['lab_report_refresh', '-1'], id='at-least-refresh'),
     pytest.param('lab_report', {'lab_report_dir': ' '}, ['lab_report_dir', '" "'], id='nonempty-dir'),
+    pytest.param('lab_report', {'lab_report_session_start': '2026-11-25 10:00'},
+                 ['lab_report_session_start', '2026-11-25T10:00:00Z', '"2026-11-25 10:00"'], id='session-start-format'),
+    pytest.param('lab_report', {'lab_report_session_start': '2026-13-25T10:00:00Z'},
+                 ['lab_report_session_start', '"2026-13-25T10:00:00Z"'], id='session-start-month'),
     pytest.param('lab_users', {'lab_users_share_dir': '/'}, ['lab_users_share_dir', '"/"'], id='absolute-path-root'),
     pytest.param('lab_users', {'lab_users_share_dir': '/tmp/'}, ['lab_users_share_dir', '"/tmp/"'],
                  id='absolute-path-tmp'),

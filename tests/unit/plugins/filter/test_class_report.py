@@ -7,6 +7,7 @@ from __future__ import annotations
 import pytest
 
 from ansible_collections.microlab.docker_internals.plugins.filter.class_report import class_report
+from ansible_collections.microlab.docker_internals.plugins.plugin_utils import vm_data
 
 PASS = {'status': 'pass', 'evidence': 'uid 1234'}
 FAIL = {'status': 'fail', 'evidence': 'curl exit 7 (refused), expected 28 (timeout)'}
@@ -43,7 +44,8 @@ def test_report_counts_sorts_and_lists_outcomes():
     assert report['generated'] == '2026-11-25T10:00:00Z'
     assert report['summary'] == {'pass': 1, 'fail': 1, 'unreachable': 1}
     assert [entry['student'] for entry in report['hosts']] == ['ana', 'bruno', 'zoe']
-    assert report['outcome_ids'] == ['nginx_http_by_ip', 'users_uid_matches']
+    # The columns are the lab's outcome ids, whatever the VMs report (vm4's 'other' is not one).
+    assert report['outcome_ids'] == sorted(vm_data.OUTCOME_IDS) and 'other' not in report['outcome_ids']
     assert report['hosts'][0]['outcomes'] == {'users_uid_matches': FAIL}
 
 
@@ -96,13 +98,16 @@ def test_challenge_report_shows_where_each_student_is():
     (challenge(STEP_IDS[:2], hints=4, last='2026-11-25T10:25:00Z'), False, True),  # 4 hints for 2 steps
     (challenge(STEP_IDS[:2], hints=3, last='2026-11-25T10:25:00Z'), False, False),
     (challenge(STEP_IDS[:2], solved=STEP_IDS[:1], hints=1, last='2026-11-25T10:25:00Z'), False, True),
-    (challenge([], started=None), True, False),   # never ran lab: idle since the class started (10:00)
+    (challenge([], started=None), True, False),   # never ran lab: idle since the session started (10:00)
+    (challenge([], started='1970-01-01T00:00:00Z'), True, False),  # clamped to the session's start
 ])
 def test_stuck_and_living_on_hints_stand_out(values, stuck, heavy):
     report = class_report(hostvars(vm1=dict(values, student='ana'),
                                    vm2=dict(challenge([], started='2026-11-25T10:00:00Z'), student='zoe')),
-                          ['vm1', 'vm2'], generated='2026-11-25T10:30:00Z', stuck_minutes=15, hints_per_step=2)
+                          ['vm1', 'vm2'], generated='2026-11-25T10:30:00Z', stuck_minutes=15, hints_per_step=2,
+                          session_start='2026-11-25T10:00:00Z')
     progress = report['hosts'][0]['progress']
+    assert report['hosts'][1]['progress']['stuck']  # zoe, idle since 10:00 whatever ana's history says
     assert (progress['stuck'], progress['hint_heavy']) == (stuck, heavy)
     assert report['settings'] == {'stuck_minutes': 15, 'hints_per_step': 2.0}
 

@@ -4,12 +4,22 @@
 
 from __future__ import annotations
 
+import json
+import os
+import re
+import subprocess
+import sys
+
 import pytest
 
 from ansible.errors import AnsibleFilterError
 
 from ansible_collections.microlab.docker_internals.plugins.filter.lab_containers import (
-    SPEC_LABEL, lab_container_specs, lab_containers_to_start, lab_networks_to_create, lab_observe_options, spec_hash)
+    SPEC_LABEL, lab_container_specs, lab_containers_to_start, lab_networks_to_create, lab_not_the_labs, lab_observe_options,
+    spec_hash)
+from ansible_collections.microlab.docker_internals.plugins.module_utils import catalog
+
+REPO = os.path.abspath(os.path.join(os.path.dirname(__file__), '..', '..', '..', '..'))
 
 IMAGE = 'microlab.local/lab-shell:bookworm'
 LAB = {'microlab.lab': 'docker_internals', 'microlab.lab.scenario': 'users'}
@@ -67,13 +77,15 @@ def test_changing_any_option_changes_the_hash_but_key_order_does_not():
 
 
 @pytest.mark.parametrize('lang, pattern', [
-    ('en', r'lab_user_root already exists and is not the lab.s.*docker rename'),
-    ('es', r'contenedor llamado lab_user_root que no es del laboratorio.*docker rename'),
+    ('en', r'A container named lab_user_root already exists and is not the lab.s.*docker rename.*'),
+    ('es', r'Ya existe un contenedor llamado lab_user_root que no es del laboratorio.*docker rename.*'),
 ])
 def test_a_users_container_with_the_same_name_is_never_replaced(lang, pattern):
     theirs = {'Names': ['/lab_user_root'], 'Image': 'debian:12', 'State': 'running', 'Labels': {'owner': 'ana'}}
-    with pytest.raises(AnsibleFilterError, match=pattern):
-        lab_containers_to_start([SPEC], [theirs], lang)
+    assert lab_containers_to_start([SPEC], [theirs]) == []
+    refusal = lab_not_the_labs([SPEC], [theirs], [], [], lang)
+    assert re.fullmatch(pattern, refusal, re.S), refusal
+    assert lab_not_the_labs([SPEC], [listed()], [], [], lang) == ''
 
 
 @pytest.mark.parametrize('specs', [None, {'name': 'x'}, [{'image': IMAGE}], ['lab_user_root']])
@@ -139,5 +151,36 @@ def test_networks_to_create_are_the_missing_ones(listing, expected):
 
 @pytest.mark.parametrize('lang, words', [('es', 'no es del laboratorio'), ('en', "is not the lab's")])
 def test_a_same_named_network_that_is_not_the_labs_is_refused_in_the_students_language(lang, words):
-    with pytest.raises(AnsibleFilterError, match=words):
-        lab_networks_to_create([{'name': 'lonely_curl'}], [{'Name': 'lonely_curl', 'Labels': None}], lang)
+    theirs = [{'Name': 'lonely_curl', 'Labels': None}]
+    assert lab_networks_to_create([{'name': 'lonely_curl'}], theirs) == []
+    refusal = lab_not_the_labs([SPEC], [listed()], [{'name': 'lonely_curl'}], theirs, lang)
+    assert words in refusal and 'lonely_curl' in refusal and '\n' not in refusal
+    both = lab_not_the_labs([SPEC], [dict(listed(), Labels={})], [{'name': 'lonely_curl'}], theirs, lang)
+    assert len(both.split('\n')) == 2
+
+
+@pytest.mark.parametrize('lang', ['es', 'en'])
+def test_the_scenario_fails_with_the_refusal_alone_in_the_students_language(tmp_path, lang):
+    """lab_nginx on a VM where web_server is the student's own container: the task's message is the catalog's
+    sentence, with no "The filter plugin ... failed:" around it. The VM's Python answers the listing itself
+    (docker_host_info's result), so no engine is needed and nothing can be created."""
+    listing = {'changed': False, 'containers': [{'Names': ['/web_server'], 'Image': 'nginx', 'State': 'running',
+                                                 'Labels': {'owner': 'ana'}}], 'networks': []}
+    (tmp_path / 'listing.json').write_text(json.dumps(listing))
+    python = tmp_path / 'python'
+    python.write_text('#!/bin/sh\ncat >/dev/null\ncat %s\n' % (tmp_path / 'listing.json'))
+    python.chmod(0o755)
+    (tmp_path / 'play.yml').write_text('- hosts: vm\n  gather_facts: false\n  roles: [microlab.docker_internals.lab_nginx]\n')
+    (tmp_path / 'inventory.yml').write_text(json.dumps({'all': {'hosts': {'vm': {
+        'ansible_connection': 'local', 'ansible_python_interpreter': str(python)}}}}))
+    refs = json.dumps({'lab_images_refs': {role: 'microlab.local/lab-%s:1' % role
+                                           for role in ('curl', 'nettools', 'nginx', 'shell')}, 'lab_language': lang})
+    env = dict(os.environ, ANSIBLE_FORCE_COLOR='0', ANSIBLE_STDOUT_CALLBACK='ansible.builtin.json')
+    done = subprocess.run([os.path.join(os.path.dirname(sys.executable), 'ansible-playbook'), '-i',
+                           str(tmp_path / 'inventory.yml'), str(tmp_path / 'play.yml'), '-e', refs],
+                          cwd=REPO, env=env, capture_output=True, text=True, timeout=120, check=False)
+    assert done.returncode != 0, done.stdout + done.stderr
+    results = [task['hosts']['vm'] for play in json.loads(done.stdout)['plays'] for task in play['tasks']]
+    failed, = [result for result in results if result.get('failed')]
+    assert failed['msg'] == catalog.text(lang, 'err.container_not_lab', name='web_server')
+    assert not any(result.get('changed') for result in results)

@@ -152,3 +152,39 @@ def test_bad_cells_are_not_repeated_in_the_error(tmp_path, row):
     message = parse_error(write(tmp_path, HEADER + row + '\n', strict='true'))
     assert 'class.csv line 2' in message
     assert 'secret' not in message and '$6$' not in message, message
+
+
+# What reaches ssh: the host, the user -----------------------------------------------------------------------
+
+@pytest.mark.parametrize('host', [
+    '-oProxyCommand=touch /tmp/PWNED', '-oProxyCommand=touch', 'vm1 -p 2200', 'vm1;id', '$(id)', 'vm1`id`', 'vm|1',
+    '-vm1', 'vm1-.example.org', 'vm_1.example.org', '..', 'a' * 64 + '.example.org', '192.0.2.11/24', '[2001:db8::1]',
+])
+def test_a_host_that_is_not_a_name_or_an_address_is_a_bad_row(tmp_path, host):
+    inventory, warnings = parse(write(tmp_path, HEADER + 'bruno,192.0.2.12\n"ana","%s"\n' % host))
+    assert members(inventory, 'lab_vms') == ['bruno']
+    assert len(warnings) == 1 and warnings[0].startswith('class.csv line 3: host ') and \
+        'is not a host name or an IP address' in warnings[0], warnings
+
+
+@pytest.mark.parametrize('host', ['192.0.2.11', '2001:db8::11', 'fe80::1%eth0', 'vm-11', 'vm11.lab.example.org',
+                                  'VM11.Example.org.', '10.0.0.1'])
+def test_host_names_and_addresses_are_kept(tmp_path, host):
+    inventory, warnings = parse(write(tmp_path, HEADER + 'ana,%s\n' % host))
+    assert warnings == [] and host_vars(inventory, 'ana')['ansible_host'] == host
+
+
+@pytest.mark.parametrize('user', ['-oProxyCommand=id', 'root user', 'ad$min', '.hidden', 'a' * 33, 'admin;id'])
+def test_a_user_that_is_not_an_account_name_is_a_bad_row(tmp_path, user):
+    message = parse_error(write(tmp_path, HEADER + 'bruno,192.0.2.12\n"ana","192.0.2.11","%s"\n' % user, strict='true'))
+    assert 'line 3: user ' in message and 'is not an account name' in message
+
+
+def test_a_bad_default_user_makes_every_row_without_a_user_bad(tmp_path):
+    path = tmp_path / 'class.csv'
+    path.write_text(HEADER + 'ana,192.0.2.11\nbruno,192.0.2.12,admin\n', encoding='utf-8')
+    config = tmp_path / 'class.roster.yml'
+    config.write_text('plugin: microlab.docker_internals.roster\nroster: class.csv\ndefault_user: "-oX"\n', encoding='utf-8')
+    inventory, warnings = parse(str(config))
+    assert members(inventory, 'lab_vms') == ['bruno']
+    assert len(warnings) == 1 and 'line 2: user' in warnings[0]
