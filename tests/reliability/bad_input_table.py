@@ -65,7 +65,7 @@ EXTRA = [
 ]
 
 
-# Values of the right type that must not reach a shell or open the VM (issue 15): each was
+# Values of the right type that must not reach a shell or open the VM: each was
 # accepted before, and the shell ones ran their command (`bookworm$(touch /tmp/x)` made /tmp/x).
 IMPLAUSIBLE = [
     ('lab_images', 'lab_images_build_suite', 'command substitution', 'bookworm$(touch /tmp/microlab-pwned)'),
