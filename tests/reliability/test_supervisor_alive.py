@@ -42,6 +42,11 @@ def alive(pid):
     return proc.returncode == 0
 
 
+def comm(pid):
+    with open('/proc/%d/comm' % pid, encoding='utf-8') as handle:
+        return handle.read().rstrip('\n')
+
+
 def ps_state(pid):
     return subprocess.run(['ps', '-o', 'stat=', '-p', str(pid)], capture_output=True, text=True,
                           check=False, timeout=30).stdout.strip()[:1]
@@ -56,6 +61,10 @@ def odd_sleep(tmp_path):
     def start(seconds):
         proc = subprocess.Popen([str(link), str(seconds)])
         started.append(proc)
+        # Popen returns once exec has begun; the kernel sets the new name a moment later.
+        deadline = time.time() + 10
+        while comm(proc.pid) != ODD_NAME and time.time() < deadline:
+            time.sleep(0.01)
         return proc
 
     yield start
@@ -66,8 +75,7 @@ def odd_sleep(tmp_path):
 
 def test_a_running_process_with_parentheses_in_its_name_is_alive(odd_sleep):
     proc = odd_sleep(60)
-    with open('/proc/%d/comm' % proc.pid, encoding='utf-8') as handle:
-        assert handle.read().strip() == ODD_NAME
+    assert comm(proc.pid) == ODD_NAME
     assert ps_state(proc.pid) == 'S'
     assert alive(proc.pid)
 
@@ -77,7 +85,7 @@ def test_a_zombie_is_stopped_though_kill_0_succeeds(odd_sleep):
     deadline = time.time() + 10
     while ps_state(proc.pid) != 'Z' and time.time() < deadline:
         time.sleep(0.05)
-    assert ps_state(proc.pid) == 'Z'
+    assert ps_state(proc.pid) == 'Z' and comm(proc.pid) == ODD_NAME
     os.kill(proc.pid, 0)  # no error: why kill -0 cannot tell
     assert not alive(proc.pid)
     proc.wait(10)
