@@ -1,17 +1,23 @@
 # The two commands of the README, and what they stand on.
 #   make lab    set up .venv, then run lab.yml against this machine (the lab VM)
 #   make test   the whole test suite (installs and starts Docker if none answers)
+#   make unit, make lint, ...   one step of that suite (scripts/test.sh with STEPS=the step)
 PYTHON ?= python3
 VENV := .venv
 COLLECTION_LINK := .ansible/collections/ansible_collections/microlab/docker_internals
+STEP_TARGETS := unit paperwork system reliability docs lint sanity molecule
 
-.PHONY: lab test venv clean
+.PHONY: lab test venv clean $(STEP_TARGETS)
 
 lab: venv
 	$(VENV)/bin/ansible-playbook lab.yml
 
 test: venv
 	scripts/test.sh
+
+# Steps of scripts/test.sh by name; several at once: STEPS="unit lint" scripts/test.sh.
+$(STEP_TARGETS): venv
+	STEPS=$@ scripts/test.sh
 
 venv: $(VENV)/.installed $(COLLECTION_LINK)
 

@@ -166,7 +166,7 @@ def main():
     parser.add_argument("--uplink-mbit", type=float, default=1000, help="the controller's uplink")
     parser.add_argument("--mirror-mbit", type=float, default=100, help="the class's link to the apt mirror")
     parser.add_argument("--lan-mbit", type=float, default=1000, help="the class services machine's LAN link")
-    parser.add_argument("--target-min", type=float, default=10, help="the time a class should take (issue 14: 10)")
+    parser.add_argument("--target-min", type=float, default=10, help="the time a class should take to get ready, in minutes")
     args = parser.parse_args()
     args.class_size = args.class_size or [100, 300]
     for path in args.results:

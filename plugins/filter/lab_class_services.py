@@ -2,7 +2,7 @@
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 # SPDX-License-Identifier: GPL-3.0-or-later
 
-"""Class services (issue 14): names in the class registry, the endpoints, the VMs' variables, daemon.json,
+"""Class services: names in the class registry, the endpoints, the VMs' variables, daemon.json,
 why a class pull failed.
 
 Thin wrappers of plugins/module_utils/class_services.py, which holds the logic and its reasons.

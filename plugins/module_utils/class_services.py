@@ -3,7 +3,7 @@
 # GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
 # SPDX-License-Identifier: GPL-3.0-or-later
 
-"""Class services (issue 14): the decisions behind roles/lab_class_services and the VMs that use it.
+"""Class services: the decisions behind roles/lab_class_services and the VMs that use it.
 
 Pure functions, standard library only, used through the filters in plugins/filter/lab_class_services.py:
 

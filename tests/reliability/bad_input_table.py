@@ -65,7 +65,7 @@ EXTRA = [
 ]
 
 
-# Values of the right type that must not reach a shell or open the VM (issue 15): each was
+# Values of the right type that must not reach a shell or open the VM: each was
 # accepted before, and the shell ones ran their command (`bookworm$(touch /tmp/x)` made /tmp/x).
 IMPLAUSIBLE = [
     ('lab_report', 'lab_report_session_start', 'not the report\'s time format', '2026-11-25 10:00'),

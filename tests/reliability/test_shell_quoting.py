@@ -2,7 +2,7 @@
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 # SPDX-License-Identifier: GPL-3.0-or-later
 
-"""Values never reach a shell as code (issue 15): `lab_images_build_suite='bookworm$(touch /tmp/x)'`
+"""Values never reach a shell as code: `lab_images_build_suite='bookworm$(touch /tmp/x)'`
 made /tmp/x on the VM, and the supervisor script took its paths inside double quotes.
 
 The checks in tasks/check.yml refuse such values (tests in bad_input_table.py); these tests prove

@@ -137,6 +137,28 @@ def test_engine_killed_mid_run(converged):
     assert 'Start dockerd under the supervisor' in result.changed_tasks(), result
 
 
+def engine_security_options(lab):
+    return lab.sh('docker info --format "{{json .SecurityOptions}}"').stdout
+
+
+def test_userns_remap_switch_and_back_on_a_host_that_reaps_nothing(converged):
+    """The README's `lab.yml -e lab_users_userns_remap=true`, then a plain lab.yml, on a VM whose PID 1 is
+    sleep: each restarts dockerd under the supervisor, whose stopped shell stays a zombie there."""
+    assert converged.sh('cat /proc/1/comm').stdout.strip() == 'sleep', 'this VM has an init that reaps'
+    remapped = converged.play('lab.yml', lab_users_userns_remap=True)
+    assert remapped.rc == 0 and remapped.vm['failed'] == 0, remapped
+    assert 'Restart dockerd under the supervisor' in remapped.changed_tasks(), remapped
+    assert 'name=userns' in engine_security_options(converged)
+    pid = converged.docker('inspect', '--format', '{{.State.Pid}}', 'lab_user_remapped')
+    uid_map = converged.sh('cat /proc/%s/uid_map' % pid).stdout.split()
+    assert uid_map[0] == '0' and int(uid_map[1]) > 0, 'container root is host root: %s' % uid_map
+    assert converged.sh('stat -c %%u /proc/%s' % pid).stdout.strip() == uid_map[1]
+
+    back = converge_again(converged)
+    assert 'Restart dockerd under the supervisor' in back.changed_tasks(), back
+    assert 'name=userns' not in engine_security_options(converged)
+
+
 # Each damage, what verify.yml must then report failing (and only that), and the containers the
 # repair may touch: every other container keeps its id and its start time.
 DAMAGES = {

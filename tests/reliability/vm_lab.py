@@ -78,12 +78,13 @@ class PlayResult(object):
         return ' '.join(self.output.split())
 
     def changed_tasks(self):
-        """Names of the tasks (without their role) that reported changed on the VM, in order."""
+        """Names of the tasks and handlers (without their role) that reported changed on the VM, in order."""
         names = []
         task = None
         for line in self.output.splitlines():
-            if line.startswith('TASK ['):
-                task = line[len('TASK ['):line.rfind(']')].split(' : ', 1)[-1]
+            header = next((h for h in ('TASK [', 'RUNNING HANDLER [') if line.startswith(h)), None)
+            if header:
+                task = line[len(header):line.rfind(']')].split(' : ', 1)[-1]
             elif line.startswith('changed: [%s' % VM) and task:
                 names.append(task)
         return names
@@ -197,7 +198,8 @@ class Lab(object):
 def _platforms_file(work):
     path = os.path.join(work, 'molecule.yml')
     with open(path, 'w', encoding='utf-8') as handle:
-        json.dump({'platforms': [{'name': VM, 'groups': ['lab_vms']}]}, handle)
+        # init false: PID 1 is sleep and reaps nothing, the hardest host for the dockerd supervisor.
+        json.dump({'platforms': [{'name': VM, 'groups': ['lab_vms'], 'init': False}]}, handle)
     return path
 
 

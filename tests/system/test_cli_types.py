@@ -2,7 +2,7 @@
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 # SPDX-License-Identifier: GPL-3.0-or-later
 
-"""Every boolean and number a user can set works from the command line as well as from JSON (issue 16).
+"""Every boolean and number a user can set works from the command line as well as from JSON.
 
 `-e key=value` on the command line is always a string; `-e '{"key": value}'` is typed. For
 every option of type bool, int or float in every role's meta/argument_specs.yml, a valid
@@ -14,8 +14,7 @@ machine, and:
 - test_input_fact_is_typed: afterwards the fact `<role>_input` holds the option (by its
   name without the role prefix) as a real bool/int/float equal to the value.
 
-The fact comes from the `microlab.docker_internals.lab_input` action plugin (issue 16,
-item 1), which every role's input check calls.
+The fact comes from the `microlab.docker_internals.lab_input` action plugin, which every role's input check calls.
 
 Each case is one ansible-playbook run (a check entry point only templates and asserts:
 nothing changes on this machine); the runs go two at a time, once for both tests.

@@ -2,7 +2,7 @@
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 # SPDX-License-Identifier: GPL-3.0-or-later
 
-"""The AWX/AAP setup of docs/awx.md, checked as far as a machine without AWX allows (issue 14).
+"""The AWX/AAP setup of docs/awx.md, checked as far as a machine without AWX allows.
 
 - The execution environment: `ansible-builder create` on execution-environment.yml makes a build
   context that names the collections the roles use and holds this collection, which installs from

@@ -2,7 +2,7 @@
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 # SPDX-License-Identifier: GPL-3.0-or-later
 
-"""The collection claims only the versions it is tested with (issue 15)."""
+"""The collection claims only the versions it is tested with."""
 
 from __future__ import annotations
 

@@ -2,7 +2,7 @@
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 # SPDX-License-Identifier: GPL-3.0-or-later
 
-"""A VM's facts must not rename its student or move its address in the class report (issue 15):
+"""A VM's facts must not rename its student or move its address in the class report:
 facts take precedence over inventory variables, and the VM's root chooses its facts."""
 
 from __future__ import annotations

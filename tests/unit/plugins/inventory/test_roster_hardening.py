@@ -2,7 +2,7 @@
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 # SPDX-License-Identifier: GPL-3.0-or-later
 
-"""Rosters written to break the plugin (issue 15): reserved column names, oversized cells,
+"""Rosters written to break the plugin: reserved column names, oversized cells,
 YAML values that are not text, keys that collapse into one, two students on one VM, and
 files that are not rosters at all. Each is a clear AnsibleParserError (or a skipped row)
 that names the file, line and column and never repeats what the file holds."""

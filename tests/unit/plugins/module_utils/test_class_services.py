@@ -3,7 +3,7 @@
 # GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
 # SPDX-License-Identifier: GPL-3.0-or-later
 
-"""class_services: names in the class registry, endpoints, the VMs' variables, daemon.json (issue 14)."""
+"""class_services: names in the class registry, endpoints, the VMs' variables, daemon.json."""
 
 from __future__ import annotations
 

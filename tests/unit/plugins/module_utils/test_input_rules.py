@@ -91,7 +91,7 @@ VALID = [
                  id='locked-hashes'),
     pytest.param('lab_students', {'lab_students_name': '_a-1', 'lab_students_spare_prefix': 'seat_',
                                   'lab_students_shell': '/usr/bin/zsh'}, id='names'),
-    # Class services (issue 14)
+    # Class services: addresses of the class registry and apt cache
     pytest.param('docker_host', {'docker_host_registry_mirrors': ['http://192.0.2.10:5000', 'https://mirror.lan/'],
                                  'docker_host_insecure_registries': ['192.0.2.10:5001', 'class.lan', '10.0.0.0/8',
                                                                      '[2001:db8::1]:5001'],
@@ -212,7 +212,7 @@ BROKEN = [
     # required_when
     pytest.param('lab_students', {'lab_students_spare_seats': 1},
                  ['lab_students_spare_password_hash', 'lab_students_spare_seats'], [], id='required-when-seats'),
-    # Class services (issue 14): values that reach daemon.json, apt's configuration and the services' files
+    # Class services: values that reach daemon.json, apt's configuration and the services' files
     pytest.param('docker_host', {'docker_host_registry_mirrors': ['http://192.0.2.10:5000/v2']},
                  ['docker_host_registry_mirrors', '/v2'], [], id='mirror-path'),
     pytest.param('docker_host', {'docker_host_registry_mirrors': ['http://a b:5000']},
