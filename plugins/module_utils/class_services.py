@@ -63,7 +63,8 @@ def class_pull_error(probe, pulls=None):
     """Why the class registry did not give the images, in the words of what failed; '' when it did.
 
     probe is the registered result of asking ``/v2/`` (ansible.builtin.uri: status, msg); pulls the
-    registered loop of docker_image_pull (results: item, and image on success or msg on failure),
+    registered loop of docker_image_pull (results: item, a class_pulls entry or a reference, and image on
+    success or msg on failure),
     or None when no pull was tried because the probe failed. The probe's failure comes first: no
     pull is tried when the registry does not answer. Failed pulls are named, with the first one's
     error (they usually share it).
@@ -75,7 +76,12 @@ def class_pull_error(probe, pulls=None):
     failed = [r for r in results if isinstance(r, dict) and 'image' not in r]
     if not failed:
         return ''
-    return '%s: %s' % (', '.join(str(r.get('item', '?')) for r in failed), failed[0].get('msg') or 'no answer')
+    return '%s: %s' % (', '.join(_pulled(r.get('item', '?')) for r in failed), failed[0].get('msg') or 'no answer')
+
+
+def _pulled(item):
+    """What a pull asked for: a class_pulls entry's pull reference, or the reference itself."""
+    return str(item.get('pull', '?')) if isinstance(item, dict) else str(item)
 
 
 def seed_plan(archive_refs, namespace):

@@ -186,6 +186,8 @@ GONE = {'item': 'r:5001/microlab/lab-nginx:bookworm', 'failed': True, 'msg': 'co
     ({'status': 401}, {'results': [{'item': 'r/x:1', 'failed': True}]}, 'r/x:1: no answer'),
     (ANSWERS, {'results': [PULLED]}, ''),
     (ANSWERS, {'skipped': True}, ''),
+    (ANSWERS, {'results': [{'item': {'role': 'shell', 'ref': 'r/x:1', 'pull': 'r/x@sha256:ab'}, 'failed': True,
+                            'msg': 'manifest unknown'}]}, 'r/x@sha256:ab: manifest unknown'),
 ])
 def test_class_pull_error_says_what_failed_first(probe, pulls, expected):
     assert class_services.class_pull_error(probe, pulls) == expected
