@@ -3,7 +3,8 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
 
 """Class services: names in the class registry, the endpoints, the VMs' variables, daemon.json,
-why a class pull failed.
+why a class pull failed, the one address the services listen on, the seeded images' digests and what a VM
+pulls by digest.
 
 Thin wrappers of plugins/module_utils/class_services.py, which holds the logic and its reasons.
 """
@@ -31,7 +32,10 @@ class FilterModule:
 
     def filters(self):
         return {
+            'lab_class_listen_address': _wrapped(class_services.listen_address),
             'lab_class_pull_error': _wrapped(class_services.class_pull_error),
+            'lab_class_pulls': _wrapped(class_services.class_pulls),
+            'lab_class_seed_digests': _wrapped(class_services.seed_digests),
             'lab_class_seed_plan': _wrapped(class_services.seed_plan),
             'lab_class_endpoints': _wrapped(class_services.endpoints),
             'lab_class_vm_vars': _wrapped(class_services.vm_vars),

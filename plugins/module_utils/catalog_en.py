@@ -377,6 +377,13 @@ MESSAGES = {
     'input.different': '{names} must all differ (got {value}).',
     'input.image_refs': ('{name} must be empty or a YAML dict with one image reference by tag for each of {keys}, '
                          'with no spaces or shell characters (got {value}).'),
+    'input.listen_address': ('{name} must be empty (the address the VMs reach this machine by, or its default '
+                             'IPv4 address) or one IP address of this machine, such as 192.0.2.10; never 0.0.0.0 or '
+                             '::, which is every interface (got {value}).'),
+    'input.admin_password': ('{name} must be empty (a password is made and kept on the machine) or a password '
+                             'without spaces or colons.'),
+    'input.image_digests': ('{name} must be empty or a YAML dict of digests such as sha256:<64 hex digits>, for '
+                            'some of the images of {refs} (got {value}).'),
     'input.required_for': '{name} is required when {other} is {value}.',
     'class.err.not_answering': ('{service} did not answer on {url} within {timeout} s. Its log: {log}'),
     'class.no_upstream': ('The upstream registry {upstream} does not answer ({error}): the Docker Hub pull-through '

@@ -396,6 +396,14 @@ MESSAGES = {
     'input.image_refs': ('{name} tiene que quedar vacío o ser un diccionario de YAML con una referencia de imagen por '
                          'etiqueta para cada uno de {keys}, sin espacios ni caracteres especiales de la shell '
                          '(se recibió {value}).'),
+    'input.listen_address': ('{name} tiene que quedar vacío (la dirección con que las VMs llegan a esta máquina, '
+                             'o su dirección IPv4 por defecto) o ser una dirección IP de esta máquina, como '
+                             '192.0.2.10; nunca 0.0.0.0 ni ::, que son todas las interfaces (se recibió {value}).'),
+    'input.admin_password': ('{name} tiene que quedar vacío (se crea una contraseña y se guarda en la máquina) o ser '
+                             'una contraseña sin espacios ni dos puntos.'),
+    'input.image_digests': ('{name} tiene que quedar vacío o ser un diccionario de YAML de resúmenes como '
+                            'sha256:<64 dígitos hexadecimales>, para algunas de las imágenes de {refs} '
+                            '(se recibió {value}).'),
     'input.required_for': '{name} es obligatorio cuando {other} es {value}.',
     'class.err.not_answering': ('El servicio {service} no respondió en {url} en {timeout} s. Su registro: {log}'),
     'class.no_upstream': ('El registro de origen {upstream} no responde ({error}): la caché de Docker Hub queda '

@@ -15,11 +15,18 @@ Pure functions, standard library only, used through the filters in plugins/filte
 - ``daemon_options``: daemon.json with the class's registry mirrors and insecure registries merged in.
 - ``image_registry``: the registry part of an image reference, as Docker reads it.
 - ``class_pull_error``: why the class registry did not give the images, from the probe and the pulls.
+- ``listen_address``: the one address the services listen on (never every interface).
+- ``seed_digests``: each seeded image's manifest digest, from the registry's answers.
+- ``class_pulls``: which class images a VM pulls, by digest where the seed knows it.
 """
 
 from __future__ import annotations
 
+import ipaddress
+import re
+
 DOCKER_HUB = 'docker.io'
+DIGEST = re.compile(r'^sha256:[0-9a-f]{64}\Z')
 
 
 class ClassServicesError(ValueError):
@@ -56,7 +63,8 @@ def class_pull_error(probe, pulls=None):
     """Why the class registry did not give the images, in the words of what failed; '' when it did.
 
     probe is the registered result of asking ``/v2/`` (ansible.builtin.uri: status, msg); pulls the
-    registered loop of docker_image_pull (results: item, and image on success or msg on failure),
+    registered loop of docker_image_pull (results: item, a class_pulls entry or a reference, and image on
+    success or msg on failure),
     or None when no pull was tried because the probe failed. The probe's failure comes first: no
     pull is tried when the registry does not answer. Failed pulls are named, with the first one's
     error (they usually share it).
@@ -68,7 +76,12 @@ def class_pull_error(probe, pulls=None):
     failed = [r for r in results if isinstance(r, dict) and 'image' not in r]
     if not failed:
         return ''
-    return '%s: %s' % (', '.join(str(r.get('item', '?')) for r in failed), failed[0].get('msg') or 'no answer')
+    return '%s: %s' % (', '.join(_pulled(r.get('item', '?')) for r in failed), failed[0].get('msg') or 'no answer')
+
+
+def _pulled(item):
+    """What a pull asked for: a class_pulls entry's pull reference, or the reference itself."""
+    return str(item.get('pull', '?')) if isinstance(item, dict) else str(item)
 
 
 def seed_plan(archive_refs, namespace):
@@ -98,10 +111,11 @@ def class_refs(plan, registry):
     return dict((item['role'], '%s/%s' % (registry, item['name'])) for item in plan)
 
 
-def endpoints(host, mirror_port, class_port, apt_port, plan=(), mirror=True):
+def endpoints(host, mirror_port, class_port, apt_port, plan=(), mirror=True, digests=None):
     """What the class services machine offers, as the fact lab_class_services.
 
     images are the seed plan's images by their full reference in the class registry (empty without a plan);
+    digests their manifest digests where the seed read them (seed_digests), for the roles of images only;
     registry_mirror is None when the pull-through cache does not run (mirror false: its upstream does not
     answer); an IPv6 address is put in brackets wherever a port follows it.
     """
@@ -109,11 +123,13 @@ def endpoints(host, mirror_port, class_port, apt_port, plan=(), mirror=True):
         raise ClassServicesError('the services address must be a host name or address, got %r' % (host,))
     shown = '[%s]' % host if ':' in host else host
     registry = '%s:%d' % (shown, int(class_port))
+    images = class_refs(plan or [], registry)
     return {
         'registry_mirror': 'http://%s:%d' % (shown, int(mirror_port)) if mirror else None,
         'class_registry': registry,
         'apt_proxy': 'http://%s:%d' % (shown, int(apt_port)),
-        'images': class_refs(plan or [], registry),
+        'images': images,
+        'digests': dict((role, digest) for role, digest in sorted((digests or {}).items()) if role in images),
     }
 
 
@@ -134,6 +150,8 @@ def vm_vars(services):
     }
     if services.get('images'):
         found['lab_images_class_refs'] = dict(services['images'])
+        if services.get('digests'):
+            found['lab_images_class_digests'] = dict(services['digests'])
     return found
 
 
@@ -161,3 +179,75 @@ def daemon_options(options, mirrors, insecure):
             raise ClassServicesError('daemon option %s must be a list, got %r' % (key, given))
         merged[key] = _merged(given, extra)
     return merged
+
+
+def listen_address(given, address, default_ipv4):
+    """The one address the services listen on: given, else address when it is an IP address, else default_ipv4.
+
+    address is the one the VMs reach the machine by (an address or a name); a name is not resolved here (the
+    machine's own name often resolves to 127.0.1.1), so the default IPv4 address serves instead. 127.0.0.1
+    when there is none: a machine without a default route serves only itself. Never an unspecified address
+    (0.0.0.0, ::): that is every interface.
+    """
+    for candidate in (given, address, default_ipv4):
+        if not candidate:
+            continue
+        try:
+            parsed = ipaddress.ip_address(str(candidate).strip('[]'))
+        except ValueError:
+            if candidate is given:
+                raise ClassServicesError('the listen address must be an IP address, got %r' % (given,))
+            continue
+        if parsed.is_unspecified:
+            raise ClassServicesError('the listen address must be one address, not every interface: %r' % (candidate,))
+        return str(parsed)
+    return '127.0.0.1'
+
+
+def seed_digests(heads):
+    """{role: 'sha256:...'} from the registered loop of HEAD requests for the seed plan's manifests by tag.
+
+    Each result has item (a seed plan entry), status and, from a registry, the header Docker-Content-Digest
+    (ansible.builtin.uri: docker_content_digest). An image the registry does not hold (404, or no answer in
+    --check) or an answer without a well-formed digest is left out: its VMs pull it by tag.
+    """
+    results = heads.get('results') if isinstance(heads, dict) else None
+    digests = {}
+    for result in results or []:
+        if not isinstance(result, dict) or result.get('status') != 200:
+            continue
+        role = (result.get('item') or {}).get('role')
+        digest = result.get('docker_content_digest')
+        if isinstance(role, str) and isinstance(digest, str) and DIGEST.match(digest):
+            digests[role] = digest
+    return digests
+
+
+def digest_reference(ref, digest):
+    """'registry/path/name:tag' and 'sha256:...' -> 'registry/path/name@sha256:...'."""
+    if not isinstance(digest, str) or not DIGEST.match(digest):
+        raise ClassServicesError('not a sha256 digest: %r' % (digest,))
+    registry, path, dummy = split_reference(ref)
+    return '%s@%s' % ('/'.join(filter(None, (registry, path))), digest)
+
+
+def class_pulls(images, refs, digests=None):
+    """[{role, ref, pull}] of the class images a VM must pull: pull is ref@digest where digests knows it.
+
+    images are docker_image_info's images (RepoTags, RepoDigests); refs {role: reference by tag}. An image
+    is there when one image holds ref among its tags and, with a digest, ref's repository@digest among its
+    RepoDigests: an image with the right tag but other content (a tag overwritten before it was pulled) is
+    pulled again, by digest, so what a VM runs is what the seed pushed.
+    """
+    if not isinstance(refs, dict):
+        raise ClassServicesError('the class references must be a dict {role: reference}, got %r' % (refs,))
+    digests = digests or {}
+    held = [(set(image.get('RepoTags') or []), set(image.get('RepoDigests') or []))
+            for image in images or [] if isinstance(image, dict)]
+    pulls = []
+    for role in sorted(refs):
+        ref = refs[role]
+        pull = digest_reference(ref, digests[role]) if digests.get(role) else ref
+        if not any(ref in tags and (pull == ref or pull in repo_digests) for tags, repo_digests in held):
+            pulls.append({'role': role, 'ref': ref, 'pull': pull})
+    return pulls

@@ -14,6 +14,7 @@ microlab.docker_internals.lab_input applies both.
 
 from __future__ import annotations
 
+import ipaddress
 import json
 import re
 
@@ -137,6 +138,21 @@ def image_refs_or_empty(name, keys):
     return ('image_refs_or_empty', name, tuple(sorted(keys)))
 
 
+def listen_address_or_empty(name):
+    """Empty, or one IP address of the machine: never 0.0.0.0 or :: (every interface)."""
+    return ('listen_address_or_empty', name)
+
+
+def secret_or_empty(name):
+    """Empty, or a password of printable characters without spaces or colons; refused by name only."""
+    return ('secret_or_empty', name)
+
+
+def digests_or_empty(name, refs):
+    """A dict {role: sha256 digest} whose roles are among the dict refs' keys (empty: pull by tag)."""
+    return ('digests_or_empty', name, refs)
+
+
 def required_for(name, other, value):
     """name is not empty (a text, list or dict) when other is value."""
     return ('required_for', name, other, value)
@@ -208,19 +224,23 @@ RULES = {
         at_least('lab_images_archive_copy_throttle', 0),
         image_refs_or_empty('lab_images_class_refs', IMAGE_ROLES),
         required_for('lab_images_class_refs', 'lab_images_source', 'class'),
+        digests_or_empty('lab_images_class_digests', 'lab_images_class_refs'),
         at_least('lab_images_class_timeout', 1),
     ],
     # The instructor's machine: values that reach the registries' and apt-cacher-ng's configuration, the
     # supervisor script and the VMs' daemon.json.
     'lab_class_services': [
         matches('lab_class_services_address', 'address_or_empty', 'input.address'),
+        listen_address_or_empty('lab_class_services_listen_address'),
         matches('lab_class_services_upstream', 'registry_url', 'input.registry_url'),
         matches('lab_class_services_apt_debian_backend', 'mirror_url_or_empty', 'input.apt_backend'),
         in_range('lab_class_services_mirror_port', 1, 65535),
         in_range('lab_class_services_class_port', 1, 65535),
         in_range('lab_class_services_apt_cache_port', 1, 65535),
+        in_range('lab_class_services_seed_port', 1, 65535),
         different('lab_class_services_mirror_port', 'lab_class_services_class_port',
-                  'lab_class_services_apt_cache_port'),
+                  'lab_class_services_apt_cache_port', 'lab_class_services_seed_port'),
+        secret_or_empty('lab_class_services_apt_admin_password'),
         abs_path('lab_class_services_data_dir', '/var/lib/microlab-class'),
         abs_path('lab_class_services_config_dir', '/etc/microlab-class'),
         abs_path('lab_class_services_log_dir', '/var/log/microlab-class'),
@@ -279,6 +299,9 @@ PATTERNS = {
 IMAGE_REF = re.compile(r'^[A-Za-z0-9\[][A-Za-z0-9._/:\[\]-]*:[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$')
 URL_CHARACTERS = r'[A-Za-z0-9._~:/?#@!*+,=%\[\]-]+'
 PATH_PART = r'/[A-Za-z0-9._+-]+'
+# apt-cacher-ng's AdminAuth is user:password on one line of its configuration.
+ADMIN_PASSWORD = re.compile(r'^[!-9;-~]*\Z')
+IMAGE_DIGEST = re.compile(r'^sha256:[0-9a-f]{64}\Z')
 CRYPT_HASH = re.compile(r'^(\$[0-9a-z]+\$\S+|!|\*)?$')
 SSH_KEY = re.compile(r'^((ssh|ecdsa|sk)-[a-z0-9@.-]+ [A-Za-z0-9+/=]+( .*)?)?$')
 # dockerd reads "host:port" and tcp:// alike as TCP; unix:// and fd:// are local sockets.
@@ -459,6 +482,30 @@ def check_required_for(values, name, other, value):
     return [('input.required_for', {'name': name, 'other': other, 'value': value})] if needed and not given else []
 
 
+def check_listen_address_or_empty(values, name):
+    value = values.get(name)
+    if value == '':
+        return []
+    try:
+        ok = isinstance(value, str) and not ipaddress.ip_address(value).is_unspecified
+    except ValueError:
+        ok = False
+    return [] if ok else [('input.listen_address', {'name': name, 'value': _shown(value)})]
+
+
+def check_secret_or_empty(values, name):
+    # The name only, never the value: a wrong value is still a password.
+    return [] if _text_matches(values.get(name), ADMIN_PASSWORD) else [('input.admin_password', {'name': name})]
+
+
+def check_digests_or_empty(values, name, refs):
+    value, roles = values.get(name), values.get(refs)
+    ok = isinstance(value, dict) and all(
+        isinstance(roles, dict) and role in roles and _text_matches(digest, IMAGE_DIGEST)
+        for role, digest in value.items())
+    return [] if ok else [('input.image_digests', {'name': name, 'refs': refs, 'value': _shown(value)})]
+
+
 CHECKS = {
     'range': check_range,
     'container_name': check_container_name,
@@ -484,6 +531,9 @@ CHECKS = {
     'different': check_different,
     'image_refs_or_empty': check_image_refs_or_empty,
     'required_for': check_required_for,
+    'listen_address_or_empty': check_listen_address_or_empty,
+    'secret_or_empty': check_secret_or_empty,
+    'digests_or_empty': check_digests_or_empty,
 }
 
 

@@ -32,6 +32,7 @@ RANGES = {
     'lab_class_services_mirror_port': [0, 65536],
     'lab_class_services_class_port': [0],
     'lab_class_services_apt_cache_port': [65536],
+    'lab_class_services_seed_port': [0, 65536],
     'lab_class_services_start_timeout': [0],
     'lab_class_services_apt_lock_timeout': [-1],
     'docker_host_start_timeout': [0, -5],
@@ -55,7 +56,8 @@ RANGES = {
 # Options whose empty string is a documented, valid value (not bad input): no password, no key.
 VALID_EMPTY = {'lab_students_password_hash', 'lab_students_authorized_key', 'lab_students_spare_password_hash',
                'lab_report_mode', 'lab_report_title', 'lab_report_session_start', 'lab_class_services_address',
-               'lab_class_services_apt_debian_backend', 'docker_host_apt_proxy'}
+               'lab_class_services_apt_debian_backend', 'docker_host_apt_proxy',
+               'lab_class_services_listen_address', 'lab_class_services_apt_admin_password'}
 
 
 # Bad values that are not about a type: names that point at nothing.
@@ -90,6 +92,11 @@ IMPLAUSIBLE = [
     ('docker_host', 'docker_host_daemon_options', 'bare host:port', {'hosts': ['0.0.0.0:2375']}),
     ('docker_host', 'docker_host_daemon_options', 'tls without verify', {'hosts': ['tcp://0.0.0.0:2376'], 'tls': True}),
     ('docker_host', 'docker_host_docker_repo_url', 'http key', 'http://download.docker.com/linux'),
+    # Class services: a student on the class network must not reach a write or admin path.
+    ('lab_class_services', 'lab_class_services_listen_address', 'every interface', '0.0.0.0'),
+    ('lab_class_services', 'lab_class_services_listen_address', 'every interface, IPv6', '::'),
+    ('lab_class_services', 'lab_class_services_apt_admin_password', 'newline', 'pw\nPassThroughPattern: .*'),
+    ('lab_images', 'lab_images_class_digests', 'command substitution', {'shell': 'sha256:$(id)'}),
 ]
 
 

@@ -101,7 +101,7 @@ def test_endpoints_describe_the_three_services():
 def test_endpoints_without_a_plan_or_a_running_mirror():
     services = class_services.endpoints('class.lan', '5000', '5001', '3142', None, mirror=False)
     assert services == {'registry_mirror': None, 'class_registry': 'class.lan:5001',
-                        'apt_proxy': 'http://class.lan:3142', 'images': {}}
+                        'apt_proxy': 'http://class.lan:3142', 'images': {}, 'digests': {}}
 
 
 def test_endpoints_put_an_ipv6_address_in_brackets():
@@ -186,6 +186,8 @@ GONE = {'item': 'r:5001/microlab/lab-nginx:bookworm', 'failed': True, 'msg': 'co
     ({'status': 401}, {'results': [{'item': 'r/x:1', 'failed': True}]}, 'r/x:1: no answer'),
     (ANSWERS, {'results': [PULLED]}, ''),
     (ANSWERS, {'skipped': True}, ''),
+    (ANSWERS, {'results': [{'item': {'role': 'shell', 'ref': 'r/x:1', 'pull': 'r/x@sha256:ab'}, 'failed': True,
+                            'msg': 'manifest unknown'}]}, 'r/x@sha256:ab: manifest unknown'),
 ])
 def test_class_pull_error_says_what_failed_first(probe, pulls, expected):
     assert class_services.class_pull_error(probe, pulls) == expected
@@ -193,9 +195,109 @@ def test_class_pull_error_says_what_failed_first(probe, pulls, expected):
 
 def test_the_filters_wrap_errors_and_keep_names():
     filters = FilterModule().filters()
-    assert sorted(filters) == ['lab_class_endpoints', 'lab_class_pull_error', 'lab_class_seed_plan', 'lab_class_vm_vars',
+    assert sorted(filters) == ['lab_class_endpoints', 'lab_class_listen_address', 'lab_class_pull_error',
+                               'lab_class_pulls', 'lab_class_seed_digests', 'lab_class_seed_plan', 'lab_class_vm_vars',
                                'lab_daemon_options', 'lab_image_registry']
     assert filters['lab_image_registry']('debian:12') == 'docker.io'
     assert filters['lab_daemon_options'].__name__ == 'daemon_options'
     with pytest.raises(AnsibleFilterError, match='seed_plan: '):
         filters['lab_class_seed_plan']({'shell': 'a b'}, 'microlab')
+
+
+DIGEST = 'sha256:' + 'a' * 64
+OTHER = 'sha256:' + 'b' * 64
+REGISTRY = '192.0.2.10:5001'
+REFS = class_services.class_refs(class_services.seed_plan(ARCHIVE, 'microlab'), REGISTRY)
+
+
+@pytest.mark.parametrize('given, address, default_ipv4, expected', [
+    ('192.0.2.20', '192.0.2.10', '198.51.100.1', '192.0.2.20'),
+    ('', '192.0.2.10', '198.51.100.1', '192.0.2.10'),
+    ('', 'instructor.lan', '198.51.100.1', '198.51.100.1'),  # a name is not resolved (127.0.1.1 in /etc/hosts)
+    ('', '', '', '127.0.0.1'),
+    ('', '', None, '127.0.0.1'),
+    ('', '2001:db8::1', '', '2001:db8::1'),
+    ('[2001:db8::2]', '', '', '2001:db8::2'),
+])
+def test_listen_address_is_one_address(given, address, default_ipv4, expected):
+    assert class_services.listen_address(given, address, default_ipv4) == expected
+
+
+@pytest.mark.parametrize('given, address', [
+    ('0.0.0.0', ''), ('::', ''), ('', '0.0.0.0'), ('instructor.lan', ''), ('192.0.2.10:5001', ''),
+])
+def test_listen_address_is_never_every_interface_nor_a_name(given, address):
+    with pytest.raises(class_services.ClassServicesError):
+        class_services.listen_address(given, address, '198.51.100.1')
+
+
+def _head(role, status, digest=None):
+    result = {'item': {'role': role}, 'status': status}
+    if digest is not None:
+        result['docker_content_digest'] = digest
+    return result
+
+
+def test_seed_digests_keep_the_well_formed_digests_of_the_images_the_registry_holds():
+    heads = {'results': [_head('shell', 200, DIGEST), _head('curl', 404), _head('nginx', -1),
+                         _head('nettools', 200, 'sha256:short'), _head('x', 200, DIGEST.upper()), 'junk']}
+    assert class_services.seed_digests(heads) == {'shell': DIGEST}
+
+
+@pytest.mark.parametrize('heads', [None, {}, {'results': None}, {'skipped': True}])
+def test_seed_digests_of_nothing_are_none(heads):
+    assert class_services.seed_digests(heads) == {}
+
+
+def test_endpoints_keep_the_digests_of_the_seeded_images_only():
+    plan = class_services.seed_plan(ARCHIVE, 'microlab')
+    services = class_services.endpoints('192.0.2.10', 5000, 5001, 3142, plan, digests={'shell': DIGEST, 'x': OTHER})
+    assert services['digests'] == {'shell': DIGEST}
+    assert class_services.vm_vars(services)['lab_images_class_digests'] == {'shell': DIGEST}
+    assert 'lab_images_class_digests' not in class_services.vm_vars(
+        class_services.endpoints('192.0.2.10', 5000, 5001, 3142, plan))
+
+
+@pytest.mark.parametrize('ref, expected', [
+    ('192.0.2.10:5001/microlab/lab-shell:bookworm', '192.0.2.10:5001/microlab/lab-shell@' + DIGEST),
+    ('[2001:db8::1]:5001/m/lab-curl:bookworm', '[2001:db8::1]:5001/m/lab-curl@' + DIGEST),
+    ('debian:12', 'debian@' + DIGEST),
+])
+def test_digest_reference_replaces_the_tag(ref, expected):
+    assert class_services.digest_reference(ref, DIGEST) == expected
+
+
+@pytest.mark.parametrize('digest', ['', None, 'sha256:abc', 'md5:' + 'a' * 64, DIGEST + '\n'])
+def test_digest_reference_refuses_what_is_not_a_sha256_digest(digest):
+    with pytest.raises(class_services.ClassServicesError):
+        class_services.digest_reference(REFS['shell'], digest)
+
+
+def _image(ref, digest=None):
+    repository = ref.rsplit(':', 1)[0]
+    return {'RepoTags': [ref], 'RepoDigests': ['%s@%s' % (repository, digest)] if digest else []}
+
+
+def test_class_pulls_are_by_digest_where_the_seed_knows_it():
+    pulls = class_services.class_pulls([], REFS, {'shell': DIGEST})
+    assert [pull['role'] for pull in pulls] == ['curl', 'nettools', 'nginx', 'shell']
+    assert pulls[3] == {'role': 'shell', 'ref': REFS['shell'], 'pull': REGISTRY + '/microlab/lab-shell@' + DIGEST}
+    assert pulls[0] == {'role': 'curl', 'ref': REFS['curl'], 'pull': REFS['curl']}
+
+
+def test_class_pulls_skip_images_held_with_their_digest_or_by_tag_without_one():
+    images = [_image(REFS['shell'], DIGEST), _image(REFS['curl']), _image(REFS['nginx'], OTHER)]
+    pulls = class_services.class_pulls(images, REFS, {'shell': DIGEST})
+    assert [pull['role'] for pull in pulls] == ['nettools']
+
+
+def test_class_pulls_pull_again_an_image_whose_tag_holds_other_content():
+    """The tag was overwritten in the registry before this VM pulled it: the seed's digest decides."""
+    images = [_image(REFS['shell'], OTHER)] + [_image(REFS[role]) for role in ('curl', 'nettools', 'nginx')]
+    assert class_services.class_pulls(images, REFS, {'shell': DIGEST}) == [
+        {'role': 'shell', 'ref': REFS['shell'], 'pull': REGISTRY + '/microlab/lab-shell@' + DIGEST}]
+
+
+def test_class_pulls_refuse_refs_that_are_not_a_dict():
+    with pytest.raises(class_services.ClassServicesError):
+        class_services.class_pulls([], None)

@@ -112,6 +112,13 @@ VALID = [
                                         'lab_class_services_data_dir': '/srv/microlab-class',
                                         'lab_class_services_start_timeout': 1,
                                         'lab_class_services_apt_lock_timeout': 0}, id='class-paths'),
+    pytest.param('lab_class_services', {'lab_class_services_listen_address': '192.0.2.10',
+                                        'lab_class_services_seed_port': 5555,
+                                        'lab_class_services_apt_admin_password': 'Xy9!-_.~;#'}, id='class-listen'),
+    pytest.param('lab_class_services', {'lab_class_services_listen_address': '2001:db8::1'}, id='class-listen-ipv6'),
+    pytest.param('lab_images', {'lab_images_class_refs': dict((role, '192.0.2.10:5001/microlab/lab-%s:bookworm' % role)
+                                                              for role in input_rules.IMAGE_ROLES),
+                                'lab_images_class_digests': {'shell': 'sha256:' + 'a' * 64}}, id='class-digests'),
 ]
 
 
@@ -250,6 +257,28 @@ BROKEN = [
                  ['lab_class_services_data_dir', '/var/lib/microlab-class'], [], id='data-dir-space'),
     pytest.param('lab_class_services', {'lab_class_services_vars_file': ''}, ['lab_class_services_vars_file'], [],
                  id='vars-file-empty'),
+    pytest.param('lab_class_services', {'lab_class_services_listen_address': '0.0.0.0'},
+                 ['lab_class_services_listen_address', '0.0.0.0'], [], id='listen-every-ipv4'),
+    pytest.param('lab_class_services', {'lab_class_services_listen_address': '::'},
+                 ['lab_class_services_listen_address', '"::"'], [], id='listen-every-ipv6'),
+    pytest.param('lab_class_services', {'lab_class_services_listen_address': 'instructor.lan'},
+                 ['lab_class_services_listen_address', 'instructor.lan'], [], id='listen-name'),
+    pytest.param('lab_class_services', {'lab_class_services_seed_port': 5001},
+                 ['lab_class_services_seed_port', '5001'], [], id='seed-port-same'),
+    pytest.param('lab_class_services', {'lab_class_services_apt_admin_password': 'pass word:1'},
+                 ['lab_class_services_apt_admin_password'], ['pass word:1', 'pass word'], id='admin-password-colon'),
+    pytest.param('lab_class_services', {'lab_class_services_apt_admin_password': 'secret\nPort: 80'},
+                 ['lab_class_services_apt_admin_password'], ['secret', 'Port: 80'], id='admin-password-newline'),
+    pytest.param('lab_images', {'lab_images_class_digests': {'shell': 'sha256:' + 'a' * 64}},
+                 ['lab_images_class_digests', 'lab_images_class_refs'], [], id='class-digests-without-refs'),
+    pytest.param('lab_images', {'lab_images_class_refs': dict((role, 'h:5001/m/lab-%s:1' % role)
+                                                              for role in input_rules.IMAGE_ROLES),
+                                'lab_images_class_digests': {'shell': 'sha256:abc; id'}},
+                 ['lab_images_class_digests', 'sha256:abc; id'], [], id='class-digests-short'),
+    pytest.param('lab_images', {'lab_images_class_refs': dict((role, 'h:5001/m/lab-%s:1' % role)
+                                                              for role in input_rules.IMAGE_ROLES),
+                                'lab_images_class_digests': {'other': 'sha256:' + 'a' * 64}},
+                 ['lab_images_class_digests', 'other'], [], id='class-digests-role'),
 ]
 
 
