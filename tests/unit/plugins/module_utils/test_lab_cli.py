@@ -21,7 +21,7 @@ import yaml
 from ansible_collections.microlab.docker_internals.plugins.module_utils import lab_cli, lab_steps
 
 from ansible_collections.microlab.docker_internals.tests.unit.plugins.module_utils.test_lab_steps import (
-    CONFIG, chapter_done, container, fresh)
+    CONFIG, LAB, chapter_done, container, fresh)
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 REPO = os.path.abspath(os.path.join(HERE, '..', '..', '..', '..'))
@@ -179,6 +179,7 @@ def test_status_json(lab):
     broken = chapter_done()
     broken['containers']['eager_hopper'] = container('eager_hopper', running=False)
     del broken['processes']['eager_hopper']
+    broken['runs'] = [run for run in broken['runs'] if run['name'] != 'eager_hopper']
     lab.state['observations'] = [broken]
     lab('hint', 'nginx_by_ip')
     rc, out, _err = lab('status', '--json', '--lang', 'en')
@@ -228,10 +229,10 @@ def test_hint_shows_the_servers_ip(lab):
 # solve ------------------------------------------------------------------------------------------
 
 
-def test_solve_runs_the_commands_and_records_solved_by_lab(lab):
+def test_solve_runs_the_commands_and_says_solved_by_lab(lab):
     solved = fresh()
-    solved['containers']['web_server'] = chapter_done()['containers']['web_server']
-    solved.update({k: chapter_done()[k] for k in ('sockets', 'http')})
+    solved['containers']['web_server'] = dict(chapter_done()['containers']['web_server'], labels=LAB)
+    solved.update({k: chapter_done()[k] for k in ('sockets', 'http', 'processes')})
     lab.state['observations'] = [fresh(), solved]
     rc, out, _err = lab('solve', 'nginx_netns')
     assert rc == 0
@@ -240,8 +241,12 @@ def test_solve_runs_the_commands_and_records_solved_by_lab(lab):
                                       'microlab.local/lab-nginx:bookworm']]
     assert '$ docker run -d --name web_server' in out and 'nginx_netns pasa ahora, lo resolvió el laboratorio' in out
     steps = lab.progress()['steps']
-    assert steps['nginx_netns']['solved_by_lab'] and steps['nginx_by_ip']['solved_by_lab']
+    assert steps['nginx_netns']['first_passed_at'] and 'solved_by_lab' not in steps['nginx_netns']
     assert 'users_root' not in steps or not steps['users_root']['first_passed_at']
+    lab.state['observations'] = [solved]
+    steps = dict((s['id'], s) for s in json.loads(lab('status', '--json')[1])['steps'])
+    assert steps['nginx_netns']['solved_by_lab'] and steps['nginx_by_ip']['solved_by_lab']
+    assert not steps['users_uid']['solved_by_lab']
 
 
 def test_solve_without_step_does_the_next_one_and_nothing_when_done(lab):

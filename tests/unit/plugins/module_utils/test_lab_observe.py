@@ -341,7 +341,7 @@ def test_only_the_scenarios_asked_are_observed(readers, scenarios, keys, names):
 
 def test_curl_argv():
     assert lab_observe.curl_argv('http://172.17.0.8/', 2) == [
-        'curl', '--silent', '--show-error', '--output', '/dev/null', '--write-out', '%{http_code} %{time_total}',
+        'curl', '--silent', '--show-error', '--noproxy', '*', '--output', '/dev/null', '--write-out', '%{http_code} %{time_total}',
         '--max-time', '2', 'http://172.17.0.8/']
 
 
