@@ -153,7 +153,8 @@ class Lab(object):
 
     # --- state ---------------------------------------------------------------
     def judged(self, steps=lab_steps.STEP_IDS):
-        observation = lab_steps.observe(self.api, self.config, steps, self.runner)
+        runs = lab_steps.session_runs(self.config, lab_steps.load_progress(self.path))
+        observation = lab_steps.observe(self.api, self.config, steps, self.runner, runs=runs)
         return observation, lab_steps.judge(observation, self.config, steps)
 
     def update(self, change):

@@ -38,7 +38,8 @@ import tempfile
 import threading
 from urllib.parse import quote
 
-from ansible_collections.microlab.docker_internals.plugins.module_utils import lab_judge, lab_observe, lab_step_runs, procfs
+from ansible_collections.microlab.docker_internals.plugins.module_utils import lab_judge, lab_observe, lab_recorder
+from ansible_collections.microlab.docker_internals.plugins.module_utils import lab_step_runs, procfs
 from ansible_collections.microlab.docker_internals.plugins.module_utils import container_processes, process_scan
 from ansible_collections.microlab.docker_internals.plugins.module_utils.docker_api import DockerAPIError
 from ansible_collections.microlab.docker_internals.plugins.module_utils.netns_sockets import Namer, is_listening, socket_entry
@@ -79,7 +80,9 @@ DEFAULT_CONFIG = {
     'names': {'server': 'web_server', 'network': 'lonely_curl', 'root_container': 'lab_user_root',
               'uid_container': 'lab_user_1234', 'bridge_client': 'curl_bridge', 'lonely_client': 'curl_lonely'},
     'images': {'shell': 'debian', 'nginx': 'nginx', 'curl': 'curlimages/curl'},
+    'image_ids': {},
     'progress': '/var/lib/microlab/progress.json',
+    'runs': lab_recorder.DEFAULT_PATH,
     'docker_host': 'unix:///var/run/docker.sock',
 }
 
@@ -716,6 +719,11 @@ def session_since(progress, session_start=None):
     """When this judging session started: the latest of the controller's start and the student's last reset."""
     times = [t for t in (session_start, progress.get('reset_at')) if is_time(t)]
     return max(times) if times else None
+
+
+def session_runs(config, progress, session_start=None):
+    """The recorded runs of this judging session (lab_recorder's runs.json), oldest first; [] when unreadable."""
+    return lab_recorder.runs_since(lab_recorder.load_runs(config['runs']), session_since(progress, session_start))
 
 
 def record_hint(progress, step, now):

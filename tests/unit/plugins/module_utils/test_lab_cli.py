@@ -60,12 +60,13 @@ class FakeAPI(object):
 @pytest.fixture
 def lab(tmp_path, monkeypatch):
     """Run `lab ARGS` with a settings file, a fake engine and recorded observations; (rc, out, err)."""
-    settings = dict(CONFIG, progress=str(tmp_path / 'progress.json'), language='es')
+    settings = dict(CONFIG, progress=str(tmp_path / 'progress.json'), runs=str(tmp_path / 'runs.json'), language='es')
     config_path = tmp_path / 'lab.json'
     config_path.write_text(json.dumps(settings))
     state = {'observations': [fresh()], 'commands': [], 'rc': 0, 'api': FakeAPI()}
 
-    def observe(api, config, steps=lab_steps.STEP_IDS, runner=None, proc='/proc'):
+    def observe(api, config, steps=lab_steps.STEP_IDS, runner=None, proc='/proc', runs=()):
+        state['runs'] = runs
         observation = state['observations'][0] if len(state['observations']) == 1 else state['observations'].pop(0)
         return copy.deepcopy(observation)
 
@@ -86,6 +87,7 @@ def lab(tmp_path, monkeypatch):
     run.state = state
     run.progress = lambda: json.loads((tmp_path / 'progress.json').read_text())
     run.config_path = config_path
+    run.tmp_path = tmp_path
     return run
 
 
@@ -196,6 +198,24 @@ def test_status_text(lab):
     rc, out, _err = lab('status')
     assert rc == 0 and out.splitlines()[0].split() == ['[', ']', 'users_root', 'por', 'hacer']
     assert 'Sigue: users_root' in out
+
+
+def test_the_judge_gets_the_runs_of_this_session_only(lab):
+    early, late = (dict(chapter_done()['runs'][0], id=ident * 64, created_at=at)
+                   for ident, at in (('a', '2026-11-25T09:00:00Z'), ('b', '2026-11-25T11:00:00Z')))
+    (lab.tmp_path / 'runs.json').write_text(json.dumps({'version': 1, 'runs': [early, late], 'networks': []}))
+    lab('check')
+    assert [run['id'] for run in lab.state['runs']] == ['a' * 64, 'b' * 64]
+    lab('reset', '--yes')  # at 10:00: a new session
+    assert lab.progress()['reset_at'] == '2026-11-25T10:00:00Z'
+    lab('check')
+    assert [run['id'] for run in lab.state['runs']] == ['b' * 64]
+
+
+def test_runs_unreadable_are_no_runs(lab):
+    (lab.tmp_path / 'runs.json').symlink_to('/etc/passwd')
+    lab('check')
+    assert lab.state['runs'] == []
 
 
 # hint -------------------------------------------------------------------------------------------
