@@ -69,22 +69,31 @@ def lonely_curl(runs, network, server_ip):
     return found[-1] if found else None
 
 
-def shown_subnet(run, network):
-    """The subnet of the run's own address on network when its output shows it (`ip a`: inet IP/PREFIX), or ''."""
-    attached = (run.get('networks') or {}).get(network) or {}
-    for ip, prefix in INET.findall(run.get('output') or ''):
-        if ip == attached.get('ip'):
-            try:
-                return str(ipaddress.ip_network('%s/%s' % (ip, prefix), strict=False))
-            except ValueError:
-                return ''
-    return ''
+def shown_address(run, subnets):
+    """(address, subnet) of the first address the run's output shows (`ip a`: inet IP/PREFIX) inside one of
+    subnets (the network's, as the engine has it now), or ('', '')."""
+    networks = []
+    for subnet in subnets or []:
+        try:
+            networks.append(ipaddress.ip_network(subnet, strict=False))
+        except ValueError:
+            continue
+    for ip, _prefix in INET.findall(run.get('output') or ''):
+        try:
+            address = ipaddress.ip_address(ip)
+        except ValueError:
+            continue
+        inside = next((str(net) for net in networks if address in net), '')
+        if inside:
+            return ip, inside
+    return '', ''
 
 
-def interfaces_run(runs, network):
-    """(run, subnet) of the newest own run on network only whose output shows its address there, or (None, '')."""
+def interfaces_run(runs, network, subnets):
+    """(run, address, subnet) of the newest own run on network only whose output shows an address of the network's
+    subnets, or (None, '', '')."""
     for run in reversed(own(runs)):
-        subnet = shown_subnet(run, network) if only_on(run, network) else ''
+        ip, subnet = shown_address(run, subnets) if only_on(run, network) else ('', '')
         if subnet:
-            return run, subnet
-    return None, ''
+            return run, ip, subnet
+    return None, '', ''
