@@ -209,6 +209,8 @@ MESSAGES = {
     'ch.ev.server_not_nginx': '{name} runs {commands}, not nginx: start it from the nginx image',
     'ch.ev.network_driver': ('{network} uses the {driver} driver: only a bridge network counts (docker network create '
                              '{network}, whose default driver is bridge)'),
+    'ch.ev.network_internal': ('{network} was created with --internal: it has no way out at all, so a timeout there '
+                               'says nothing about how bridges are kept apart; create it without --internal'),
     'ch.ev.probe_in': 'the lab\'s curl in {client}\'s network namespace',
     'ch.ev.probe_on': 'the lab\'s curl on {network}',
     'ch.ev.probe': '{where}, GET {url}: {what}',

@@ -217,6 +217,8 @@ MESSAGES = {
     'ch.ev.server_not_nginx': '{name} ejecuta {commands}, no nginx: inícienlo con la imagen de nginx',
     'ch.ev.network_driver': ('{network} usa el driver {driver}: solo cuenta una red bridge (docker network create '
                              '{network}, cuyo driver por defecto es bridge)'),
+    'ch.ev.network_internal': ('{network} se creó con --internal: no tiene ninguna salida, así que un tiempo agotado '
+                               'ahí no dice nada de cómo se aíslan los bridges entre sí; créenla sin --internal'),
     'ch.ev.probe_in': 'el curl del laboratorio en el namespace de red de {client}',
     'ch.ev.probe_on': 'el curl del laboratorio en {network}',
     'ch.ev.probe': '{where}, GET {url}: {what}',

@@ -390,14 +390,23 @@ def judge_server(observation, config):
 
 
 def network_problem(observation, config):
-    """Why lonely_curl is not a user-defined bridge network, as evidence, or None."""
+    """Why lonely_curl is not the chapter's user-defined bridge network, as evidence, or None."""
     name = config['names']['network']
     network = (observation.get('networks') or {}).get(name)
     if not network:
         return ('ch.ev.network_missing', {'network': name})
     if network.get('driver') != 'bridge':
         return ('ch.ev.network_driver', {'network': name, 'driver': network.get('driver') or UNKNOWN})
+    if network.get('internal'):
+        return ('ch.ev.network_internal', {'network': name})
     return None
+
+
+def _created(observation, network, config):
+    """When the chapter's own network was created (runs on an earlier one of that name do not count), or None."""
+    if network != config['names']['network']:
+        return None
+    return ((observation.get('networks') or {}).get(network) or {}).get('created') or None
 
 
 def judge_network_created(observation, config):
@@ -442,7 +451,7 @@ def judge_curl(observation, config, lonely):
         return _fail(*seen)
     server_ip = lab_observe.bridge_ip(observation['containers'][names['server']])
     find = lab_step_runs.lonely_curl if lonely else lab_step_runs.bridge_curl
-    run = find(observation.get('runs'), network, server_ip)
+    run = find(observation.get('runs'), network, server_ip, _created(observation, network, config))
     if run:
         return _pass('ch.ev.run_curl', network=network, rc=run.get('exit_code'), ip=server_ip,
                      **lab_step_runs.described(run))
@@ -458,7 +467,8 @@ def side_of(observation, config, network):
     A recorded run of the student's first (`ip a`), else a live container there (the student's before the lab's).
     """
     subnets = ((observation.get('networks') or {}).get(network) or {}).get('subnets') or []
-    run, ip, subnet = lab_step_runs.interfaces_run(observation.get('runs'), network, subnets)
+    run, ip, subnet = lab_step_runs.interfaces_run(observation.get('runs'), network, subnets,
+                                                   _created(observation, network, config))
     if run:
         return ('ch.ev.side_run', dict(lab_step_runs.described(run), ip=ip, network=network, subnet=subnet)), subnet, False
     containers = _running(observation)

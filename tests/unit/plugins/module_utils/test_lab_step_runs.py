@@ -68,6 +68,8 @@ def test_ip_a_shows_an_address_of_the_networks_subnet_even_when_the_recorder_mis
                                         ['172.18.0.0/16']) == (None, '', '')
 
 
-def test_the_newest_matching_run_is_the_evidence():
+def test_the_first_run_as_the_uid_and_the_newest_curl_are_the_evidence():
     older, newer = (dict(by_name('eager_hopper'), name=name) for name in ('older', 'newer'))
-    assert lab_step_runs.ran_as([older, newer], 1234)['name'] == 'newer'
+    assert lab_step_runs.ran_as([older, newer], 1234)['name'] == 'older'
+    older, newer = (dict(by_name('lucid_knuth'), name=name) for name in ('older', 'newer'))
+    assert lab_step_runs.lonely_curl([older, newer], 'lonely_curl', SERVER_IP)['name'] == 'newer'
