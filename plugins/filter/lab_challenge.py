@@ -14,7 +14,7 @@ IMAGE_ROLES = ('shell', 'nginx', 'curl')
 
 
 def lab_challenge_settings(values, images):
-    """lab.json: language, the chapter's names and UID, the images on this VM, timeouts, the history's path."""
+    """lab.json: language, the chapter's names and UID, the images on this VM, timeouts, the history's and the recorded runs' paths."""
     missing = [role for role in IMAGE_ROLES if not (images or {}).get(role)]
     if missing:
         raise AnsibleFilterError('lab_challenge_settings: lab_images_refs has no image for %s' % ', '.join(missing))
@@ -34,6 +34,7 @@ def lab_challenge_settings(values, images):
         },
         'images': dict((role, images[role]) for role in IMAGE_ROLES),
         'progress': posixpath.join(values['state_dir'], 'progress.json'),
+        'runs': posixpath.join(values['recorder_dir'], 'runs.json'),
     }
 
 

@@ -74,6 +74,7 @@ DEFAULT_CONFIG = {
               'uid_container': 'lab_user_1234', 'bridge_client': 'curl_bridge', 'lonely_client': 'curl_lonely'},
     'images': {'shell': 'debian', 'nginx': 'nginx', 'curl': 'curlimages/curl'},
     'progress': '/var/lib/microlab/progress.json',
+    'runs': '/var/lib/microlab-recorder/runs.json',
     'docker_host': 'unix:///var/run/docker.sock',
 }
 
