@@ -9,7 +9,7 @@ The chapter's curls run with `--rm` and its `ip a` containers exit at once: the 
 show them, and the engine keeps only its recent events. The recorder (a service on the VM, run
 as root) follows GET /events, inspects each container when it is created and started, reads
 the host UID of its first process, keeps its output (the first MAX_OUTPUT characters, read
-from its followed logs) and its exit code, and writes the runs to runs.json atomically.
+from an attach made at its create event, before it starts) and its exit code, and writes the runs to runs.json atomically.
 Everything is bounded: runs, networks, strings, lists, output. `load_runs()` reads the file
 back without trusting it (a root student can write anything there). Schema: docs/challenge.md.
 Standard library only: it runs on the VM's /usr/bin/python3.
@@ -30,7 +30,7 @@ import threading
 import time
 from urllib.parse import quote
 
-from ansible_collections.microlab.docker_internals.plugins.module_utils import docker_api, procfs
+from ansible_collections.microlab.docker_internals.plugins.module_utils import docker_api, procfs, service_supervisor
 
 VERSION = 1
 MAX_RUNS = 200
@@ -42,8 +42,8 @@ MAX_FILE_BYTES = 4 * 1024 * 1024
 """Far above a full record (200 runs of at most ~20 KiB each when every value is at its bound is
 4 MiB; real ones are a few hundred bytes plus their output)."""
 MAX_EVENT_BYTES = 64 * 1024
-MAX_CAPTURES = 16
-"""Containers whose output is followed at once; more running containers keep no output."""
+MAX_CAPTURES = 32
+"""Containers whose output is followed at once (created or running); more keep no output."""
 LAB_LABEL = ('microlab.lab', 'docker_internals')
 PROBE_LABEL = ('microlab.lab.probe', 'true')
 TIME_FORMAT = '%Y-%m-%dT%H:%M:%SZ'
@@ -51,6 +51,8 @@ EVENTS = ('create', 'start', 'die', 'destroy', 'connect')
 FLUSH_DELAY = 0.2
 BACKOFF_MAX = 30
 DEFAULT_PATH = '/var/lib/microlab-recorder/runs.json'
+DEFAULT_PIDFILE = '/run/microlab-lab-recorder.pid'
+DEFAULT_LOGFILE = '/var/log/microlab-lab-recorder.log'
 
 
 # Time -----------------------------------------------------------------------------------------
@@ -393,6 +395,7 @@ class Recorder(object):
             with self.lock:
                 run_from_create(run, inspected)
                 run['_tty'] = (inspected.get('Config') or {}).get('Tty') is True  # in memory only
+        self.capture(container_id, attach=True)
 
     def _container_start(self, container_id, attributes, when):
         run = self._run(container_id, attributes, when)
@@ -425,6 +428,9 @@ class Recorder(object):
             run = self.runs.get(container_id)
             if run is not None and run['started_at'] and not run['ended_at']:
                 run['ended_at'] = time_text(when)
+            stream = self.captures.get(container_id)
+        if stream is not None:
+            stream.interrupt()  # a container removed without ever starting: its attach waits no more
 
     def _network_create(self, network_id, attributes, when):
         with self.lock:
@@ -458,27 +464,35 @@ class Recorder(object):
 
     # Output ---------------------------------------------------------------------------------
 
-    def capture(self, container_id):
-        """Follow a started container's logs in a thread of its own (at most MAX_CAPTURES at once)."""
+    def capture(self, container_id, attach=False):
+        """Read a container's output in a thread of its own (at most MAX_CAPTURES at once).
+
+        Attached at its create event, before it starts (as `docker run` does): the output comes
+        as it is written, however soon the container ends and `--rm` removes it (its logs are
+        gone a few tens of milliseconds after it dies). A container created before the recorder
+        ran is followed through its logs at its start instead.
+        """
         with self.lock:
             if container_id in self.captures or len(self.captures) >= MAX_CAPTURES:
                 return
-            thread = threading.Thread(target=self._follow, args=(container_id,), name='logs-' + container_id[:12])
-            thread.daemon = True
-            self.captures[container_id] = thread
+            self.captures[container_id] = None
+        thread = threading.Thread(target=self._read_output, args=(container_id, attach),
+                                  name='output-' + container_id[:12])
+        thread.daemon = True
         thread.start()
 
-    def _follow(self, container_id):
-        """Read the output of a container from its start, as long as it runs or until MAX_OUTPUT.
-
-        Asked for at the start event, before anything else: a `--rm` container's logs are gone
-        a few tens of milliseconds after it ends. Uses connections of its own (threads).
-        """
+    def _read_output(self, container_id, attach):
+        """Until the container stops or MAX_OUTPUT characters came; connections of its own."""
         api = docker_api.DockerAPI(self.api.docker_host, timeout=30)
         stream = None
+        path = '/containers/%s' % quote(container_id, safe='')
         try:
-            path = '/containers/%s' % quote(container_id, safe='')
-            stream = api.open_stream(path + '/logs?follow=1&stdout=1&stderr=1')
+            if attach:
+                stream = api.open_stream(path + '/attach?logs=1&stream=1&stdout=1&stderr=1', method='POST')
+            else:
+                stream = api.open_stream(path + '/logs?follow=1&stdout=1&stderr=1')
+            with self.lock:
+                self.captures[container_id] = stream
             if stream.status != 200:
                 return
             # The stream is raw with a TTY, framed without: as the create event's inspect said,
@@ -493,11 +507,11 @@ class Recorder(object):
         except (OSError, http.client.HTTPException, docker_api.DockerAPIError, ValueError):
             pass  # the engine went away or the container is gone: keep what came
         finally:
+            with self.lock:
+                self.captures.pop(container_id, None)
             if stream is not None:
                 stream.close()
             api.close()
-            with self.lock:
-                self.captures.pop(container_id, None)
 
     def _set_output(self, container_id, text, truncated):
         with self.lock:
@@ -599,12 +613,21 @@ def run_recorder(path, docker_host=docker_api.DEFAULT_DOCKER_HOST, stop=None, pr
     return recorder
 
 
-def main(argv=None):
-    """microlab-lab-recorder [--runs PATH] [--docker-host URL]: record until SIGTERM."""
+def main(argv=None, runs=DEFAULT_PATH, command=None, pidfile=DEFAULT_PIDFILE, logfile=DEFAULT_LOGFILE):
+    """microlab-lab-recorder [run|start|stop|restart|status]: `run` records until SIGTERM (systemd's
+    ExecStart); the others keep it running under the collection's supervisor where there is no
+    systemd (service_supervisor.py)."""
     parser = argparse.ArgumentParser(prog='microlab-lab-recorder', description=__doc__.splitlines()[0])
-    parser.add_argument('--runs', default=DEFAULT_PATH, help='the record to write (default %(default)s)')
+    parser.add_argument('action', nargs='?', default='run',
+                        choices=('run', 'start', 'stop', 'restart', 'status', 'supervise'))
+    parser.add_argument('--runs', default=runs, help='the record to write (default %(default)s)')
     parser.add_argument('--docker-host', default=docker_api.DEFAULT_DOCKER_HOST)
     args = parser.parse_args(argv)
+    if args.action != 'run':
+        supervisor = service_supervisor.Supervisor(command or os.path.abspath(sys.argv[0]), pidfile, logfile)
+        if args.action == 'supervise':
+            return supervisor.supervise()
+        return service_supervisor.control(supervisor, args.action)
 
     def stop_now(signum, frame):
         raise SystemExit(0)
@@ -616,7 +639,7 @@ def main(argv=None):
     except KeyboardInterrupt:
         pass
     except OSError as exc:
-        if exc.errno in (errno.EACCES, errno.EPERM):
+        if exc.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
             log('cannot write %s: %s' % (args.runs, exc))
             return 1
         raise
