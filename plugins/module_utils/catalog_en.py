@@ -26,6 +26,9 @@ MESSAGES = {
     'word.no_ip': 'no IP',
     'word.no_network': 'no network',
     'word.unknown': '?',
+    'word.unknown_value': 'unknown',
+    'word.netns_unknown': '(its number is readable by root only)',
+    'word.no_process': 'no process',
     'word.scenario': 'Scenario {names}',
     'word.scenarios': 'Scenarios {names}',
 
@@ -83,6 +86,7 @@ MESSAGES = {
 
     # Scenario 2: nginx.
     'ev.nginx_socket': '{address}:{port} LISTEN ({process} pid {pid})',
+    'ev.nginx_socket_unowned': '{address}:{port} LISTEN (which process owns it is visible to root only)',
     'ev.nginx_listens': '{name} netns {inode}: {sockets}',
     'ev.nginx_nothing': '{name} netns {inode}: nothing listens on :{port}',
     'ev.host_clear': 'host netns {inode}: nothing listens on :{port}',
@@ -196,10 +200,30 @@ MESSAGES = {
     'ch.ev.no_uid': 'no running container has all its processes as host UID {uid}: {seen}',
     'ch.ev.network_missing': 'there is no network called {network} (docker network ls)',
     'ch.ev.network_exists': '{network} exists (driver {driver}, subnet {subnet}, host bridge {bridge})',
-    'ch.ev.no_client': 'no running container on {network} to ask from: start one that stays up',
+    'ch.ev.by_lab': '{evidence} (made by the lab with `lab solve`, not by you)',
+    'ch.ev.run_uid': '{name} ({image}: {command}), started {at}, ran as host UID {uid}',
+    'ch.ev.server_host_network': ('{name} runs with --network host: it shares the host\'s network namespace instead of '
+                                  'having its own; run it without --network'),
+    'ch.ev.server_published': ('{name} publishes {ports} with -p: docker-proxy then listens for it on the host; run it '
+                               'without -p'),
+    'ch.ev.server_not_nginx': '{name} runs {commands}, not nginx: start it from the nginx image',
+    'ch.ev.network_driver': ('{network} uses the {driver} driver: only a bridge network counts (docker network create '
+                             '{network}, whose default driver is bridge)'),
+    'ch.ev.network_internal': ('{network} was created with --internal: it has no way out at all, so a timeout there '
+                               'says nothing about how bridges are kept apart; create it without --internal'),
+    'ch.ev.probe_in': 'the lab\'s curl in {client}\'s network namespace',
+    'ch.ev.probe_on': 'the lab\'s curl on {network}',
+    'ch.ev.probe': '{where}, GET {url}: {what}',
+    'ch.ev.probe_not_run': '{where} could not run: {error}',
+    'ch.ev.run_curl': '{name} ({image}: {command}), started {at}, on {network} only: curl exit code {rc} from {ip}',
+    'ch.ev.no_curl_run': ('{seen}, but you have not run it yourself: run curl to {ip} from a container on {network} '
+                          'only (the chapter\'s `docker run --rm ...` command)'),
+    'ch.ev.side_live': '{client} has {ip} on {network} (subnet {subnet})',
+    'ch.ev.side_run': '`{command}` in {name} ({image}), started {at}, showed {ip} on {network} (subnet {subnet})',
+    'ch.ev.no_side': ('no container on {network} only has shown its address: run `ip a` in one (`docker run --rm '
+                      '--network {network} IMAGE ip a`)'),
     'ch.users_root.title': 'A container whose process runs as root (UID 0) on the host',
-    'ch.users_root.todo': ('Start a container that keeps running without --user and find its process in the host\'s ps. '
-                           '(sleep 500 ends after 500 s: lab check needs it running.)'),
+    'ch.users_root.todo': 'Start a container without --user (sleep 500 will do) and find its process in the host\'s ps.',
     'ch.users_root.hint1': ('A container is a process of this very kernel. Without --user it runs as the image\'s '
                             'user, usually root: UID 0 on the host too.'),
     'ch.users_root.hint2': ('`docker run -d` starts it in the background and sleep keeps it alive; then look for sleep '
@@ -207,7 +231,7 @@ MESSAGES = {
     'ch.users_root.commands': ['docker run -d {shell_image} sleep 500',
                                'ps -o user,uid,pid,args -C sleep'],
     'ch.users_uid.title': 'A container whose process runs as UID {uid} on the host',
-    'ch.users_uid.todo': 'Start a container with --user {uid} that keeps running, and find UID {uid} in the host\'s ps.',
+    'ch.users_uid.todo': 'Start a container with --user {uid} (sleep 500 will do) and find UID {uid} in the host\'s ps.',
     'ch.users_uid.hint1': ('--user sets the UID the container\'s process runs with. The kernel only knows numbers: no '
                            'user {uid} needs to exist anywhere.'),
     'ch.users_uid.hint2': 'The same command as the previous step, with --user {uid} before the image name.',
@@ -244,16 +268,15 @@ MESSAGES = {
     'ch.network_created.commands': ['docker network create {network}',
                                     'docker network ls'],
     'ch.network_bridge_200.title': 'A container on the default bridge gets HTTP 200 from {server}',
-    'ch.network_bridge_200.todo': ('Keep a container with curl running on the default bridge and ask {server} by its IP '
-                                   'from inside it.'),
+    'ch.network_bridge_200.todo': 'From a container on the default bridge, ask {server} for its page by its IP with curl.',
     'ch.network_bridge_200.hint1': 'Containers on the same bridge reach each other by IP address.',
     'ch.network_bridge_200.hint2': ('Start a curl container that only sleeps (--entrypoint sleep ... infinity), then run '
                                     'curl inside it with docker exec.'),
     'ch.network_bridge_200.commands': ['docker run -d --name {bridge_client} --entrypoint sleep {curl_image} infinity',
                                        'docker exec {bridge_client} curl -sI -m {timeout} {url}'],
     'ch.network_lonely_timeout.title': 'A container on {network} times out asking {server}',
-    'ch.network_lonely_timeout.todo': ('Keep a container with curl running on {network} and ask {server}\'s IP from it: '
-                                       'it must time out, not be refused.'),
+    'ch.network_lonely_timeout.todo': ('From a container on {network} only, ask {server}\'s IP with curl: it must time '
+                                       'out, not be refused.'),
     'ch.network_lonely_timeout.hint1': ('Docker silently drops traffic between different bridges: the request waits '
                                         'until curl gives up.'),
     'ch.network_lonely_timeout.hint2': ('Like the previous step, with --network {network}. curl\'s exit code 28 means '
@@ -305,6 +328,17 @@ MESSAGES = {
     'ch.status.solved': ', solved by the lab',
     'ch.status.hints': ', {hints} hint(s)',
     'ch.status.all_done': 'Every step is done.',
+    'ch.timeline.title': 'What you ran this session (UTC; recorded from the engine as it happened):',
+    'ch.timeline.line': '  {time}  {name:<20} {image:<34} {user:<6} {networks:<16} {command}  [{end}]{lab}',
+    'ch.timeline.earlier': '  ... and {count} earlier run(s)',
+    'ch.timeline.none': 'No container run recorded in this session yet.',
+    'ch.timeline.unavailable': 'The record of what you ran cannot be read ({error}): the lab recorder may be stopped.',
+    'ch.timeline.image_user': 'image',
+    'ch.timeline.not_started': 'not started',
+    'ch.timeline.running': 'running',
+    'ch.timeline.ended': 'ended',
+    'ch.timeline.exit': 'exit code {code}',
+    'ch.timeline.lab': '  (made by the lab)',
     'ch.hint.header': 'Hint {n} of {total} for {step} ({title}):',
     'ch.hint.more': 'Another hint: lab hint {step}',
     'ch.hint.last': 'That was the last hint; lab solve {step} does the step for you.',
@@ -319,7 +353,8 @@ MESSAGES = {
     'ch.reset.ask': 'Also remove the chapter\'s objects that you made ({names})? [y/N] ',
     'ch.reset.yes': ['y', 'yes'],
     'ch.reset.kept': 'Kept: {names}.',
-    'ch.reset.done': 'Done. Nothing else of yours was touched.',
+    'ch.reset.done': ('Done. Nothing else of yours was touched. A new session starts now: lab check counts only what '
+                      'you run from here on.'),
     'ch.start': ('Challenge mode is ready on {host}: no lab container or network exists yet. Log in with your '
                  'account and type the chapter\'s commands; lab status shows the steps, lab check checks them, lab hint '
                  'helps and lab solve does a step for you.'),

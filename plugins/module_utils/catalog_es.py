@@ -23,6 +23,9 @@ MESSAGES = {
     'word.no_ip': 'sin IP',
     'word.no_network': 'ninguna red',
     'word.unknown': '?',
+    'word.unknown_value': 'desconocido',
+    'word.netns_unknown': '(solo root puede leer su número)',
+    'word.no_process': 'ningún proceso',
     'word.scenario': 'Escenario {names}',
     'word.scenarios': 'Escenarios {names}',
 
@@ -86,6 +89,7 @@ MESSAGES = {
 
     # Escenario 2: nginx.
     'ev.nginx_socket': '{address}:{port} en LISTEN ({process} pid {pid})',
+    'ev.nginx_socket_unowned': '{address}:{port} en LISTEN (qué proceso es su dueño solo lo ve root)',
     'ev.nginx_listens': '{name} netns {inode}: {sockets}',
     'ev.nginx_nothing': '{name} netns {inode}: nada escucha en :{port}',
     'ev.host_clear': 'netns del host {inode}: nada escucha en :{port}',
@@ -204,10 +208,32 @@ MESSAGES = {
     'ch.ev.no_uid': 'ningún contenedor en marcha tiene todos sus procesos con el UID {uid} del host: {seen}',
     'ch.ev.network_missing': 'no existe ninguna red llamada {network} (docker network ls)',
     'ch.ev.network_exists': '{network} existe (driver {driver}, subred {subnet}, bridge del host {bridge})',
-    'ch.ev.no_client': 'no hay ningún contenedor en marcha en {network} desde el cual preguntar: inicien uno que siga corriendo',
+    'ch.ev.by_lab': '{evidence} (lo hizo el laboratorio con `lab solve`, no ustedes)',
+    'ch.ev.run_uid': '{name} ({image}: {command}), iniciado el {at}, corrió con el UID {uid} del host',
+    'ch.ev.server_host_network': ('{name} corre con --network host: comparte el namespace de red del host en lugar de '
+                                  'tener uno propio; ejecútenlo sin --network'),
+    'ch.ev.server_published': ('{name} publica {ports} con -p: así docker-proxy escucha por él en el host; ejecútenlo '
+                               'sin -p'),
+    'ch.ev.server_not_nginx': '{name} ejecuta {commands}, no nginx: inícienlo con la imagen de nginx',
+    'ch.ev.network_driver': ('{network} usa el driver {driver}: solo cuenta una red bridge (docker network create '
+                             '{network}, cuyo driver por defecto es bridge)'),
+    'ch.ev.network_internal': ('{network} se creó con --internal: no tiene ninguna salida, así que un tiempo agotado '
+                               'ahí no dice nada de cómo se aíslan los bridges entre sí; créenla sin --internal'),
+    'ch.ev.probe_in': 'el curl del laboratorio en el namespace de red de {client}',
+    'ch.ev.probe_on': 'el curl del laboratorio en {network}',
+    'ch.ev.probe': '{where}, GET {url}: {what}',
+    'ch.ev.probe_not_run': '{where} no pudo ejecutarse: {error}',
+    'ch.ev.run_curl': ('{name} ({image}: {command}), iniciado el {at}, solo en {network}: código de salida {rc} de curl '
+                       'hacia {ip}'),
+    'ch.ev.no_curl_run': ('{seen}, pero ustedes todavía no lo ejecutaron: ejecuten curl hacia {ip} desde un contenedor '
+                          'conectado solo a {network} (el comando `docker run --rm ...` del capítulo)'),
+    'ch.ev.side_live': '{client} tiene {ip} en {network} (subred {subnet})',
+    'ch.ev.side_run': '`{command}` en {name} ({image}), iniciado el {at}, mostró {ip} en {network} (subred {subnet})',
+    'ch.ev.no_side': ('ningún contenedor conectado solo a {network} mostró su dirección: ejecuten `ip a` en uno (`docker '
+                      'run --rm --network {network} IMAGEN ip a`)'),
     'ch.users_root.title': 'Un contenedor cuyo proceso corre como root (UID 0) en el host',
-    'ch.users_root.todo': ('Inicien un contenedor que siga corriendo, sin --user, y busquen su proceso en el ps del host. '
-                           '(sleep 500 termina a los 500 s: lab check necesita que siga en marcha.)'),
+    'ch.users_root.todo': ('Inicien un contenedor sin --user (sirve sleep 500) y busquen su proceso en el ps del '
+                           'host.'),
     'ch.users_root.hint1': ('Un contenedor es un proceso de este mismo kernel. Sin --user corre con el usuario de la '
                             'imagen, casi siempre root: también UID 0 en el host.'),
     'ch.users_root.hint2': ('`docker run -d` lo inicia en segundo plano y sleep lo mantiene vivo; después busquen sleep '
@@ -215,7 +241,7 @@ MESSAGES = {
     'ch.users_root.commands': ['docker run -d {shell_image} sleep 500',
                                'ps -o user,uid,pid,args -C sleep'],
     'ch.users_uid.title': 'Un contenedor cuyo proceso corre con el UID {uid} en el host',
-    'ch.users_uid.todo': 'Inicien un contenedor con --user {uid} que siga corriendo y encuentren el UID {uid} en el ps del host.',
+    'ch.users_uid.todo': 'Inicien un contenedor con --user {uid} (sirve sleep 500) y encuentren el UID {uid} en el ps del host.',
     'ch.users_uid.hint1': ('--user fija el UID con el que corre el proceso del contenedor. El kernel solo conoce '
                            'números: no hace falta que exista ningún usuario {uid}.'),
     'ch.users_uid.hint2': 'El mismo comando del paso anterior, con --user {uid} antes del nombre de la imagen.',
@@ -252,16 +278,16 @@ MESSAGES = {
     'ch.network_created.commands': ['docker network create {network}',
                                     'docker network ls'],
     'ch.network_bridge_200.title': 'Un contenedor en el bridge por defecto recibe HTTP 200 de {server}',
-    'ch.network_bridge_200.todo': ('Mantengan en marcha un contenedor con curl en el bridge por defecto y, desde adentro, '
-                                   'pregúntenle a {server} por su IP.'),
+    'ch.network_bridge_200.todo': ('Desde un contenedor en el bridge por defecto, pídanle su página a {server} por su IP '
+                                   'con curl.'),
     'ch.network_bridge_200.hint1': 'Los contenedores de un mismo bridge se alcanzan entre sí por dirección IP.',
     'ch.network_bridge_200.hint2': ('Inicien un contenedor de curl que solo duerma (--entrypoint sleep ... infinity) y '
                                     'ejecuten curl adentro con docker exec.'),
     'ch.network_bridge_200.commands': ['docker run -d --name {bridge_client} --entrypoint sleep {curl_image} infinity',
                                        'docker exec {bridge_client} curl -sI -m {timeout} {url}'],
     'ch.network_lonely_timeout.title': 'A un contenedor en {network} se le agota el tiempo al preguntarle a {server}',
-    'ch.network_lonely_timeout.todo': ('Mantengan en marcha un contenedor con curl en {network} y pregúntenle desde ahí a '
-                                       'la IP de {server}: se tiene que agotar el tiempo, no ser rechazada.'),
+    'ch.network_lonely_timeout.todo': ('Desde un contenedor conectado solo a {network}, pregúntenle con curl a la IP de '
+                                       '{server}: se tiene que agotar el tiempo, no ser rechazada.'),
     'ch.network_lonely_timeout.hint1': ('Docker descarta en silencio el tráfico entre bridges distintos: la petición '
                                         'espera hasta que curl se rinde.'),
     'ch.network_lonely_timeout.hint2': ('Como en el paso anterior, con --network {network}. El código de salida 28 de curl '
@@ -313,6 +339,17 @@ MESSAGES = {
     'ch.status.solved': ', lo resolvió el laboratorio',
     'ch.status.hints': ', {hints} pista(s)',
     'ch.status.all_done': 'Todos los pasos están hechos.',
+    'ch.timeline.title': 'Lo que ejecutaron en esta sesión (UTC; registrado del motor en el momento):',
+    'ch.timeline.line': '  {time}  {name:<20} {image:<34} {user:<6} {networks:<16} {command}  [{end}]{lab}',
+    'ch.timeline.earlier': '  ... y {count} ejecución(es) anterior(es)',
+    'ch.timeline.none': 'Todavía no hay ningún contenedor registrado en esta sesión.',
+    'ch.timeline.unavailable': 'No se puede leer el registro de lo que ejecutaron ({error}): tal vez el registrador del laboratorio está detenido.',
+    'ch.timeline.image_user': 'imagen',
+    'ch.timeline.not_started': 'sin iniciar',
+    'ch.timeline.running': 'en ejecución',
+    'ch.timeline.ended': 'terminado',
+    'ch.timeline.exit': 'código de salida {code}',
+    'ch.timeline.lab': '  (lo creó el laboratorio)',
     'ch.hint.header': 'Pista {n} de {total} para {step} ({title}):',
     'ch.hint.more': 'Otra pista: lab hint {step}',
     'ch.hint.last': 'Esa fue la última pista; lab solve {step} hace el paso por ustedes.',
@@ -327,7 +364,8 @@ MESSAGES = {
     'ch.reset.ask': '¿Borrar también los objetos del capítulo que hicieron ustedes ({names})? [s/N] ',
     'ch.reset.yes': ['s', 'si', 'sí', 'y', 'yes'],
     'ch.reset.kept': 'Se conservó: {names}.',
-    'ch.reset.done': 'Listo. No se tocó nada más de ustedes.',
+    'ch.reset.done': ('Listo. No se tocó nada más de ustedes. Empieza una sesión nueva: lab check cuenta solo lo que '
+                      'ejecuten de aquí en adelante.'),
     'ch.start': ('El modo desafío está listo en {host}: todavía no existe ningún contenedor ni red del laboratorio. '
                  'Entren con su cuenta y escriban los comandos del capítulo; lab status muestra los pasos, lab check los '
                  'revisa, lab hint ayuda y lab solve hace un paso por ustedes.'),

@@ -30,6 +30,7 @@ from __future__ import annotations
 import http.client
 import os
 import pwd
+import re
 import stat
 import threading
 import urllib.parse
@@ -42,11 +43,12 @@ from ansible_collections.microlab.docker_internals.plugins.module_utils.netns im
 SCENARIOS = ('users', 'nginx', 'network')
 LAB_LABEL = 'microlab.lab'
 CURL_WRITE_OUT = '%{http_code} %{time_total}'
+UTC_TIME = re.compile(r'^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?Z$')
 
 
 def curl_argv(url, timeout):
-    """curl as the clients run it: status code and time, or an exit code that says why not."""
-    return ['curl', '--silent', '--show-error', '--output', '/dev/null', '--write-out', CURL_WRITE_OUT,
+    """curl as the clients run it: status code and time, or an exit code that says why not; no proxy."""
+    return ['curl', '--silent', '--show-error', '--noproxy', '*', '--output', '/dev/null', '--write-out', CURL_WRITE_OUT,
             '--max-time', str(timeout), url]
 
 
@@ -75,8 +77,12 @@ def container_view(data):
     state = data.get('State') or {}
     config = data.get('Config') or {}
     networks = (data.get('NetworkSettings') or {}).get('Networks') or {}
+    host_config = data.get('HostConfig') or {}
     return {
         'id': data.get('Id'),
+        'image_id': data.get('Image') or '',
+        'network_mode': host_config.get('NetworkMode') or '',
+        'ports': sorted(port for port, bindings in (host_config.get('PortBindings') or {}).items() if bindings),
         'name': (data.get('Name') or '').lstrip('/'),
         'state': state.get('Status'),
         'running': bool(state.get('Running')),
@@ -90,6 +96,13 @@ def container_view(data):
     }
 
 
+def utc_seconds(text):
+    """The engine's RFC 3339 UTC time (2026-12-02T19:37:42.100838233Z) to the second, as the lab writes times, or ''."""
+    if isinstance(text, str) and UTC_TIME.match(text):
+        return text[:19] + 'Z'
+    return ''
+
+
 def network_view(data):
     """The parts of `docker network inspect` the judge reads."""
     options = data.get('Options') or {}
@@ -98,10 +111,12 @@ def network_view(data):
         'id': ident,
         'name': data.get('Name'),
         'driver': data.get('Driver'),
+        'internal': bool(data.get('Internal')),
         'labels': data.get('Labels') or {},
         'subnets': [c.get('Subnet') for c in ((data.get('IPAM') or {}).get('Config') or []) if c.get('Subnet')],
         'bridge': options.get('com.docker.network.bridge.name') or ('br-' + ident[:12] if ident else ''),
         'icc': options.get('com.docker.network.bridge.enable_icc', 'true') != 'false',
+        'created': utc_seconds(data.get('Created')),
     }
 
 
