@@ -13,8 +13,24 @@ from ansible.errors import AnsibleFilterError
 IMAGE_ROLES = ('shell', 'nginx', 'curl')
 
 
-def lab_challenge_settings(values, images):
-    """lab.json: language, the chapter's names and UID, the images on this VM, timeouts, the history's path."""
+def image_ids(images, found):
+    """{role: image ID} of the lab's images, from docker_image_info's images (matched by tag or digest)."""
+    ids = {}
+    for role in IMAGE_ROLES:
+        ident = next((entry.get('Id') for entry in found or []
+                      if images[role] in (entry.get('RepoTags') or []) + (entry.get('RepoDigests') or [])), None)
+        if not ident:
+            raise AnsibleFilterError('lab_challenge_settings: the %s image %s is not on the VM' % (role, images[role]))
+        ids[role] = ident
+    return ids
+
+
+def lab_challenge_settings(values, images, found):
+    """lab.json: language, the chapter's names and UID, the images on this VM and their IDs, timeouts, the history's path.
+
+    found: docker_image_info's images for the references in images; the lab's probes run its images by these IDs,
+    which nobody on the VM can move, unlike a tag.
+    """
     missing = [role for role in IMAGE_ROLES if not (images or {}).get(role)]
     if missing:
         raise AnsibleFilterError('lab_challenge_settings: lab_images_refs has no image for %s' % ', '.join(missing))
@@ -33,6 +49,7 @@ def lab_challenge_settings(values, images):
             'lonely_client': values['lonely_client'],
         },
         'images': dict((role, images[role]) for role in IMAGE_ROLES),
+        'image_ids': image_ids(images, found),
         'progress': posixpath.join(values['state_dir'], 'progress.json'),
     }
 

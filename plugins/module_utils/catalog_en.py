@@ -27,6 +27,9 @@ MESSAGES = {
     'word.no_ip': 'no IP',
     'word.no_network': 'no network',
     'word.unknown': '?',
+    'word.unknown_value': 'unknown',
+    'word.netns_unknown': '(its number is readable by root only)',
+    'word.no_process': 'no process',
     'word.scenario': 'Scenario {names}',
     'word.scenarios': 'Scenarios {names}',
 
@@ -85,6 +88,7 @@ MESSAGES = {
 
     # Scenario 2: nginx.
     'ev.nginx_socket': '{address}:{port} LISTEN ({process} pid {pid})',
+    'ev.nginx_socket_unowned': '{address}:{port} LISTEN (which process owns it is visible to root only)',
     'ev.nginx_listens': '{name} netns {inode}: {sockets}',
     'ev.nginx_nothing': '{name} netns {inode}: nothing listens on :{port}',
     'ev.host_clear': 'host netns {inode}: nothing listens on :{port}',
@@ -199,7 +203,26 @@ MESSAGES = {
     'ch.ev.no_uid': 'no running container has all its processes as host UID {uid}: {seen}',
     'ch.ev.network_missing': 'there is no network called {network} (docker network ls)',
     'ch.ev.network_exists': '{network} exists (driver {driver}, subnet {subnet}, host bridge {bridge})',
-    'ch.ev.no_client': 'no running container on {network} to ask from: start one that stays up',
+    'ch.ev.by_lab': '{evidence} (made by the lab with `lab solve`, not by you)',
+    'ch.ev.run_uid': '{name} ({image}: {command}), started {at}, ran as host UID {uid}',
+    'ch.ev.server_host_network': ('{name} runs with --network host: it shares the host\'s network namespace instead of '
+                                  'having its own; run it without --network'),
+    'ch.ev.server_published': ('{name} publishes {ports} with -p: docker-proxy then listens for it on the host; run it '
+                               'without -p'),
+    'ch.ev.server_not_nginx': '{name} runs {commands}, not nginx: start it from the nginx image',
+    'ch.ev.network_driver': ('{network} uses the {driver} driver: only a bridge network counts (docker network create '
+                             '{network}, whose default driver is bridge)'),
+    'ch.ev.probe_in': 'the lab\'s curl in {client}\'s network namespace',
+    'ch.ev.probe_on': 'the lab\'s curl on {network}',
+    'ch.ev.probe': '{where}, GET {url}: {what}',
+    'ch.ev.probe_not_run': '{where} could not run: {error}',
+    'ch.ev.run_curl': '{name} ({image}: {command}), started {at}, on {network} only: curl exit code {rc} from {ip}',
+    'ch.ev.no_curl_run': ('{seen}, but you have not run it yourself: run curl to {ip} from a container on {network} '
+                          'only (the chapter\'s `docker run --rm ...` command)'),
+    'ch.ev.side_live': '{client} has {ip} on {network} (subnet {subnet})',
+    'ch.ev.side_run': '`{command}` in {name} ({image}), started {at}, showed {ip} on {network} (subnet {subnet})',
+    'ch.ev.no_side': ('no container on {network} only has shown its address: run `ip a` in one (`docker run --rm '
+                      '--network {network} IMAGE ip a`)'),
     'ch.users_root.title': 'A container whose process runs as root (UID 0) on the host',
     'ch.users_root.todo': ('Start a container that keeps running without --user and find its process in the host\'s ps. '
                            '(sleep 500 ends after 500 s: lab check needs it running.)'),
@@ -322,7 +345,8 @@ MESSAGES = {
     'ch.reset.ask': 'Also remove the chapter\'s objects that you made ({names})? [y/N] ',
     'ch.reset.yes': ['y', 'yes'],
     'ch.reset.kept': 'Kept: {names}.',
-    'ch.reset.done': 'Done. Nothing else of yours was touched.',
+    'ch.reset.done': ('Done. Nothing else of yours was touched. A new session starts now: lab check counts only what '
+                      'you run from here on.'),
     'ch.start': ('Challenge mode is ready on {host}: no lab container or network exists yet. Log in with your '
                  'account and type the chapter\'s commands; lab status shows the steps, lab check checks them, lab hint '
                  'helps and lab solve does a step for you.'),

@@ -24,6 +24,9 @@ MESSAGES = {
     'word.no_ip': 'sin IP',
     'word.no_network': 'ninguna red',
     'word.unknown': '?',
+    'word.unknown_value': 'desconocido',
+    'word.netns_unknown': '(solo root puede leer su número)',
+    'word.no_process': 'ningún proceso',
     'word.scenario': 'Escenario {names}',
     'word.scenarios': 'Escenarios {names}',
 
@@ -88,6 +91,7 @@ MESSAGES = {
 
     # Escenario 2: nginx.
     'ev.nginx_socket': '{address}:{port} en LISTEN ({process} pid {pid})',
+    'ev.nginx_socket_unowned': '{address}:{port} en LISTEN (qué proceso es su dueño solo lo ve root)',
     'ev.nginx_listens': '{name} netns {inode}: {sockets}',
     'ev.nginx_nothing': '{name} netns {inode}: nada escucha en :{port}',
     'ev.host_clear': 'netns del host {inode}: nada escucha en :{port}',
@@ -208,7 +212,27 @@ MESSAGES = {
     'ch.ev.no_uid': 'ningún contenedor en marcha tiene todos sus procesos con el UID {uid} del host: {seen}',
     'ch.ev.network_missing': 'no existe ninguna red llamada {network} (docker network ls)',
     'ch.ev.network_exists': '{network} existe (driver {driver}, subred {subnet}, bridge del host {bridge})',
-    'ch.ev.no_client': 'no hay ningún contenedor en marcha en {network} desde el cual preguntar: inicien uno que siga corriendo',
+    'ch.ev.by_lab': '{evidence} (lo hizo el laboratorio con `lab solve`, no ustedes)',
+    'ch.ev.run_uid': '{name} ({image}: {command}), iniciado el {at}, corrió con el UID {uid} del host',
+    'ch.ev.server_host_network': ('{name} corre con --network host: comparte el namespace de red del host en lugar de '
+                                  'tener uno propio; ejecútenlo sin --network'),
+    'ch.ev.server_published': ('{name} publica {ports} con -p: así docker-proxy escucha por él en el host; ejecútenlo '
+                               'sin -p'),
+    'ch.ev.server_not_nginx': '{name} ejecuta {commands}, no nginx: inícienlo con la imagen de nginx',
+    'ch.ev.network_driver': ('{network} usa el driver {driver}: solo cuenta una red bridge (docker network create '
+                             '{network}, cuyo driver por defecto es bridge)'),
+    'ch.ev.probe_in': 'el curl del laboratorio en el namespace de red de {client}',
+    'ch.ev.probe_on': 'el curl del laboratorio en {network}',
+    'ch.ev.probe': '{where}, GET {url}: {what}',
+    'ch.ev.probe_not_run': '{where} no pudo ejecutarse: {error}',
+    'ch.ev.run_curl': ('{name} ({image}: {command}), iniciado el {at}, solo en {network}: código de salida {rc} de curl '
+                       'hacia {ip}'),
+    'ch.ev.no_curl_run': ('{seen}, pero ustedes todavía no lo ejecutaron: ejecuten curl hacia {ip} desde un contenedor '
+                          'conectado solo a {network} (el comando `docker run --rm ...` del capítulo)'),
+    'ch.ev.side_live': '{client} tiene {ip} en {network} (subred {subnet})',
+    'ch.ev.side_run': '`{command}` en {name} ({image}), iniciado el {at}, mostró {ip} en {network} (subred {subnet})',
+    'ch.ev.no_side': ('ningún contenedor conectado solo a {network} mostró su dirección: ejecuten `ip a` en uno (`docker '
+                      'run --rm --network {network} IMAGEN ip a`)'),
     'ch.users_root.title': 'Un contenedor cuyo proceso corre como root (UID 0) en el host',
     'ch.users_root.todo': ('Inicien un contenedor que siga corriendo, sin --user, y busquen su proceso en el ps del host. '
                            '(sleep 500 termina a los 500 s: lab check necesita que siga en marcha.)'),
@@ -331,7 +355,8 @@ MESSAGES = {
     'ch.reset.ask': '¿Borrar también los objetos del capítulo que hicieron ustedes ({names})? [s/N] ',
     'ch.reset.yes': ['s', 'si', 'sí', 'y', 'yes'],
     'ch.reset.kept': 'Se conservó: {names}.',
-    'ch.reset.done': 'Listo. No se tocó nada más de ustedes.',
+    'ch.reset.done': ('Listo. No se tocó nada más de ustedes. Empieza una sesión nueva: lab check cuenta solo lo que '
+                      'ejecuten de aquí en adelante.'),
     'ch.start': ('El modo desafío está listo en {host}: todavía no existe ningún contenedor ni red del laboratorio. '
                  'Entren con su cuenta y escriban los comandos del capítulo; lab status muestra los pasos, lab check los '
                  'revisa, lab hint ayuda y lab solve hace un paso por ustedes.'),

@@ -32,6 +32,44 @@ def demultiplex(raw):
     return b''.join(out).decode('utf-8', 'replace'), b''.join(err).decode('utf-8', 'replace')
 
 
+def read_exactly(response, size):
+    """`size` bytes of a streaming response, fewer only at the end of the stream."""
+    chunks, missing = [], size
+    while missing > 0:
+        chunk = response.read(missing)
+        if not chunk:
+            break
+        chunks.append(chunk)
+        missing -= len(chunk)
+    return b''.join(chunks)
+
+
+def stream_chunks(response, tty, size=4096):
+    """The output bytes of a container's log or attach stream as they come, until it ends.
+
+    Without a TTY the engine multiplexes stdout and stderr in frames (an 8-byte header: the
+    stream, 3 zero bytes, the big-endian length); with a TTY the bytes come raw. Frames are
+    read at most `size` bytes at a time, so a huge frame never sits in memory whole.
+    """
+    if tty:
+        while True:
+            chunk = response.read1(size)
+            if not chunk:
+                return
+            yield chunk
+    while True:
+        header = read_exactly(response, 8)
+        if len(header) < 8:
+            return
+        missing = int.from_bytes(header[4:8], 'big')
+        while missing > 0:
+            chunk = read_exactly(response, min(missing, size))
+            if not chunk:
+                return
+            missing -= len(chunk)
+            yield chunk
+
+
 class UnixHTTPConnection(http.client.HTTPConnection):
     """HTTP/1.1 over a unix stream socket."""
 
@@ -44,6 +82,19 @@ class UnixHTTPConnection(http.client.HTTPConnection):
         sock.settimeout(self.timeout)
         sock.connect(self.socket_path)
         self.sock = sock
+
+
+class Stream(object):
+    """An open streaming response and the connection it came on."""
+
+    def __init__(self, conn, response):
+        self._conn = conn
+        self.response = response
+        self.status = response.status
+
+    def close(self):
+        self.response.close()
+        self._conn.close()
 
 
 class DockerAPI(object):
@@ -93,6 +144,24 @@ class DockerAPI(object):
         except ValueError:
             data = {'message': body.decode('utf-8', 'replace')}
         return response.status, data
+
+    def open_stream(self, path, timeout=None):
+        """GET path on a connection of its own, for a body read as it comes (events, followed logs).
+
+        Returns a Stream (status, response, close()). `timeout` None waits for data forever.
+        """
+        conn = self._factory()
+        conn.timeout = timeout
+        try:
+            conn.request('GET', path, headers={'Host': 'docker'})
+            return Stream(conn, conn.getresponse())
+        except PermissionError:
+            conn.close()
+            raise
+        except (OSError, http.client.HTTPException) as exc:
+            conn.close()
+            raise DockerAPIError('cannot reach the Docker engine at %s (%s): start dockerd or set docker_host'
+                                 % (self.docker_host, exc))
 
     def inspect_container(self, name):
         """Inspect data of a container by name or id, or None when there is no such container."""

@@ -25,7 +25,7 @@ import shutil
 import subprocess
 import sys
 
-from ansible_collections.microlab.docker_internals.plugins.module_utils import catalog, lab_steps
+from ansible_collections.microlab.docker_internals.plugins.module_utils import catalog, lab_steps, procfs
 from ansible_collections.microlab.docker_internals.plugins.module_utils.docker_api import DockerAPI, DockerAPIError
 
 CONFIG_PATH = '/etc/microlab/lab.json'
@@ -112,8 +112,11 @@ def run_command(argv):
 
 
 def load_config(path):
-    with open(path, encoding='utf-8') as handle:
-        return lab_steps.make_config(json.load(handle))
+    """lab.json (root's, read without following a link); OSError or ValueError when it cannot be used."""
+    try:
+        return lab_steps.make_config(json.loads(procfs.safe_read(path, limit=lab_steps.MAX_PROGRESS_BYTES).decode('utf-8')))
+    except RecursionError:
+        raise ValueError('%s: nested too deeply' % path)
 
 
 class Lab(object):
@@ -150,7 +153,8 @@ class Lab(object):
 
     # --- state ---------------------------------------------------------------
     def judged(self, steps=lab_steps.STEP_IDS):
-        observation = lab_steps.observe(self.api, self.config, steps, self.runner)
+        runs = lab_steps.session_runs(self.config, lab_steps.load_progress(self.path))
+        observation = lab_steps.observe(self.api, self.config, steps, self.runner, runs=runs)
         return observation, lab_steps.judge(observation, self.config, steps)
 
     def update(self, change):
@@ -268,8 +272,7 @@ class Lab(object):
             return NOT_YET
         observation, results = self.judged()
         stamp = self.stamp()
-        solved = lab_steps.solved_steps(step, [action for action, _argv in plan])
-        self.update(lambda progress: lab_steps.record_results(progress, results, stamp, solved))
+        self.update(lambda progress: lab_steps.record_results(progress, results, stamp))
         if results[step]['status'] == 'pass':
             self.say('ch.solve.done', step=step, evidence=self.evidence(results[step]))
             return OK
@@ -313,6 +316,8 @@ class Lab(object):
                 ok = self.run_all(lab_steps.reset_plan(*named), stop=False) and ok
             else:
                 self.say('ch.reset.kept', names=', '.join(names))
+        stamp = self.stamp()
+        self.update(lambda progress: lab_steps.record_reset(progress, stamp))
         self.say('ch.reset.done')
         return OK if ok else NOT_YET
 

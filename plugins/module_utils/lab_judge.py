@@ -175,8 +175,10 @@ def listening_on(entry, port):
 
 
 def _sockets_text(sockets):
-    return [('ev.nginx_socket', {'address': s['address'], 'port': s['port'], 'process': s.get('name') or '?',
-                                 'pid': s.get('pid') or '?'}) for s in sockets]
+    """Each socket with its owner; without root the owner is not visible, and is said so."""
+    return [('ev.nginx_socket', {'address': s['address'], 'port': s['port'], 'process': s['name'], 'pid': s['pid']})
+            if s.get('pid') else ('ev.nginx_socket_unowned', {'address': s['address'], 'port': s['port']})
+            for s in sockets]
 
 
 def judge_nginx(observation, spec):

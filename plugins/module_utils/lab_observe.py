@@ -45,8 +45,8 @@ CURL_WRITE_OUT = '%{http_code} %{time_total}'
 
 
 def curl_argv(url, timeout):
-    """curl as the clients run it: status code and time, or an exit code that says why not."""
-    return ['curl', '--silent', '--show-error', '--output', '/dev/null', '--write-out', CURL_WRITE_OUT,
+    """curl as the clients run it: status code and time, or an exit code that says why not; no proxy."""
+    return ['curl', '--silent', '--show-error', '--noproxy', '*', '--output', '/dev/null', '--write-out', CURL_WRITE_OUT,
             '--max-time', str(timeout), url]
 
 
@@ -75,8 +75,12 @@ def container_view(data):
     state = data.get('State') or {}
     config = data.get('Config') or {}
     networks = (data.get('NetworkSettings') or {}).get('Networks') or {}
+    host_config = data.get('HostConfig') or {}
     return {
         'id': data.get('Id'),
+        'image_id': data.get('Image') or '',
+        'network_mode': host_config.get('NetworkMode') or '',
+        'ports': sorted(port for port, bindings in (host_config.get('PortBindings') or {}).items() if bindings),
         'name': (data.get('Name') or '').lstrip('/'),
         'state': state.get('Status'),
         'running': bool(state.get('Running')),
@@ -98,6 +102,7 @@ def network_view(data):
         'id': ident,
         'name': data.get('Name'),
         'driver': data.get('Driver'),
+        'internal': bool(data.get('Internal')),
         'labels': data.get('Labels') or {},
         'subnets': [c.get('Subnet') for c in ((data.get('IPAM') or {}).get('Config') or []) if c.get('Subnet')],
         'bridge': options.get('com.docker.network.bridge.name') or ('br-' + ident[:12] if ident else ''),

@@ -31,13 +31,15 @@ from __future__ import annotations
 import contextlib
 import datetime
 import fcntl
+import ipaddress
 import json
 import os
 import tempfile
 import threading
 from urllib.parse import quote
 
-from ansible_collections.microlab.docker_internals.plugins.module_utils import lab_judge, lab_observe, procfs
+from ansible_collections.microlab.docker_internals.plugins.module_utils import lab_judge, lab_observe, lab_recorder
+from ansible_collections.microlab.docker_internals.plugins.module_utils import lab_step_runs, procfs
 from ansible_collections.microlab.docker_internals.plugins.module_utils import container_processes, process_scan
 from ansible_collections.microlab.docker_internals.plugins.module_utils.docker_api import DockerAPIError
 from ansible_collections.microlab.docker_internals.plugins.module_utils.netns_sockets import Namer, is_listening, socket_entry
@@ -62,7 +64,12 @@ LAB_LABEL = 'microlab.lab'
 LAB_VALUE = 'docker_internals'
 SCENARIO_LABEL = 'microlab.lab.scenario'
 PROBE_LABEL = 'microlab.lab.probe'
-EXEC_NOT_FOUND = (126, 127)
+PROXY_VARIABLES = ('HTTP_PROXY', 'HTTPS_PROXY', 'FTP_PROXY', 'ALL_PROXY', 'NO_PROXY',
+                   'http_proxy', 'https_proxy', 'ftp_proxy', 'all_proxy', 'no_proxy')
+UNKNOWN = ('word.unknown_value', {})
+TIME_FORMAT = '%Y-%m-%dT%H:%M:%SZ'
+MAX_PROGRESS_BYTES = 64 * 1024
+MAX_HINT_COUNT = 1000
 
 DEFAULT_CONFIG = {
     'language': 'es',
@@ -73,15 +80,17 @@ DEFAULT_CONFIG = {
     'names': {'server': 'web_server', 'network': 'lonely_curl', 'root_container': 'lab_user_root',
               'uid_container': 'lab_user_1234', 'bridge_client': 'curl_bridge', 'lonely_client': 'curl_lonely'},
     'images': {'shell': 'debian', 'nginx': 'nginx', 'curl': 'curlimages/curl'},
+    'image_ids': {},
     'progress': '/var/lib/microlab/progress.json',
+    'runs': lab_recorder.DEFAULT_PATH,
     'docker_host': 'unix:///var/run/docker.sock',
 }
 
 # What each step needs observed, and what `lab solve` makes for it.
 NEEDS = {
     'users': ('processes',),
-    'nginx': ('sockets', 'http'),
-    'network': ('probes',),
+    'nginx': ('processes', 'sockets', 'http'),
+    'network': ('processes', 'probes'),
 }
 SOLVE = {
     'users_root': ('root',),
@@ -118,7 +127,7 @@ def make_config(data=None):
 
 def now_text(now=None):
     """UTC time as the history and the report write it."""
-    return (now or datetime.datetime.now(datetime.timezone.utc)).strftime('%Y-%m-%dT%H:%M:%SZ')
+    return (now or datetime.datetime.now(datetime.timezone.utc)).strftime(TIME_FORMAT)
 
 
 # Observe --------------------------------------------------------------------------------------
@@ -174,7 +183,8 @@ def read_net(pid_dir, inode=None):
     except OSError as exc:
         return {'error': str(exc)}
     namer = Namer()
-    return {'netns_inode': inode or '?', 'method': 'procfs',
+    # Only root may stat another user's namespace: say so in words rather than print a placeholder.
+    return {'netns_inode': inode or ('word.netns_unknown', {}), 'method': 'procfs',
             'tcp_listen': [socket_entry(r, {}, namer) for r in records if r['proto'] == 'tcp' and is_listening(r)]}
 
 
@@ -194,68 +204,79 @@ def read_sockets(server, proc='/proc'):
     return out
 
 
-def candidates(containers, network, config):
-    """Running containers attached to network, the ones most likely to answer first.
-
-    The lab's own client, then containers attached only to that network, then
-    the ones started from the curl image; never the server.
-    """
-    names = config['names']
-    own = names['bridge_client'] if network == 'bridge' else names['lonely_client']
+def live_client(containers, network, config):
+    """The running container attached to network and nothing else to probe from: the student's first, never the server."""
     found = [c for name, c in containers.items()
-             if c['running'] and network in c['networks'] and name != names['server']]
-    return sorted(found, key=lambda c: (c['name'] != own, list(c['networks']) != [network],
-                                        c['image'] != config['images'].get('curl'), c['name']))
+             if c['running'] and sorted(c['networks']) == [network] and name != config['names']['server']]
+    found.sort(key=lambda c: (is_lab(c), c['name']))
+    return found[0]['name'] if found else ''
 
 
-def probe(api, client, url, config, runner):
-    """curl in client (docker exec); when it has no curl, in a short-lived container in its network namespace."""
-    timeout = config['timeout']
-    result = lab_observe.probe(api, client, url, timeout)
-    if result.get('ran') and result.get('rc') not in EXEC_NOT_FOUND:
-        result['how'] = 'exec'
-        return result
-    argv = ['docker', 'run', '--rm', '--network', 'container:' + client, '--label', '%s=%s' % (LAB_LABEL, LAB_VALUE),
-            '--label', PROBE_LABEL + '=true', '--entrypoint', 'curl', config['images']['curl']]
-    argv += lab_observe.curl_argv(url, timeout)[1:]
+def probe_image(config):
+    """The lab's curl image by the ID recorded when the lab installed it (a tag can be moved by anyone)."""
+    return (config.get('image_ids') or {}).get('curl') or config['images']['curl']
+
+
+def probe_argv(config, network, url):
+    """docker run of the lab's curl in network ('container:NAME' joins that container's network namespace).
+
+    Labelled as the lab's, removed at once; no proxy reaches it: the docker CLI adds the proxies of
+    ~/.docker/config.json to a container's environment only for variables not given, so each is given empty,
+    and curl is told to ignore proxies anyway.
+    """
+    argv = ['docker', 'run', '--rm', '--network', network] + labels_argv('probe') + ['--label', PROBE_LABEL + '=true']
+    for variable in PROXY_VARIABLES:
+        argv += ['--env', variable + '=']
+    return argv + ['--entrypoint', 'curl', probe_image(config)] + lab_observe.curl_argv(url, config['timeout'])[1:]
+
+
+def probe(config, network, url, runner):
+    """The result of the lab's curl from network to url."""
     try:
-        rc, out, err = runner(argv)
+        rc, out, err = runner(probe_argv(config, network, url))
     except OSError as exc:
         return {'ran': False, 'url': url, 'error': str(exc)}
     if rc in (125, 126, 127):  # docker run itself failed
         return {'ran': False, 'url': url, 'error': err.strip() or 'docker run: %s' % rc}
     fields = out.split()
     return {'ran': True, 'url': url, 'rc': rc, 'http_code': fields[0] if fields else '',
-            'time': fields[1] if len(fields) > 1 else '', 'stderr': err.strip(), 'how': 'probe container'}
+            'time': fields[1] if len(fields) > 1 else '', 'stderr': err.strip()}
 
 
-def start_probes(api, observation, config, runner):
-    """Threads probing web_server from a container on each network; {client: result} fills in."""
+def start_probes(observation, config, runner):
+    """Threads probing web_server from each network: in a live client's netns, else from the network itself.
+
+    {side: result} fills in; observation['probe_clients'] says which client each side used ('' = the network).
+    """
     containers = observation['containers']
     names = config['names']
     server_ip = lab_observe.bridge_ip(containers.get(names['server']))
     url = 'http://%s:%s/' % (server_ip, config['port']) if server_ip else ''
-    clients = {}
+    clients, results, threads = {}, {}, []
     for side, network in (('bridge', 'bridge'), ('lonely', names['network'])):
-        found = candidates(containers, network, config)
-        clients[side] = found[0]['name'] if found else ''
-    observation['probe_clients'] = clients
-    results, threads = {}, []
-    for client in set(c for c in clients.values() if c):
+        clients[side] = live_client(containers, network, config)
         if not url:
-            results[client] = {'ran': False, 'url': '', 'error': 'no server IP'}
+            results[side] = {'ran': False, 'url': '', 'error': 'no server IP'}
             continue
-        thread = threading.Thread(target=lambda c=client: results.__setitem__(c, probe(api, c, url, config, runner)))
+        if not clients[side] and not (observation.get('networks') or {}).get(network):
+            results[side] = {'ran': False, 'url': url, 'error': 'no network'}
+            continue
+        where = 'container:' + clients[side] if clients[side] else network
+        thread = threading.Thread(target=lambda s=side, w=where: results.__setitem__(s, probe(config, w, url, runner)))
         thread.daemon = True
         thread.start()
         threads.append(thread)
+    observation['probe_clients'] = clients
     return results, threads
 
 
-def observe(api, config, steps=STEP_IDS, runner=None, proc='/proc'):
-    """One observation of what the steps need (plain data, recordable for tests)."""
+def observe(api, config, steps=STEP_IDS, runner=None, proc='/proc', runs=()):
+    """One observation of what the steps need (plain data, recordable for tests).
+
+    runs: the recorded runs of this judging session (lab_recorder), kept as they are in the observation.
+    """
     wanted = needs(steps)
-    observation = {'scenarios': [], 'engine': lab_observe.read_engine(api)}
+    observation = {'scenarios': [], 'engine': lab_observe.read_engine(api), 'runs': list(runs)}
     if not observation['engine']['reachable']:
         return observation
     names = config['names']
@@ -267,7 +288,7 @@ def observe(api, config, steps=STEP_IDS, runner=None, proc='/proc'):
         observation['engine'] = {'reachable': False, 'error': str(exc)}
         return observation
     observation['processes'] = read_processes(containers, proc) if 'processes' in wanted else {}
-    probes, threads = start_probes(api, observation, config, runner) if 'probes' in wanted else ({}, [])
+    probes, threads = start_probes(observation, config, runner) if 'probes' in wanted else ({}, [])
     server = containers.get(names['server'])
     if 'sockets' in wanted:
         observation['sockets'] = read_sockets(server, proc)
@@ -284,86 +305,211 @@ def observe(api, config, steps=STEP_IDS, runner=None, proc='/proc'):
 # Judge ----------------------------------------------------------------------------------------
 
 
-def _pass(key, **params):
-    return {'status': 'pass', 'evidence': (key, params)}
+def _pass(key, by_lab=False, **params):
+    """A pass; by_lab when what made it pass carries the lab's label (lab solve), said in the evidence too."""
+    if by_lab:
+        return {'status': 'pass', 'by_lab': True, 'evidence': ('ch.ev.by_lab', {'evidence': (key, params)})}
+    return {'status': 'pass', 'by_lab': False, 'evidence': (key, params)}
+
+
+def _passed(evidence, by_lab=False):
+    """A pass from an evidence pair."""
+    key, params = evidence
+    return _pass(key, by_lab, **params)
+
+
+def _credited(result, by_lab):
+    """A lab_judge result as a step's: a pass made by the lab is said to be so."""
+    return _passed(result['evidence'], by_lab) if result['status'] == 'pass' else result
 
 
 def _fail(key, params=None, **more):
     return {'status': 'fail', 'evidence': (key, dict(params or {}, **more))}
 
 
+def _running(observation):
+    return dict((name, c) for name, c in (observation.get('containers') or {}).items() if c and c['running'])
+
+
 def judge_runs_as(observation, uid):
-    """Some running container whose processes all run as host UID uid (lab_judge.runs_as on each)."""
-    containers = observation.get('containers') or {}
-    running = sorted(name for name, c in containers.items() if c['running'])
+    """A container whose processes all run as host UID uid: a live one or a recorded run of the student's,
+    else a live one the lab made (solved by the lab)."""
+    running = _running(observation)
+    seen = [(name, lab_judge.runs_as(observation, name, uid)) for name in sorted(running)]
+    passed = [(name, result) for name, result in seen if result['status'] == 'pass']
+    for name, result in passed:
+        if not is_lab(running[name]):
+            return _credited(result, False)
+    run = lab_step_runs.ran_as(observation.get('runs'), uid)
+    if run:
+        return _pass('ch.ev.run_uid', uid=uid, **lab_step_runs.described(run))
+    if passed:
+        return _credited(passed[0][1], True)
     if not running:
         return _fail('ch.ev.no_container', uid=uid)
-    seen = [(name, lab_judge.runs_as(observation, name, uid)) for name in running]
-    for name, result in seen:
-        if result['status'] == 'pass':
-            return result
     return _fail('ch.ev.no_uid', uid=uid, seen=('list', {'items': [r['evidence'] for _n, r in seen[:4]],
                                                          'separator': '; '}))
 
 
-def judge_network_created(observation, config):
+def server_problem(observation, config):
+    """Why web_server is not the chapter's nginx in a network namespace of its own, as evidence, or None.
+
+    nginx: a process of the container is named nginx (/proc/PID/comm), whatever the image; the
+    container runs without --network host and publishes no port (-p puts docker-proxy on the host).
+    """
+    name = config['names']['server']
+    problem = lab_judge.container_problem(observation, name)
+    if problem:
+        return problem
+    server = observation['containers'][name]
+    if server.get('network_mode') == 'host':
+        return ('ch.ev.server_host_network', {'name': name})
+    if server.get('ports'):
+        return ('ch.ev.server_published', {'name': name, 'ports': ', '.join(server['ports'])})
+    processes = ((observation.get('processes') or {}).get(name) or {}).get('processes') or []
+    commands = sorted(set(p.get('command') or '' for p in processes) - set(['']))
+    if 'nginx' not in commands:
+        return ('ch.ev.server_not_nginx', {'name': name, 'commands': ', '.join(commands) or ('word.no_process', {})})
+    return None
+
+
+def judge_server(observation, config):
+    """nginx_netns, nginx_not_on_host and nginx_by_ip: lab_judge's nginx outcomes, once web_server is nginx."""
+    names = config['names']
+    problem = server_problem(observation, config)
+    if problem:
+        failed = _fail(*problem)
+        return {'nginx_netns': failed, 'nginx_not_on_host': failed, 'nginx_by_ip': failed}
+    nginx = lab_judge.judge_nginx(observation, {'nginx': {'container': names['server'], 'port': int(config['port'])}})
+    by_lab = is_lab(observation['containers'][names['server']])
+    inside = nginx['nginx_listens_in_netns']
+    on_host = nginx['nginx_absent_on_host']
+    return {'nginx_netns': _credited(inside, by_lab),
+            'nginx_not_on_host': _credited(on_host if inside['status'] == 'pass' else inside, by_lab),
+            'nginx_by_ip': _credited(nginx['nginx_http_by_ip'], by_lab)}
+
+
+def network_problem(observation, config):
+    """Why lonely_curl is not a user-defined bridge network, as evidence, or None."""
     name = config['names']['network']
     network = (observation.get('networks') or {}).get(name)
     if not network:
-        return _fail('ch.ev.network_missing', network=name)
-    return _pass('ch.ev.network_exists', network=name, driver=network.get('driver') or '?',
-                 subnet=', '.join(network.get('subnets') or []) or '?', bridge=network.get('bridge') or '?')
+        return ('ch.ev.network_missing', {'network': name})
+    if network.get('driver') != 'bridge':
+        return ('ch.ev.network_driver', {'network': name, 'driver': network.get('driver') or UNKNOWN})
+    return None
 
 
-def network_spec(observation, config):
-    """lab_judge's network spec with the clients this observation found."""
-    names = config['names']
-    clients = observation.get('probe_clients') or {}
-    return {'network': {'name': names['network'], 'server': names['server'], 'timeout': config['timeout'],
-                        'bridge_client': clients.get('bridge') or '', 'lonely_client': clients.get('lonely') or ''}}
-
-
-def judge_probe(observation, config, lonely):
-    names = config['names']
-    spec = network_spec(observation, config)
-    client = spec['network']['lonely_client' if lonely else 'bridge_client']
-    problem = lab_judge.container_problem(observation, names['server'])
+def judge_network_created(observation, config):
+    name = config['names']['network']
+    problem = network_problem(observation, config)
     if problem:
         return _fail(*problem)
-    if not client:
-        return _fail('ch.ev.no_client', network=names['network'] if lonely else 'bridge')
-    return lab_judge.judge_probe(observation, spec, client, lonely)
+    network = observation['networks'][name]
+    return _pass('ch.ev.network_exists', is_lab(network), network=name, driver=network['driver'],
+                 subnet=', '.join(network.get('subnets') or []) or UNKNOWN, bridge=network.get('bridge') or UNKNOWN)
+
+
+def probe_what(observation, side, lonely, config):
+    """(whether the lab's probe from this side saw what the chapter expects, its evidence)."""
+    result = (observation.get('probes') or {}).get(side) or {}
+    client = (observation.get('probe_clients') or {}).get(side) or ''
+    network = config['names']['network'] if lonely else 'bridge'
+    where = ('ch.ev.probe_in', {'client': client}) if client else ('ch.ev.probe_on', {'network': network})
+    if not result.get('ran'):
+        return False, ('ch.ev.probe_not_run', {'where': where, 'error': result.get('error') or UNKNOWN})
+    ok = result.get('rc') == lab_judge.CURL_TIMEOUT if lonely else (
+        result.get('rc') == 0 and result.get('http_code') == '200')
+    return ok, ('ch.ev.probe', {'where': where, 'url': result.get('url') or '',
+                                'what': lab_judge.curl_what(result, lonely, config['timeout'])})
+
+
+def judge_curl(observation, config, lonely):
+    """network_bridge_200 / network_lonely_timeout: the live state holds (the lab's probe) and someone did it.
+
+    Done by the student: a live container of theirs on that network only (the probe ran in it), or a recorded run
+    of theirs on that network only, to web_server's IP, with curl's exit code (0 and nginx's answer; 28).
+    Else by the lab: its own client container (lab solve).
+    """
+    names = config['names']
+    problem = server_problem(observation, config) or (network_problem(observation, config) if lonely else None)
+    if problem:
+        return _fail(*problem)
+    side = 'lonely' if lonely else 'bridge'
+    network = names['network'] if lonely else 'bridge'
+    ok, seen = probe_what(observation, side, lonely, config)
+    if not ok:
+        return _fail(*seen)
+    client = (observation.get('probe_clients') or {}).get(side) or ''
+    lab_client = client and is_lab(observation['containers'][client])
+    if client and not lab_client:
+        return _passed(seen)
+    server_ip = lab_observe.bridge_ip(observation['containers'][names['server']])
+    find = lab_step_runs.lonely_curl if lonely else lab_step_runs.bridge_curl
+    run = find(observation.get('runs'), network, server_ip)
+    if run:
+        return _pass('ch.ev.run_curl', network=network, rc=run.get('exit_code'), ip=server_ip,
+                     **lab_step_runs.described(run))
+    if lab_client:
+        return _passed(seen, True)
+    return _fail('ch.ev.no_curl_run', network=network, ip=server_ip, seen=seen)
+
+
+def side_of(observation, config, network):
+    """(evidence, subnet, by_lab) of the address a container on network only showed, or (evidence, '', False)."""
+    containers = _running(observation)
+    client = live_client(containers, network, config)
+    if client and not is_lab(containers[client]):
+        return _live_side(containers[client], network)
+    run, subnet = lab_step_runs.interfaces_run(observation.get('runs'), network)
+    if run:
+        ip = run['networks'][network]['ip']
+        return ('ch.ev.side_run', dict(lab_step_runs.described(run), ip=ip, network=network, subnet=subnet)), subnet, False
+    if client:
+        return _live_side(containers[client], network)[:2] + (True,)
+    return ('ch.ev.no_side', {'network': network}), '', False
+
+
+def _live_side(container, network):
+    on = container['networks'][network]
+    if not on.get('ip'):
+        return ('ch.ev.no_side', {'network': network}), '', False
+    subnet = str(ipaddress.ip_network('%s/%s' % (on['ip'], on['prefix']), strict=False))
+    return ('ch.ev.side_live', {'client': container['name'], 'ip': on['ip'], 'network': network, 'subnet': subnet}), \
+        subnet, False
 
 
 def judge_differ(observation, config):
-    names = config['names']
-    spec = network_spec(observation, config)
-    missing = [net for net, client in (('bridge', spec['network']['bridge_client']),
-                                       (names['network'], spec['network']['lonely_client'])) if not client]
-    if missing:
-        return _fail('ch.ev.no_client', network=' + '.join(missing))
-    return lab_judge.judge_interfaces(observation, spec)
+    """networks_differ: a container on each network (live, or recorded running `ip a`) showed addresses of
+    different subnets, and lonely_curl is still a bridge network of its own."""
+    problem = network_problem(observation, config)
+    if problem:
+        return _fail(*problem)
+    bridge = side_of(observation, config, 'bridge')
+    lonely = side_of(observation, config, config['names']['network'])
+    ok = bool(bridge[1] and lonely[1] and bridge[1] != lonely[1])
+    evidence = ('list', {'items': [bridge[0], lonely[0]], 'separator': '; '})
+    if not ok:
+        return {'status': 'fail', 'evidence': evidence}
+    return _passed(evidence, bridge[2] or lonely[2])
 
 
 def judge(observation, config, steps=STEP_IDS):
-    """{step: {'status', 'evidence'}} for the steps, in order."""
+    """{step: {'status', 'evidence', 'by_lab'}} for the steps, in order."""
     engine = observation.get('engine') or {}
     if not engine.get('reachable'):
-        down = _fail('ev.engine_down', error=engine.get('error') or '?')
+        down = _fail('ev.engine_down', error=engine.get('error') or UNKNOWN)
         return dict((step, down) for step in steps)
-    names = config['names']
-    nginx = {}
-    if any(PART[step] == 'nginx' for step in steps):
-        nginx = lab_judge.judge_nginx(observation, {'nginx': {'container': names['server'], 'port': int(config['port'])}})
+    server = judge_server(observation, config) if any(PART[step] == 'nginx' for step in steps) else {}
     judges = {
         'users_root': lambda: judge_runs_as(observation, 0),
         'users_uid': lambda: judge_runs_as(observation, int(config['uid'])),
-        'nginx_netns': lambda: nginx['nginx_listens_in_netns'],
-        'nginx_not_on_host': lambda: nginx['nginx_absent_on_host'],
-        'nginx_by_ip': lambda: nginx['nginx_http_by_ip'],
+        'nginx_netns': lambda: server['nginx_netns'],
+        'nginx_not_on_host': lambda: server['nginx_not_on_host'],
+        'nginx_by_ip': lambda: server['nginx_by_ip'],
         'network_created': lambda: judge_network_created(observation, config),
-        'network_bridge_200': lambda: judge_probe(observation, config, False),
-        'network_lonely_timeout': lambda: judge_probe(observation, config, True),
+        'network_bridge_200': lambda: judge_curl(observation, config, False),
+        'network_lonely_timeout': lambda: judge_curl(observation, config, True),
         'networks_differ': lambda: judge_differ(observation, config),
     }
     return dict((step, judges[step]()) for step in steps)
@@ -449,11 +595,6 @@ def solve_plan(step, observation, config, results):
     return plan
 
 
-def solved_steps(step, actions):
-    """The steps a solve made pass: step itself and those whose own solve needs what was done."""
-    return set([step]) | set(s for s in STEP_IDS if set(SOLVE[s]) & set(actions))
-
-
 # Reset ----------------------------------------------------------------------------------------
 
 
@@ -494,33 +635,67 @@ def reset_plan(containers, networks):
 
 
 def empty_progress():
-    return {'version': 1, 'started_at': None, 'updated_at': None, 'steps': {}}
+    return {'version': 1, 'started_at': None, 'updated_at': None, 'reset_at': None, 'steps': {}}
+
+
+def is_time(value):
+    """A UTC time as now_text writes it."""
+    if not isinstance(value, str) or len(value) != len('2026-01-01T00:00:00Z'):
+        return False
+    try:
+        datetime.datetime.strptime(value, TIME_FORMAT)
+    except ValueError:
+        return False
+    return True
+
+
+def _count(value):
+    """A hint count as written by record_hint: an int from 0 to MAX_HINT_COUNT, else 0."""
+    return value if isinstance(value, int) and not isinstance(value, bool) and 0 <= value <= MAX_HINT_COUNT else 0
+
+
+def clean_progress(data):
+    """The history keeping only what validates: known step ids, times in now_text's format, hint counts.
+
+    The file is writable by every docker-group member: whatever else it holds is dropped, never trusted.
+    """
+    progress = empty_progress()
+    if not isinstance(data, dict):
+        return progress
+    for key in ('started_at', 'updated_at', 'reset_at'):
+        progress[key] = data.get(key) if is_time(data.get(key)) else None
+    steps = data.get('steps') if isinstance(data.get('steps'), dict) else {}
+    for step in STEP_IDS:
+        entry = steps.get(step)
+        if isinstance(entry, dict):
+            progress['steps'][step] = {
+                'first_passed_at': entry.get('first_passed_at') if is_time(entry.get('first_passed_at')) else None,
+                'hints': _count(entry.get('hints')),
+            }
+    return progress
 
 
 def load_progress(path):
-    """The history on this VM; an empty one when there is none or it cannot be read."""
+    """The history on this VM, validated; an empty one when there is none or it cannot be read.
+
+    Read through procfs.safe_read: a link, a FIFO or a file larger than MAX_PROGRESS_BYTES is refused.
+    """
     try:
-        with open(path, encoding='utf-8') as handle:
-            data = json.load(handle)
-    except (OSError, ValueError):
+        data = json.loads(procfs.safe_read(path, limit=MAX_PROGRESS_BYTES).decode('utf-8'))
+    except (OSError, ValueError, RecursionError):
         return empty_progress()
-    if not isinstance(data, dict) or not isinstance(data.get('steps'), dict):
-        return empty_progress()
-    progress = empty_progress()
-    progress.update(data)
-    return progress
+    return clean_progress(data)
 
 
 def step_history(progress, step):
     entry = progress['steps'].setdefault(step, {})
     entry.setdefault('first_passed_at', None)
     entry.setdefault('hints', 0)
-    entry.setdefault('solved_by_lab', False)
     return entry
 
 
-def record_results(progress, results, now, solved=()):
-    """Mark steps that pass for the first time (solved ones as solved by the lab); the newly passed ids."""
+def record_results(progress, results, now):
+    """Mark steps that pass for the first time; the newly passed ids."""
     progress['started_at'] = progress.get('started_at') or now
     progress['updated_at'] = now
     newly = []
@@ -530,9 +705,25 @@ def record_results(progress, results, now, solved=()):
         entry = step_history(progress, step)
         if results[step]['status'] == 'pass' and not entry['first_passed_at']:
             entry['first_passed_at'] = now
-            entry['solved_by_lab'] = step in solved
             newly.append(step)
     return newly
+
+
+def record_reset(progress, now):
+    """A new judging session starts now: runs recorded before it no longer count."""
+    progress['reset_at'] = now
+    progress['updated_at'] = now
+
+
+def session_since(progress, session_start=None):
+    """When this judging session started: the latest of the controller's start and the student's last reset."""
+    times = [t for t in (session_start, progress.get('reset_at')) if is_time(t)]
+    return max(times) if times else None
+
+
+def session_runs(config, progress, session_start=None):
+    """The recorded runs of this judging session (lab_recorder's runs.json), oldest first; [] when unreadable."""
+    return lab_recorder.runs_since(lab_recorder.load_runs(config['runs']), session_since(progress, session_start))
 
 
 def record_hint(progress, step, now):
@@ -540,7 +731,7 @@ def record_hint(progress, step, now):
     progress['started_at'] = progress.get('started_at') or now
     progress['updated_at'] = now
     entry = step_history(progress, step)
-    entry['hints'] = int(entry.get('hints') or 0) + 1
+    entry['hints'] = min(_count(entry.get('hints')) + 1, MAX_HINT_COUNT)
     return min(entry['hints'], HINTS)
 
 
@@ -590,7 +781,9 @@ def history_view(progress, results):
     for step in STEP_IDS:
         entry = progress['steps'].get(step) or {}
         result = results.get(step) or {'status': 'fail', 'evidence': ('word.unknown', {})}
+        # Solved by the lab: judged now from the labels of what made the step pass, never read from the file.
         steps[step] = {'status': result['status'], 'evidence': result['evidence'],
-                       'hints': int(entry.get('hints') or 0), 'solved_by_lab': bool(entry.get('solved_by_lab')),
-                       'first_passed_at': entry.get('first_passed_at')}
+                       'hints': _count(entry.get('hints')),
+                       'solved_by_lab': result['status'] == 'pass' and bool(result.get('by_lab')),
+                       'first_passed_at': entry.get('first_passed_at') if is_time(entry.get('first_passed_at')) else None}
     return steps

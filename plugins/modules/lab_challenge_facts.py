@@ -9,23 +9,31 @@ from __future__ import annotations
 DOCUMENTATION = r'''
 ---
 module: lab_challenge_facts
-short_description: Judge a challenge-mode VM's steps from its live state, with the student's history
+short_description: Judge a challenge-mode VM's steps from what the student did and the live state, with their history
 version_added: 0.3.0
 description:
   - In challenge mode the student types the chapter's commands and the C(lab) command on the VM checks them. This
-    module judges the same steps with the same code (C(plugins/module_utils/lab_steps.py)) from the live state of
-    the VM, so a student cannot fake a pass by editing the progress file, and adds the history that C(lab) keeps
-    there (when each step first passed, hints used, solved by the lab).
+    module judges the same steps with the same code (C(plugins/module_utils/lab_steps.py)) from the runs the
+    recorder kept (C(plugins/module_utils/lab_recorder.py), root's file) and the live state of the VM, so a student
+    cannot fake a pass by editing the progress file, and adds the history that C(lab) keeps there (when each step
+    first passed, hints used).
+  - C(solved_by_lab) is judged, never read from the history: a step passes as solved by the lab when what made it
+    pass (live containers and networks, recorded runs) carries the label C(microlab.lab=docker_internals) that
+    C(lab solve) puts on what it makes.
+  - The history file is writable by every docker-group member: it is read without following a link, bounded, and
+    only values that validate are kept (known step ids, UTC times in one format, hint counts from 0 to 1000).
   - "Steps, in the chapter's order: V(users_root), V(users_uid), V(nginx_netns), V(nginx_not_on_host),
     V(nginx_by_ip), V(network_created), V(network_bridge_200), V(network_lonely_timeout), V(networks_differ)."
-  - Read-only on the lab's objects. To judge the network steps it runs curl inside a running container of each
-    network through the Docker exec API, or, when that container has no curl, in a short-lived container (label
-    C(microlab.lab.probe)) that joins its network namespace and is removed at once. Never reports a change.
+  - Read-only on the lab's objects. To judge the network steps it runs the lab's curl image (by the ID recorded when
+    the lab installed it) in a short-lived container (label C(microlab.lab.probe)), removed at once, that joins the
+    network namespace of a running container on each network, or the network itself when none runs there; no
+    proxy setting reaches it. Never reports a change.
 author:
   - microlab.docker_internals contributors (@microlab)
 requirements:
   - Linux with C(/proc).
   - A Docker engine reachable at O(docker_host); the docker CLI for the short-lived probe.
+  - The lab's recorder on the VM (role lab_challenge); without its record only live containers count.
 attributes:
   facts:
     support: full
@@ -56,6 +64,11 @@ options:
     description: Language of the evidence. Default from O(config_path).
     type: str
     choices: [es, en]
+  session_start:
+    description:
+      - When the judging session started, UTC, C(YYYY-MM-DDTHH:MM:SSZ) (the controller's). Runs created before it,
+        or before the student's last C(lab reset), do not count. Default, no bound but the student's last reset.
+    type: str
 extends_documentation_fragment:
   - microlab.docker_internals.fact_gatherer
 notes:
@@ -68,6 +81,7 @@ EXAMPLES = r'''
 - name: Judge the student's steps and read their history (what playbooks/verify.yml does in challenge mode)
   microlab.docker_internals.lab_challenge_facts:
     language: en
+    session_start: "2026-12-02T19:00:00Z"
   become: true
 
 - name: Show where the student is
@@ -91,7 +105,8 @@ ansible_facts:
           type: bool
         steps:
           description: By step id, C(status) (V(pass) or V(fail), judged now), C(evidence) (text in O(language)),
-            C(hints) (hints shown), C(solved_by_lab) and C(first_passed_at) (UTC, or null).
+            C(hints) (hints shown, the student's own word), C(solved_by_lab) (judged now from labels) and
+            C(first_passed_at) (UTC, or null; the student's own word).
           type: dict
           sample:
             users_uid: {status: pass, evidence: "quirky_bell pid 4242 (sleep 500) runs as host UID 1234",
@@ -118,23 +133,22 @@ ansible_facts:
 '''
 
 import json
-import os
 
 from ansible.module_utils.basic import AnsibleModule
 
-from ansible_collections.microlab.docker_internals.plugins.module_utils import catalog, lab_steps
+from ansible_collections.microlab.docker_internals.plugins.module_utils import catalog, lab_steps, procfs
 from ansible_collections.microlab.docker_internals.plugins.module_utils.docker_api import DEFAULT_DOCKER_HOST, DockerAPI
 
 
 def read_config(path):
-    """(lab.json as a dict or {}, whether it exists)."""
+    """(lab.json as a dict or {}, whether it exists); read without following a link, bounded."""
     try:
-        with open(path, encoding='utf-8') as handle:
-            return json.load(handle), True
+        data = json.loads(procfs.safe_read(path, limit=lab_steps.MAX_PROGRESS_BYTES).decode('utf-8'))
     except FileNotFoundError:
         return {}, False
-    except (OSError, ValueError):
+    except (OSError, ValueError, RecursionError):
         return {}, True
+    return (data if isinstance(data, dict) else {}), True
 
 
 def settings(params, data):
@@ -181,10 +195,14 @@ def main():
             timeout=dict(type='int'),
             progress_path=dict(type='path'),
             language=dict(type='str', choices=['es', 'en']),
+            session_start=dict(type='str'),
             docker_host=dict(type='str', default=DEFAULT_DOCKER_HOST),
         ),
         supports_check_mode=True,
     )
+    session_start = module.params['session_start']
+    if session_start is not None and not lab_steps.is_time(session_start):
+        module.fail_json(msg='session_start must be a UTC time as YYYY-MM-DDTHH:MM:SSZ, got %r' % session_start)
     data, configured = read_config(module.params['config_path'])
     config = settings(module.params, data)
     docker = module.get_bin_path('docker')
@@ -195,11 +213,12 @@ def main():
         return module.run_command([docker] + argv[1:])
 
     api = DockerAPI(config['docker_host'], timeout=max(30, int(config['timeout']) + 10))
+    progress = lab_steps.load_progress(config['progress'])
     try:
-        observation = lab_steps.observe(api, config, runner=runner)
+        observation = lab_steps.observe(api, config, runner=runner,
+                                        runs=lab_steps.session_runs(config, progress, session_start))
     finally:
         api.close()
-    progress = lab_steps.load_progress(config['progress']) if os.path.exists(config['progress']) else lab_steps.empty_progress()
     module.exit_json(changed=False, ansible_facts={'lab_challenge': challenge_facts(config, observation, progress, configured)})
 
 

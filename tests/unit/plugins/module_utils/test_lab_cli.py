@@ -21,7 +21,7 @@ import yaml
 from ansible_collections.microlab.docker_internals.plugins.module_utils import lab_cli, lab_steps
 
 from ansible_collections.microlab.docker_internals.tests.unit.plugins.module_utils.test_lab_steps import (
-    CONFIG, chapter_done, container, fresh)
+    CONFIG, LAB, chapter_done, container, fresh)
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 REPO = os.path.abspath(os.path.join(HERE, '..', '..', '..', '..'))
@@ -60,12 +60,13 @@ class FakeAPI(object):
 @pytest.fixture
 def lab(tmp_path, monkeypatch):
     """Run `lab ARGS` with a settings file, a fake engine and recorded observations; (rc, out, err)."""
-    settings = dict(CONFIG, progress=str(tmp_path / 'progress.json'), language='es')
+    settings = dict(CONFIG, progress=str(tmp_path / 'progress.json'), runs=str(tmp_path / 'runs.json'), language='es')
     config_path = tmp_path / 'lab.json'
     config_path.write_text(json.dumps(settings))
     state = {'observations': [fresh()], 'commands': [], 'rc': 0, 'api': FakeAPI()}
 
-    def observe(api, config, steps=lab_steps.STEP_IDS, runner=None, proc='/proc'):
+    def observe(api, config, steps=lab_steps.STEP_IDS, runner=None, proc='/proc', runs=()):
+        state['runs'] = runs
         observation = state['observations'][0] if len(state['observations']) == 1 else state['observations'].pop(0)
         return copy.deepcopy(observation)
 
@@ -86,6 +87,7 @@ def lab(tmp_path, monkeypatch):
     run.state = state
     run.progress = lambda: json.loads((tmp_path / 'progress.json').read_text())
     run.config_path = config_path
+    run.tmp_path = tmp_path
     return run
 
 
@@ -179,6 +181,7 @@ def test_status_json(lab):
     broken = chapter_done()
     broken['containers']['eager_hopper'] = container('eager_hopper', running=False)
     del broken['processes']['eager_hopper']
+    broken['runs'] = [run for run in broken['runs'] if run['name'] != 'eager_hopper']
     lab.state['observations'] = [broken]
     lab('hint', 'nginx_by_ip')
     rc, out, _err = lab('status', '--json', '--lang', 'en')
@@ -195,6 +198,24 @@ def test_status_text(lab):
     rc, out, _err = lab('status')
     assert rc == 0 and out.splitlines()[0].split() == ['[', ']', 'users_root', 'por', 'hacer']
     assert 'Sigue: users_root' in out
+
+
+def test_the_judge_gets_the_runs_of_this_session_only(lab):
+    early, late = (dict(chapter_done()['runs'][0], id=ident * 64, created_at=at)
+                   for ident, at in (('a', '2026-11-25T09:00:00Z'), ('b', '2026-11-25T11:00:00Z')))
+    (lab.tmp_path / 'runs.json').write_text(json.dumps({'version': 1, 'runs': [early, late], 'networks': []}))
+    lab('check')
+    assert [run['id'] for run in lab.state['runs']] == ['a' * 64, 'b' * 64]
+    lab('reset', '--yes')  # at 10:00: a new session
+    assert lab.progress()['reset_at'] == '2026-11-25T10:00:00Z'
+    lab('check')
+    assert [run['id'] for run in lab.state['runs']] == ['b' * 64]
+
+
+def test_runs_unreadable_are_no_runs(lab):
+    (lab.tmp_path / 'runs.json').symlink_to('/etc/passwd')
+    lab('check')
+    assert lab.state['runs'] == []
 
 
 # hint -------------------------------------------------------------------------------------------
@@ -228,10 +249,10 @@ def test_hint_shows_the_servers_ip(lab):
 # solve ------------------------------------------------------------------------------------------
 
 
-def test_solve_runs_the_commands_and_records_solved_by_lab(lab):
+def test_solve_runs_the_commands_and_says_solved_by_lab(lab):
     solved = fresh()
-    solved['containers']['web_server'] = chapter_done()['containers']['web_server']
-    solved.update({k: chapter_done()[k] for k in ('sockets', 'http')})
+    solved['containers']['web_server'] = dict(chapter_done()['containers']['web_server'], labels=LAB)
+    solved.update({k: chapter_done()[k] for k in ('sockets', 'http', 'processes')})
     lab.state['observations'] = [fresh(), solved]
     rc, out, _err = lab('solve', 'nginx_netns')
     assert rc == 0
@@ -240,8 +261,12 @@ def test_solve_runs_the_commands_and_records_solved_by_lab(lab):
                                       'microlab.local/lab-nginx:bookworm']]
     assert '$ docker run -d --name web_server' in out and 'nginx_netns pasa ahora, lo resolvió el laboratorio' in out
     steps = lab.progress()['steps']
-    assert steps['nginx_netns']['solved_by_lab'] and steps['nginx_by_ip']['solved_by_lab']
+    assert steps['nginx_netns']['first_passed_at'] and 'solved_by_lab' not in steps['nginx_netns']
     assert 'users_root' not in steps or not steps['users_root']['first_passed_at']
+    lab.state['observations'] = [solved]
+    steps = dict((s['id'], s) for s in json.loads(lab('status', '--json')[1])['steps'])
+    assert steps['nginx_netns']['solved_by_lab'] and steps['nginx_by_ip']['solved_by_lab']
+    assert not steps['users_uid']['solved_by_lab']
 
 
 def test_solve_without_step_does_the_next_one_and_nothing_when_done(lab):
@@ -321,6 +346,7 @@ def imported_module_utils(name, seen=None):
 
 
 def test_the_role_installs_exactly_what_the_command_imports():
+    """What the `lab` command and the recorder's entry point import, transitively."""
     with open(os.path.join(REPO, 'roles', 'lab_challenge', 'vars', 'main.yml'), encoding='utf-8') as handle:
         installed = yaml.safe_load(handle)['__lab_challenge_module_utils']
-    assert sorted(installed) == sorted(imported_module_utils('lab_cli.py'))
+    assert sorted(installed) == sorted(imported_module_utils('lab_cli.py') | imported_module_utils('lab_recorder.py'))

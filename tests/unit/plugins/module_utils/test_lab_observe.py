@@ -341,7 +341,7 @@ def test_only_the_scenarios_asked_are_observed(readers, scenarios, keys, names):
 
 def test_curl_argv():
     assert lab_observe.curl_argv('http://172.17.0.8/', 2) == [
-        'curl', '--silent', '--show-error', '--output', '/dev/null', '--write-out', '%{http_code} %{time_total}',
+        'curl', '--silent', '--show-error', '--noproxy', '*', '--output', '/dev/null', '--write-out', '%{http_code} %{time_total}',
         '--max-time', '2', 'http://172.17.0.8/']
 
 
@@ -379,8 +379,15 @@ def test_container_view_of_a_stopped_container():
 
 
 def test_container_view_of_almost_nothing():
-    assert lab_observe.container_view({}) == {'id': None, 'name': '', 'state': None, 'running': False, 'pid': 0,
+    assert lab_observe.container_view({}) == {'id': None, 'image_id': '', 'network_mode': '', 'ports': [],
+                                              'name': '', 'state': None, 'running': False, 'pid': 0,
                                               'image': None, 'user': '', 'labels': {}, 'networks': {}}
+
+
+def test_container_view_says_how_the_container_meets_the_host():
+    view = lab_observe.container_view({'Image': 'sha256:abc', 'HostConfig': {
+        'NetworkMode': 'host', 'PortBindings': {'80/tcp': [{'HostPort': '8080'}], '443/tcp': None}}})
+    assert (view['image_id'], view['network_mode'], view['ports']) == ('sha256:abc', 'host', ['80/tcp'])
 
 
 @pytest.mark.parametrize('name, bridge, subnets, labels', [
@@ -397,6 +404,7 @@ def test_network_view_of_real_inspect_json(name, bridge, subnets, labels):
 def test_network_view_icc_off_and_no_ipam():
     data = {'Id': 'abcdef0123456789', 'Name': 'n', 'Options': {'com.docker.network.bridge.enable_icc': 'false'}}
     assert lab_observe.network_view(data) == {'id': 'abcdef0123456789', 'name': 'n', 'driver': None, 'labels': {},
+                                              'internal': False,
                                               'subnets': [], 'bridge': 'br-abcdef012345', 'icc': False}
 
 

@@ -7,6 +7,7 @@
 
 from __future__ import annotations
 
+import copy
 import json
 import os
 import stat
@@ -17,58 +18,128 @@ from ansible_collections.microlab.docker_internals.plugins.module_utils import c
 
 CONFIG = lab_steps.make_config({'images': {'shell': 'microlab.local/lab-shell:bookworm',
                                            'nginx': 'microlab.local/lab-nginx:bookworm',
-                                           'curl': 'microlab.local/lab-curl:bookworm'}})
+                                           'curl': 'microlab.local/lab-curl:bookworm'},
+                                'image_ids': {'curl': 'sha256:c0c0'}})
+LAB = {'microlab.lab': 'docker_internals'}
+SERVER_IP = '172.17.0.4'
+NGINX_PAGE = '<!DOCTYPE html>\n<html>\n<head>\n<title>Welcome to nginx!</title>\n'
 
 
-def container(name, pid=100, running=True, networks=('bridge',), image='img', labels=None, ip_base='172.17.0.'):
+def container(name, pid=100, running=True, networks=('bridge',), image='img', labels=None, ip_base='172.17.0.',
+              network_mode='default', ports=()):
     nets = dict((net, {'ip': '%s%d' % (ip_base if net == 'bridge' else '172.18.0.', pid % 200 + 2), 'prefix': 16,
                        'network_id': net}) for net in networks)
-    return {'id': name + '-id', 'name': name, 'state': 'running' if running else 'exited', 'running': running,
+    return {'id': name + '-id', 'image_id': 'sha256:' + image, 'network_mode': network_mode, 'ports': list(ports),
+            'name': name, 'state': 'running' if running else 'exited', 'running': running,
             'pid': pid if running else 0, 'image': image, 'user': '', 'labels': labels or {}, 'networks': nets}
 
 
 def procs(*uids, args='sleep 500'):
-    return {'processes': [{'pid': 100 + i, 'args': args, 'host_uid': uid, 'host_user': 'root' if uid == 0 else None}
-                          for i, uid in enumerate(uids)]}
+    return {'processes': [{'pid': 100 + i, 'command': args.split()[0], 'args': args, 'host_uid': uid,
+                           'host_user': 'root' if uid == 0 else None} for i, uid in enumerate(uids)]}
 
 
 def listen(port, address='0.0.0.0'):
     return {'address': address, 'port': port, 'name': None, 'pid': None}
 
 
+def run(name, image, cmd, networks, exit_code=0, output='', host_uids=(0,), entrypoint=(), labels_lab=False,
+        at='2026-12-02T19:10:00Z'):
+    """One recorded run as lab_recorder keeps it."""
+    return {'id': name * 4, 'name': name, 'image': image, 'image_id': 'sha256:' + image, 'user': '',
+            'cmd': list(cmd), 'entrypoint': list(entrypoint),
+            'network_mode': 'bridge' if list(networks) == ['bridge'] else list(networks)[0],
+            'networks': dict((net, {'ip': ip, 'prefix': 16, 'gateway': ip.rsplit('.', 1)[0] + '.1'})
+                             for net, ip in networks.items()),
+            'ports': [], 'auto_remove': True, 'labels_lab': labels_lab, 'probe': False,
+            'created_at': at, 'started_at': at, 'ended_at': None if exit_code is None else at,
+            'exit_code': exit_code, 'host_uids': list(host_uids), 'pid': 4242, 'output': output,
+            'output_truncated': False}
+
+
+def ip_a(ip):
+    return ('1: lo: <LOOPBACK,UP,LOWER_UP> mtu 65536\n    inet 127.0.0.1/8 scope host lo\n'
+            '2: eth0@if9: <BROADCAST,MULTICAST,UP,LOWER_UP> mtu 1500\n'
+            '    inet %s/16 brd %s.255.255 scope global eth0\n' % (ip, ip.rsplit('.', 2)[0]))
+
+
+def chapter_runs():
+    """The chapter's commands as typed, recorded (lab-shell for ubuntu, lab-curl for curlimages/curl...)."""
+    return [
+        run('quirky_bell', 'ubuntu', ['sleep', '500'], {'bridge': '172.17.0.2'}, exit_code=None),
+        run('eager_hopper', 'ubuntu', ['sleep', '500'], {'bridge': '172.17.0.3'}, exit_code=None, host_uids=(1234,)),
+        run('web_server', 'nginx', ['nginx', '-g', 'daemon off;'], {'bridge': SERVER_IP}, exit_code=None,
+            host_uids=(0, 101)),
+        run('sad_curie', 'curlimages/curl', ['--silent', SERVER_IP], {'bridge': '172.17.0.5'}, entrypoint=['curl'],
+            output=NGINX_PAGE, host_uids=(100,)),
+        run('lucid_knuth', 'curlimages/curl', ['-v', '-m', '5', SERVER_IP], {'lonely_curl': '172.18.0.2'}, exit_code=28,
+            entrypoint=['curl'], host_uids=(100,),
+            output='*   Trying %s:80...\n* Connection timed out after 5001 milliseconds\ncurl: (28) Connection '
+                   'timed out after 5001 milliseconds\n' % SERVER_IP),
+        run('bold_hertz', 'wbitt/network-multitool', ['ip', 'a'], {'bridge': '172.17.0.6'}, output=ip_a('172.17.0.6')),
+        run('calm_noyce', 'wbitt/network-multitool', ['ip', 'a'], {'lonely_curl': '172.18.0.3'},
+            output=ip_a('172.18.0.3')),
+    ]
+
+
 NETWORKS = {
-    'bridge': {'id': 'b', 'name': 'bridge', 'driver': 'bridge', 'labels': {}, 'subnets': ['172.17.0.0/16'],
-               'bridge': 'docker0', 'icc': True},
-    'lonely_curl': {'id': 'l', 'name': 'lonely_curl', 'driver': 'bridge', 'labels': {}, 'subnets': ['172.18.0.0/16'],
-                    'bridge': 'br-1234', 'icc': True},
+    'bridge': {'id': 'b', 'name': 'bridge', 'driver': 'bridge', 'internal': False, 'labels': {},
+               'subnets': ['172.17.0.0/16'], 'bridge': 'docker0', 'icc': True},
+    'lonely_curl': {'id': 'l', 'name': 'lonely_curl', 'driver': 'bridge', 'internal': False, 'labels': {},
+                    'subnets': ['172.18.0.0/16'], 'bridge': 'br-1234', 'icc': True},
 }
 
 
+def probe_result(rc, code=None):
+    return {'ran': True, 'url': 'http://%s:80/' % SERVER_IP, 'rc': rc, 'http_code': code or ('200' if rc == 0 else '000'),
+            'time': '0.01' if rc == 0 else '2.0', 'stderr': '' if rc == 0 else 'curl: (%d) ...' % rc}
+
+
 def chapter_done():
-    """The observation of a VM where the student typed the whole chapter."""
+    """The observation at the end of the chapter as written, its sleep 500 still running.
+
+    No container is left on lonely_curl (the chapter's curls ran with --rm): the lab's probe ran on the network.
+    """
     containers = {
-        'quirky_bell': container('quirky_bell', 101),
-        'eager_hopper': container('eager_hopper', 102),
-        'web_server': container('web_server', 103),
-        'curl_a': container('curl_a', 104, image=CONFIG['images']['curl']),
-        'curl_b': container('curl_b', 105, networks=('lonely_curl',), image=CONFIG['images']['curl']),
+        'quirky_bell': container('quirky_bell', 100),
+        'eager_hopper': container('eager_hopper', 101),
+        'web_server': container('web_server', 202, image='nginx'),
     }
     return {
         'scenarios': [],
         'engine': {'reachable': True},
         'containers': containers,
-        'networks': dict(NETWORKS),
-        'processes': {'quirky_bell': procs(0), 'eager_hopper': procs(1234), 'web_server': procs(0, 33, args='nginx'),
-                      'curl_a': procs(0), 'curl_b': procs(0)},
+        'networks': copy.deepcopy(NETWORKS),
+        'runs': chapter_runs(),
+        'processes': {'quirky_bell': procs(0), 'eager_hopper': procs(1234),
+                      'web_server': procs(0, 101, args='nginx -g daemon off;')},
         'sockets': {'container': {'netns_inode': 4026532300, 'tcp_listen': [listen(80), listen(80, '::')]},
                     'host': {'netns_inode': 4026531840, 'tcp_listen': [listen(22)]}},
-        'http': {'url': 'http://172.17.0.105:80/', 'status': 200},
-        'probe_clients': {'bridge': 'curl_a', 'lonely': 'curl_b'},
-        'probes': {'curl_a': {'ran': True, 'url': 'http://172.17.0.105:80/', 'rc': 0, 'http_code': '200',
-                              'time': '0.01', 'stderr': ''},
-                   'curl_b': {'ran': True, 'url': 'http://172.17.0.105:80/', 'rc': 28, 'http_code': '000',
-                              'time': '2.0', 'stderr': 'timed out'}},
+        'http': {'url': 'http://%s:80/' % SERVER_IP, 'status': 200},
+        'probe_clients': {'bridge': 'eager_hopper', 'lonely': ''},
+        'probes': {'bridge': probe_result(0), 'lonely': probe_result(28)},
     }
+
+
+def chapter_done_later():
+    """The same, checked once at the end after sleep 500 ended: nothing but web_server runs."""
+    observation = chapter_done()
+    for name in ('quirky_bell', 'eager_hopper'):
+        observation['containers'][name] = container(name, running=False)
+        del observation['processes'][name]
+    observation['probe_clients'] = {'bridge': '', 'lonely': ''}
+    return observation
+
+
+def clients_kept():
+    """A student who kept a container running on each network (no recorded run needed)."""
+    observation = chapter_done()
+    observation['runs'] = []
+    observation['containers']['a'] = container('a', 103)
+    observation['containers']['b'] = container('b', 104, networks=('lonely_curl',))
+    observation['processes'].update(a=procs(0), b=procs(1234))
+    observation['probe_clients'] = {'bridge': 'a', 'lonely': 'b'}
+    return observation
 
 
 def statuses(observation, steps=lab_steps.STEP_IDS):
@@ -79,20 +150,42 @@ def rendered(result, lang='en'):
     return catalog.render(lang, result['evidence'])
 
 
-def test_the_whole_chapter_passes_every_step():
-    results = lab_steps.judge(chapter_done(), CONFIG)
+def judged(observation, step):
+    return lab_steps.judge(observation, CONFIG, [step])[step]
+
+
+# The chapter as written passes ------------------------------------------------------------------
+
+
+@pytest.mark.parametrize('observation', [chapter_done(), chapter_done_later(), clients_kept()],
+                         ids=['sleeps-running', 'sleeps-ended', 'clients-kept'])
+def test_the_chapter_as_written_passes_every_step_as_the_students_own(observation):
+    results = lab_steps.judge(observation, CONFIG)
     assert list(results) == list(lab_steps.STEP_IDS)
-    assert set(r['status'] for r in results.values()) == {'pass'}, results
-    assert 'eager_hopper' in rendered(results['users_uid']) and '1234' in rendered(results['users_uid'])
+    assert dict((s, r['status']) for s, r in results.items()) == dict((s, 'pass') for s in lab_steps.STEP_IDS)
+    assert not any(r['by_lab'] for r in results.values())
     assert lab_steps.next_step(results) is None
+    for result in results.values():
+        for lang in ('es', 'en'):
+            assert '?' not in rendered(result, lang), rendered(result, lang)
+
+
+def test_the_ended_sleeps_and_the_rm_commands_are_judged_from_their_runs():
+    results = lab_steps.judge(chapter_done_later(), CONFIG)
+    assert rendered(results['users_uid']) == ('eager_hopper (ubuntu: sleep 500), started 2026-12-02T19:10:00Z, ran '
+                                              'as host UID 1234')
+    assert rendered(results['network_lonely_timeout']) == (
+        'lucid_knuth (curlimages/curl: curl -v -m 5 172.17.0.4), started 2026-12-02T19:10:00Z, on lonely_curl only: '
+        'curl exit code 28 from 172.17.0.4')
+    assert 'sad_curie' in rendered(results['network_bridge_200'])
+    assert rendered(results['networks_differ']) == (
+        '`ip a` in bold_hertz (wbitt/network-multitool), started 2026-12-02T19:10:00Z, showed 172.17.0.6 on bridge '
+        '(subnet 172.17.0.0/16); `ip a` in calm_noyce (wbitt/network-multitool), started 2026-12-02T19:10:00Z, '
+        'showed 172.18.0.3 on lonely_curl (subnet 172.18.0.0/16)')
 
 
 def test_a_fresh_vm_fails_every_step_saying_what_is_missing():
-    observation = {'engine': {'reachable': True}, 'containers': {}, 'networks': {'bridge': NETWORKS['bridge'],
-                                                                                 'lonely_curl': None},
-                   'processes': {}, 'sockets': {'host': {'netns_inode': 1, 'tcp_listen': []}}, 'http': None,
-                   'probe_clients': {'bridge': '', 'lonely': ''}, 'probes': {}}
-    results = lab_steps.judge(observation, CONFIG)
+    results = lab_steps.judge(fresh(), CONFIG)
     assert set(r['status'] for r in results.values()) == {'fail'}
     assert lab_steps.next_step(results) == 'users_root'
     assert rendered(results['users_root']) == 'no container is running: start one that stays up (docker ps lists none)'
@@ -114,6 +207,18 @@ def test_users_steps_take_any_container_whose_processes_all_run_as_the_uid(uids,
     assert statuses(observation, ['users_root', 'users_uid']) == {'users_root': root, 'users_uid': uid}
 
 
+@pytest.mark.parametrize('uids, root, uid', [
+    ((0,), 'pass', 'fail'),
+    ((1234,), 'fail', 'pass'),
+    ((0, 101), 'fail', 'fail'),
+    ((), 'fail', 'fail'),        # the recorder could not read them
+])
+def test_users_steps_take_a_recorded_run_whose_host_uids_were_the_uid(uids, root, uid):
+    observation = {'engine': {'reachable': True}, 'containers': {},
+                   'runs': [run('x', 'ubuntu', ['sleep', '500'], {'bridge': '172.17.0.2'}, host_uids=uids)]}
+    assert statuses(observation, ['users_root', 'users_uid']) == {'users_root': root, 'users_uid': uid}
+
+
 def test_users_failure_lists_what_runs():
     observation = {'engine': {'reachable': True}, 'containers': {'x': container('x')}, 'processes': {'x': procs(1000)}}
     text = rendered(lab_steps.judge(observation, CONFIG, ['users_uid'])['users_uid'])
@@ -125,11 +230,57 @@ def test_a_stopped_container_does_not_count():
     assert statuses(observation, ['users_root']) == {'users_root': 'fail'}
 
 
-def test_nginx_published_on_the_host_fails_not_on_host():
+# Misunderstandings do not pass ------------------------------------------------------------------
+
+NGINX_STEPS = ['nginx_netns', 'nginx_not_on_host', 'nginx_by_ip']
+
+
+def test_nginx_listening_on_the_host_fails_not_on_host():
     observation = chapter_done()
     observation['sockets']['host']['tcp_listen'].append(listen(80))
-    assert statuses(observation, ['nginx_netns', 'nginx_not_on_host', 'nginx_by_ip']) == {
-        'nginx_netns': 'pass', 'nginx_not_on_host': 'fail', 'nginx_by_ip': 'pass'}
+    assert statuses(observation, NGINX_STEPS) == {'nginx_netns': 'pass', 'nginx_not_on_host': 'fail',
+                                                  'nginx_by_ip': 'pass'}
+
+
+def test_web_server_on_the_host_network_fails_the_nginx_steps_saying_why():
+    observation = chapter_done()
+    observation['containers']['web_server'] = container('web_server', 202, networks=('host',), network_mode='host')
+    observation['containers']['web_server']['networks']['host']['ip'] = ''
+    observation['sockets']['container'] = observation['sockets']['host']
+    observation['sockets']['host']['tcp_listen'].append(listen(80))
+    results = lab_steps.judge(observation, CONFIG, NGINX_STEPS)
+    assert set(r['status'] for r in results.values()) == {'fail'}
+    assert rendered(results['nginx_netns']).startswith('web_server runs with --network host: it shares the host')
+    assert rendered(results['nginx_netns'], 'es').startswith('web_server corre con --network host')
+
+
+@pytest.mark.parametrize('ports', [['80/tcp'], ['80/tcp', '443/tcp']], ids=['p-8080-80', 'p-80-and-443'])
+def test_web_server_publishing_a_port_fails_not_on_host(ports):
+    observation = chapter_done()
+    observation['containers']['web_server']['ports'] = ports
+    result = judged(observation, 'nginx_not_on_host')
+    assert result['status'] == 'fail'
+    assert rendered(result) == ('web_server publishes %s with -p: docker-proxy then listens for it on the host; run '
+                                'it without -p' % ', '.join(ports))
+
+
+@pytest.mark.parametrize('args', ['python3 -m http.server 80', 'sleep 500', 'busybox httpd -f -p 80'])
+def test_web_server_that_is_not_nginx_fails_every_nginx_step(args):
+    observation = chapter_done()
+    observation['processes']['web_server'] = procs(0, args=args)
+    if args.startswith('sleep'):
+        observation['sockets']['container']['tcp_listen'] = []
+    results = lab_steps.judge(observation, CONFIG, NGINX_STEPS)
+    assert set(r['status'] for r in results.values()) == {'fail'}
+    assert rendered(results['nginx_not_on_host']) == 'web_server runs %s, not nginx: start it from the nginx image' % (
+        args.split()[0])
+
+
+def test_web_server_whose_processes_cannot_be_seen_is_not_taken_for_nginx():
+    observation = chapter_done()
+    observation['processes']['web_server'] = {'processes': []}
+    assert rendered(judged(observation, 'nginx_netns'), 'es') == (
+        'web_server ejecuta ningún proceso, no nginx: inícienlo con la imagen de nginx')
 
 
 def test_nginx_stopped_fails_all_three_steps():
@@ -137,35 +288,89 @@ def test_nginx_stopped_fails_all_three_steps():
     observation['containers']['web_server'] = container('web_server', running=False)
     observation['sockets'] = {'host': {'netns_inode': 1, 'tcp_listen': []}}
     observation['http'] = None
-    assert set(statuses(observation, ['nginx_netns', 'nginx_not_on_host', 'nginx_by_ip']).values()) == {'fail'}
+    assert set(statuses(observation, NGINX_STEPS).values()) == {'fail'}
 
 
-@pytest.mark.parametrize('bridge_rc, lonely_rc, bridge, lonely', [
-    (0, 28, 'pass', 'pass'),
-    (0, 0, 'pass', 'fail'),      # not isolated
-    (0, 7, 'pass', 'fail'),      # refused, not a timeout
-    (28, 28, 'fail', 'pass'),
+@pytest.mark.parametrize('lonely_rc, expected', [
+    (0, 'HTTP 200: the networks are not isolated'),
+    (7, 'could not connect (curl exit code 7'),
 ])
-def test_network_probes(bridge_rc, lonely_rc, bridge, lonely):
-    observation = chapter_done()
-    observation['probes']['curl_a'].update(rc=bridge_rc, http_code='200' if bridge_rc == 0 else '000')
-    observation['probes']['curl_b'].update(rc=lonely_rc, http_code='200' if lonely_rc == 0 else '000')
-    assert statuses(observation, ['network_bridge_200', 'network_lonely_timeout']) == {
-        'network_bridge_200': bridge, 'network_lonely_timeout': lonely}
+def test_a_lonely_curl_that_is_not_isolated_fails_the_timeout_step(lonely_rc, expected):
+    observation = chapter_done_later()
+    observation['probes']['lonely'] = probe_result(lonely_rc)
+    observation['runs'][4]['exit_code'] = lonely_rc
+    result = judged(observation, 'network_lonely_timeout')
+    assert result['status'] == 'fail'
+    assert rendered(result).startswith("the lab's curl on lonely_curl, GET http://172.17.0.4:80/: " + expected)
 
 
-def test_no_client_on_the_lonely_network():
-    observation = chapter_done()
-    observation['probe_clients']['lonely'] = ''
-    results = lab_steps.judge(observation, CONFIG, ['network_lonely_timeout', 'networks_differ'])
-    expected = 'no running container on lonely_curl to ask from: start one that stays up'
-    assert rendered(results['network_lonely_timeout']) == expected
-    assert results['networks_differ']['status'] == 'fail'
+def test_an_internal_network_refusing_at_once_fails_the_timeout_step():
+    observation = chapter_done_later()
+    observation['networks']['lonely_curl']['internal'] = True
+    observation['probes']['lonely'] = dict(probe_result(7), stderr='curl: (7) Failed to connect: Network unreachable')
+    observation['runs'][4].update(exit_code=7)
+    assert statuses(observation, ['network_lonely_timeout']) == {'network_lonely_timeout': 'fail'}
+
+
+def test_a_curl_container_also_on_the_bridge_is_not_the_lonely_one():
+    observation = chapter_done_later()
+    observation['runs'][4]['networks']['bridge'] = {'ip': '172.17.0.9', 'prefix': 16, 'gateway': '172.17.0.1'}
+    result = judged(observation, 'network_lonely_timeout')
+    assert result['status'] == 'fail'
+    assert rendered(result).endswith("but you have not run it yourself: run curl to 172.17.0.4 from a container on "
+                                     "lonely_curl only (the chapter's `docker run --rm ...` command)")
+
+
+def test_a_live_container_on_both_networks_is_not_a_lonely_client():
+    observation = chapter_done_later()
+    observation['runs'] = []
+    observation['containers']['both'] = container('both', 105, networks=('bridge', 'lonely_curl'))
+    assert lab_steps.live_client(observation['containers'], 'lonely_curl', CONFIG) == ''
+    assert statuses(observation, ['network_lonely_timeout']) == {'network_lonely_timeout': 'fail'}
+
+
+@pytest.mark.parametrize('driver', ['macvlan', 'ipvlan', 'overlay'])
+def test_a_network_of_another_driver_fails_the_network_steps(driver):
+    observation = chapter_done_later()
+    observation['networks']['lonely_curl']['driver'] = driver
+    results = lab_steps.judge(observation, CONFIG, ['network_created', 'network_lonely_timeout', 'networks_differ'])
+    assert set(r['status'] for r in results.values()) == {'fail'}
+    assert rendered(results['network_created']) == (
+        'lonely_curl uses the %s driver: only a bridge network counts (docker network create lonely_curl, whose '
+        'default driver is bridge)' % driver)
+
+
+@pytest.mark.parametrize('change', ['other_ip', 'no_page', 'exit_6'])
+def test_a_recorded_bridge_curl_counts_only_to_web_servers_ip_with_nginxs_page(change):
+    observation = chapter_done_later()
+    bridge_run = observation['runs'][3]
+    if change == 'other_ip':
+        bridge_run['cmd'] = ['--silent', '172.17.0.44']
+    elif change == 'no_page':
+        bridge_run['output'] = 'hello from python'
+    else:
+        bridge_run.update(exit_code=6, output='curl: (6) Could not resolve host')
+    assert statuses(observation, ['network_bridge_200']) == {'network_bridge_200': 'fail'}
+
+
+def test_a_recorded_timeout_still_needs_lonely_curl_isolated_now():
+    observation = chapter_done_later()
+    observation['probes']['lonely'] = probe_result(0)  # connected to the bridge since
+    assert statuses(observation, ['network_lonely_timeout']) == {'network_lonely_timeout': 'fail'}
+
+
+def test_ip_a_outputs_must_show_the_runs_own_address_in_different_subnets():
+    observation = chapter_done_later()
+    observation['runs'][5]['output'] = 'inet 127.0.0.1/8 scope host lo\n'
+    result = judged(observation, 'networks_differ')
+    assert result['status'] == 'fail'
+    assert rendered(result).startswith('no container on bridge only has shown its address')
 
 
 def test_networks_differ_needs_two_subnets():
-    observation = chapter_done()
-    observation['networks']['lonely_curl'] = dict(NETWORKS['lonely_curl'], subnets=['172.17.0.0/16'], bridge='docker0')
+    observation = clients_kept()
+    observation['containers']['b']['networks'] = {'lonely_curl': {'ip': '172.17.0.99', 'prefix': 16,
+                                                                  'network_id': 'l'}}
     assert statuses(observation, ['networks_differ']) == {'networks_differ': 'fail'}
 
 
@@ -175,49 +380,120 @@ def test_engine_down_fails_every_step_with_the_reason():
     assert 'no socket' in rendered(results['nginx_by_ip'])
 
 
-def test_candidates_prefer_the_labs_client_then_single_network_then_curl_image():
-    containers = {
-        'a': container('a', networks=('bridge', 'lonely_curl')),
-        'b': container('b'),
-        'c': container('c', image=CONFIG['images']['curl']),
-        'web_server': container('web_server'),
-        'curl_bridge': container('curl_bridge', networks=('bridge', 'lonely_curl')),
-        'stopped': container('stopped', running=False),
+# What the lab made is never the student's -------------------------------------------------------
+
+
+def solved_by_the_lab():
+    """What `lab solve networks_differ` leaves, and nothing of the student's."""
+    observation = fresh()
+    observation['containers'] = {
+        'web_server': container('web_server', 202, image='nginx', labels=LAB),
+        'curl_bridge': container('curl_bridge', 103, labels=LAB),
+        'curl_lonely': container('curl_lonely', 104, networks=('lonely_curl',), labels=LAB),
     }
-    assert [c['name'] for c in lab_steps.candidates(containers, 'bridge', CONFIG)] == ['curl_bridge', 'c', 'b', 'a']
-    assert [c['name'] for c in lab_steps.candidates(containers, 'lonely_curl', CONFIG)] == ['a', 'curl_bridge']
+    observation['networks']['lonely_curl'] = dict(NETWORKS['lonely_curl'], labels=LAB)
+    observation['processes'] = {'web_server': procs(0, 101, args='nginx -g daemon off;'),
+                                'curl_bridge': procs(0, args='sleep infinity'),
+                                'curl_lonely': procs(0, args='sleep infinity')}
+    observation['sockets'] = chapter_done()['sockets']
+    observation['http'] = chapter_done()['http']
+    observation['probe_clients'] = {'bridge': 'curl_bridge', 'lonely': 'curl_lonely'}
+    observation['probes'] = {'bridge': probe_result(0), 'lonely': probe_result(28)}
+    observation['runs'] = [dict(run('curl_bridge', 'lab-curl', ['infinity'], {'bridge': '172.17.0.5'},
+                                    exit_code=None), labels_lab=True)]
+    return observation
 
 
-class ProbeAPI(object):
-    def __init__(self, rc):
-        self.rc = rc
-
-    def exec_run(self, client, argv, user=None):
-        return self.rc, '' if self.rc else '200 0.01', 'exec: "curl": executable file not found' if self.rc else ''
-
-
-def test_probe_uses_exec_when_the_container_has_curl():
-    result = lab_steps.probe(ProbeAPI(0), 'x', 'http://172.17.0.2:80/', CONFIG, runner=None)
-    assert (result['rc'], result['http_code'], result['how']) == (0, '200', 'exec')
+def test_everything_solve_made_passes_as_solved_by_the_lab():
+    results = lab_steps.judge(solved_by_the_lab(), CONFIG)
+    assert results.pop('users_uid')['status'] == 'fail'  # nothing of the lab's runs as 1234
+    assert dict((s, (r['status'], r['by_lab'])) for s, r in results.items()) == dict(
+        (s, ('pass', True)) for s in results)
 
 
-def test_probe_joins_the_network_namespace_when_the_container_has_no_curl():
-    calls = []
+def test_users_root_is_not_credited_to_the_student_from_solves_containers():
+    result = judged(solved_by_the_lab(), 'users_root')
+    assert result['by_lab'] and rendered(result).endswith('(made by the lab with `lab solve`, not by you)')
+    assert rendered(result, 'es').endswith('(lo hizo el laboratorio con `lab solve`, no ustedes)')
 
-    def runner(argv):
-        calls.append(argv)
-        return 28, '000 2.0', 'curl: (28) timed out'
 
-    result = lab_steps.probe(ProbeAPI(127), 'quirky_bell', 'http://172.17.0.2:80/', CONFIG, runner)
-    assert (result['rc'], result['how']) == (28, 'probe container')
-    argv = calls[0]
+def test_the_students_own_container_is_credited_before_the_labs():
+    observation = solved_by_the_lab()
+    observation['containers']['mine'] = container('mine', 105)
+    observation['processes']['mine'] = procs(0)
+    result = judged(observation, 'users_root')
+    assert (result['status'], result['by_lab']) == ('pass', False) and 'mine' in rendered(result)
+
+
+def test_a_recorded_run_the_lab_made_is_never_the_students():
+    observation = chapter_done_later()
+    for recorded in observation['runs']:
+        recorded['labels_lab'] = True
+    results = lab_steps.judge(observation, CONFIG, ['users_root', 'users_uid', 'network_lonely_timeout',
+                                                    'networks_differ'])
+    assert set(r['status'] for r in results.values()) == {'fail'}
+
+
+# The lab's probes: the lab's curl image by ID, in the client's netns, no proxy -------------------
+
+
+def test_probe_argv_runs_the_labs_image_by_id_in_the_clients_netns_without_proxies():
+    argv = lab_steps.probe_argv(CONFIG, 'container:quirky_bell', 'http://172.17.0.4:80/')
     assert argv[:5] == ['docker', 'run', '--rm', '--network', 'container:quirky_bell']
-    assert 'microlab.lab=docker_internals' in argv and CONFIG['images']['curl'] in argv
-    assert argv[-1] == 'http://172.17.0.2:80/'
+    assert argv[argv.index('--entrypoint') + 1:argv.index('--entrypoint') + 3] == ['curl', 'sha256:c0c0']
+    assert 'microlab.lab=docker_internals' in argv and 'microlab.lab.probe=true' in argv
+    for variable in ('HTTP_PROXY', 'https_proxy', 'NO_PROXY', 'all_proxy'):
+        assert argv[argv.index(variable + '=') - 1] == '--env'
+    assert argv[argv.index('--noproxy') + 1] == '*' and argv[-1] == 'http://172.17.0.4:80/'
+    assert 'exec' not in argv
+
+
+def test_probe_falls_back_to_the_reference_when_no_id_was_recorded():
+    config = lab_steps.make_config({'images': CONFIG['images']})
+    assert config['images']['curl'] in lab_steps.probe_argv(config, 'bridge', 'http://ip/')
+
+
+class RecordingRunner(object):
+    def __init__(self, answers):
+        self.answers = answers
+        self.calls = []
+
+    def __call__(self, argv):
+        self.calls.append(argv)
+        return self.answers[argv[4]]
+
+
+def test_start_probes_join_a_live_client_else_run_on_the_network():
+    observation = chapter_done()
+    del observation['probe_clients'], observation['probes']
+    runner = RecordingRunner({'container:eager_hopper': (0, '200 0.01', ''), 'lonely_curl': (28, '000 2.0', 'x')})
+    results, threads = lab_steps.start_probes(observation, CONFIG, runner)
+    for thread in threads:
+        thread.join()
+    assert observation['probe_clients'] == {'bridge': 'eager_hopper', 'lonely': ''}
+    assert (results['bridge']['rc'], results['bridge']['http_code'], results['lonely']['rc']) == (0, '200', 28)
+    assert sorted(call[4] for call in runner.calls) == ['container:eager_hopper', 'lonely_curl']
+
+
+def test_no_probe_on_a_network_that_does_not_exist():
+    observation = chapter_done_later()
+    observation['networks']['lonely_curl'] = None
+    results, threads = lab_steps.start_probes(observation, CONFIG, RecordingRunner({'bridge': (0, '200 0.1', '')}))
+    for thread in threads:
+        thread.join()
+    assert results['lonely'] == {'ran': False, 'url': 'http://172.17.0.4:80/', 'error': 'no network'}
+
+
+def test_live_client_prefers_the_students_and_never_the_server():
+    containers = {'curl_bridge': container('curl_bridge', labels=LAB), 'z': container('z'),
+                  'web_server': container('web_server'), 'stopped': container('stopped', running=False)}
+    assert lab_steps.live_client(containers, 'bridge', CONFIG) == 'z'
+    del containers['z']
+    assert lab_steps.live_client(containers, 'bridge', CONFIG) == 'curl_bridge'
 
 
 def test_probe_container_that_cannot_start_is_not_a_verdict():
-    result = lab_steps.probe(ProbeAPI(127), 'x', 'http://ip/', CONFIG, lambda argv: (125, '', 'no such image'))
+    result = lab_steps.probe(CONFIG, 'bridge', 'http://ip/', lambda argv: (125, '', 'no such image'))
     assert result == {'ran': False, 'url': 'http://ip/', 'error': 'no such image'}
 
 
@@ -261,7 +537,7 @@ def test_read_net_reads_listening_tcp_without_root(tmp_path, fixture_text):
     net.mkdir(parents=True)
     (net / 'tcp').write_text(fixture_text('proc_net_tcp.txt'))
     entry = lab_steps.read_net(str(tmp_path / '42'))
-    assert entry['method'] == 'procfs' and entry['netns_inode'] == '?'
+    assert entry['method'] == 'procfs' and entry['netns_inode'] == ('word.netns_unknown', {})
     assert sorted(s['port'] for s in entry['tcp_listen']) == [8080, 8081, 8086]
 
 
@@ -286,7 +562,7 @@ def test_last_hint_gives_the_commands_with_this_vms_images_and_the_servers_ip():
     params = lab_steps.text_params(CONFIG, chapter_done())
     assert catalog.text('en', 'ch.users_uid.commands', **params)[0] == \
         'docker run -d --user 1234 microlab.local/lab-shell:bookworm sleep 500'
-    assert 'http://172.17.0.105/' in catalog.text('en', 'ch.network_bridge_200.commands', **params)[1]
+    assert 'http://172.17.0.4/' in catalog.text('en', 'ch.network_bridge_200.commands', **params)[1]
     assert ':0050 ' in catalog.text('en', 'ch.nginx_netns.commands', **params)[3]
 
 
@@ -336,13 +612,6 @@ def test_solve_leaves_what_already_runs():
     assert plan('network_created', observation) == []
 
 
-def test_solved_steps_are_the_step_and_those_needing_what_was_done():
-    assert lab_steps.solved_steps('nginx_netns', ['server']) == {
-        'nginx_netns', 'nginx_not_on_host', 'nginx_by_ip', 'network_bridge_200', 'network_lonely_timeout',
-        'networks_differ'}
-    assert lab_steps.solved_steps('users_root', []) == {'users_root'}
-
-
 def test_reset_plan_removes_containers_before_networks():
     assert lab_steps.reset_plan(['a'], ['n']) == [['docker', 'rm', '--force', 'a'], ['docker', 'network', 'rm', 'n']]
 
@@ -350,14 +619,13 @@ def test_reset_plan_removes_containers_before_networks():
 # Progress ---------------------------------------------------------------------------------------
 
 
-def test_history_records_first_pass_once_and_solved_by_lab():
+def test_history_records_first_pass_once():
     progress = lab_steps.empty_progress()
     results = {'users_root': {'status': 'pass'}, 'users_uid': {'status': 'fail'}}
     assert lab_steps.record_results(progress, results, 'T1') == ['users_root']
-    assert lab_steps.record_results(progress, dict(results, users_uid={'status': 'pass'}), 'T2',
-                                    solved={'users_uid', 'users_root'}) == ['users_uid']
-    assert progress['steps']['users_root'] == {'first_passed_at': 'T1', 'hints': 0, 'solved_by_lab': False}
-    assert progress['steps']['users_uid'] == {'first_passed_at': 'T2', 'hints': 0, 'solved_by_lab': True}
+    assert lab_steps.record_results(progress, dict(results, users_uid={'status': 'pass'}), 'T2') == ['users_uid']
+    assert progress['steps']['users_root'] == {'first_passed_at': 'T1', 'hints': 0}
+    assert progress['steps']['users_uid'] == {'first_passed_at': 'T2', 'hints': 0}
     assert (progress['started_at'], progress['updated_at']) == ('T1', 'T2')
     assert lab_steps.last_progress_at(progress) == 'T2'
 
@@ -385,9 +653,9 @@ def test_history_is_saved_atomically_group_writable_and_survives_garbage(tmp_pat
 
 def test_history_view_joins_live_status_and_history():
     progress = lab_steps.empty_progress()
-    lab_steps.record_results(progress, {'users_root': {'status': 'pass'}}, 'T1')
+    lab_steps.record_results(progress, {'users_root': {'status': 'pass'}}, '2026-12-02T19:00:00Z')
     view = lab_steps.history_view(progress, {'users_root': {'status': 'fail', 'evidence': ('ev.missing', {'name': 'x'})}})
-    assert view['users_root']['status'] == 'fail' and view['users_root']['first_passed_at'] == 'T1'
+    assert view['users_root']['status'] == 'fail' and view['users_root']['first_passed_at'] == '2026-12-02T19:00:00Z'
     assert view['networks_differ']['first_passed_at'] is None
 
 
@@ -395,3 +663,61 @@ def test_make_config_merges_nested_settings():
     config = lab_steps.make_config({'uid': 2000, 'names': {'server': 'web'}})
     assert (config['uid'], config['names']['server'], config['names']['network']) == (2000, 'web', 'lonely_curl')
     assert lab_steps.DEFAULT_CONFIG['names']['server'] == 'web_server'
+
+
+# The history is the student's file: validated, read without following links ---------------------
+
+
+def hostile_history():
+    return {'version': 'x', 'started_at': 5, 'updated_at': '"><img src=x onerror=alert(1)>', 'reset_at': '1970',
+            'steps': {'users_root': {'first_passed_at': {}, 'hints': 'many', 'solved_by_lab': True},
+                      'users_uid': {'first_passed_at': '2026-12-02T19:05:00Z', 'hints': 2, 'solved_by_lab': False},
+                      'nginx_netns': {'hints': 10 ** 9}, 'nginx_by_ip': {'hints': True}, 'made_up_step': {'hints': 1},
+                      'networks_differ': ['x']}}
+
+
+def test_clean_progress_keeps_only_what_validates():
+    progress = lab_steps.clean_progress(hostile_history())
+    assert progress == {'version': 1, 'started_at': None, 'updated_at': None, 'reset_at': None, 'steps': {
+        'users_root': {'first_passed_at': None, 'hints': 0},
+        'users_uid': {'first_passed_at': '2026-12-02T19:05:00Z', 'hints': 2},
+        'nginx_netns': {'first_passed_at': None, 'hints': 0},
+        'nginx_by_ip': {'first_passed_at': None, 'hints': 0}}}
+    assert lab_steps.clean_progress([1, 2]) == lab_steps.empty_progress()
+
+
+def test_solved_by_the_lab_is_judged_never_read_from_the_history():
+    progress = lab_steps.clean_progress(hostile_history())
+    view = lab_steps.history_view(progress, lab_steps.judge(chapter_done(), CONFIG))
+    assert not any(entry['solved_by_lab'] for entry in view.values())
+    view = lab_steps.history_view(lab_steps.empty_progress(), lab_steps.judge(solved_by_the_lab(), CONFIG))
+    assert view['nginx_netns']['solved_by_lab'] and not view['users_uid']['solved_by_lab']
+
+
+@pytest.mark.parametrize('content', [b'[' * 100000 + b']' * 100000, b'{"steps": {}}' + b' ' * (64 * 1024)],
+                         ids=['too-deep', 'too-large'])
+def test_load_progress_survives_deep_or_huge_json(tmp_path, content):
+    path = tmp_path / 'progress.json'
+    path.write_bytes(content)
+    assert lab_steps.load_progress(str(path)) == lab_steps.empty_progress()
+
+
+def test_load_progress_follows_no_link_and_opens_no_fifo(tmp_path):
+    secret = tmp_path / 'secret.json'
+    secret.write_text(json.dumps({'steps': {'users_root': {'hints': 3}}}))
+    link = tmp_path / 'progress.json'
+    link.symlink_to(secret)
+    assert lab_steps.load_progress(str(link)) == lab_steps.empty_progress()
+    fifo = tmp_path / 'fifo.json'
+    os.mkfifo(str(fifo))
+    assert lab_steps.load_progress(str(fifo)) == lab_steps.empty_progress()  # returns at once: never blocks
+
+
+def test_session_since_is_the_latest_valid_start():
+    progress = lab_steps.empty_progress()
+    assert lab_steps.session_since(progress) is None
+    assert lab_steps.session_since(progress, '2026-12-02T19:00:00Z') == '2026-12-02T19:00:00Z'
+    lab_steps.record_reset(progress, '2026-12-02T19:30:00Z')
+    assert lab_steps.session_since(progress, '2026-12-02T19:00:00Z') == '2026-12-02T19:30:00Z'
+    progress['reset_at'] = '1970'  # hand-edited: not a time, ignored
+    assert lab_steps.session_since(progress, '2026-12-02T19:00:00Z') == '2026-12-02T19:00:00Z'

@@ -12,7 +12,7 @@ import json
 from ansible_collections.microlab.docker_internals.plugins.modules import lab_challenge_facts
 from ansible_collections.microlab.docker_internals.plugins.module_utils import lab_steps
 from ansible_collections.microlab.docker_internals.tests.unit.plugins.module_utils.test_lab_steps import (
-    chapter_done, fresh)
+    chapter_done, chapter_runs, fresh, solved_by_the_lab)
 from ansible_collections.microlab.docker_internals.tests.unit.plugins.modules import test_fact_module_mains
 
 run = test_fact_module_mains.run  # the fixture that runs a module's main()
@@ -27,7 +27,7 @@ def settings(tmp_path, **extra):
 def test_a_faked_history_does_not_make_a_step_pass(run, tmp_path, monkeypatch):
     seen = {}
 
-    def observe(api, config, steps=lab_steps.STEP_IDS, runner=None, proc='/proc'):
+    def observe(api, config, steps=lab_steps.STEP_IDS, runner=None, proc='/proc', runs=()):
         seen['config'] = config
         return fresh()
 
@@ -49,10 +49,63 @@ def test_a_faked_history_does_not_make_a_step_pass(run, tmp_path, monkeypatch):
 
 
 def test_without_settings_or_history(run, tmp_path, monkeypatch):
-    monkeypatch.setattr(lab_steps, 'observe', lambda api, config, steps=None, runner=None, proc=None: chapter_done())
+    monkeypatch.setattr(lab_steps, 'observe', lambda api, config, steps=None, runner=None, proc=None, runs=(): chapter_done())
     kind, result = run(lab_challenge_facts, {'config_path': str(tmp_path / 'none.json'),
                                              'progress_path': str(tmp_path / 'none-progress.json'), 'language': 'es'})
     facts = result['ansible_facts']['lab_challenge']
     assert kind == 'exit' and facts['configured'] is False and facts['passed'] == 9 and facts['next'] is None
     assert facts['started_at'] is None and facts['steps']['users_root']['first_passed_at'] is None
     assert 'corre con el UID 0 del host' in facts['steps']['users_root']['evidence']
+
+
+def runs_file(tmp_path, runs):
+    path = tmp_path / 'runs.json'
+    path.write_text(json.dumps({'version': 1, 'runs': runs, 'networks': []}))
+    return str(path)
+
+
+def test_the_runs_before_the_session_start_do_not_count(run, tmp_path, monkeypatch):
+    seen = {}
+
+    def observe(api, config, steps=None, runner=None, proc=None, runs=()):
+        seen['runs'] = runs
+        return fresh()
+
+    monkeypatch.setattr(lab_steps, 'observe', observe)
+    runs = [dict(one, id=str(i) * 64, created_at='2026-12-02T19:%02d:00Z' % (i * 10))
+            for i, one in enumerate(chapter_runs()[:3])]
+    config = settings(tmp_path, runs=runs_file(tmp_path, runs))
+    run(lab_challenge_facts, {'config_path': config})
+    assert len(seen['runs']) == 3
+    run(lab_challenge_facts, {'config_path': config, 'session_start': '2026-12-02T19:10:00Z'})
+    assert [r['id'] for r in seen['runs']] == ['1' * 64, '2' * 64]
+    # the student's reset moves their own session later, never earlier than the controller's start
+    (tmp_path / 'progress.json').write_text(json.dumps({'reset_at': '2026-12-02T19:20:00Z', 'steps': {}}))
+    run(lab_challenge_facts, {'config_path': config, 'session_start': '2026-12-02T19:10:00Z'})
+    assert [r['id'] for r in seen['runs']] == ['2' * 64]
+    (tmp_path / 'progress.json').write_text(json.dumps({'reset_at': '1970-01-01T00:00:00Z', 'steps': {}}))
+    run(lab_challenge_facts, {'config_path': config, 'session_start': '2026-12-02T19:10:00Z'})
+    assert [r['id'] for r in seen['runs']] == ['1' * 64, '2' * 64]
+
+
+def test_a_bad_session_start_is_refused(run, tmp_path):
+    kind, result = run(lab_challenge_facts, {'config_path': settings(tmp_path), 'session_start': 'yesterday'})
+    assert kind == 'fail' and 'session_start' in result['msg']
+
+
+def test_a_rewritten_history_changes_only_the_students_own_wording(run, tmp_path, monkeypatch):
+    monkeypatch.setattr(lab_steps, 'observe', lambda api, config, steps=None, runner=None, proc=None, runs=():
+                        solved_by_the_lab())
+    (tmp_path / 'progress.json').write_text(json.dumps({
+        'started_at': '"><script>', 'steps': {
+            'nginx_netns': {'solved_by_lab': False, 'hints': 'many', 'first_passed_at': '<b>'},
+            'users_uid': {'solved_by_lab': True, 'hints': 2, 'first_passed_at': '2026-12-02T19:05:00Z'},
+            'ana_row': {'solved_by_lab': True}}}))
+    _kind, result = run(lab_challenge_facts, {'config_path': settings(tmp_path)})
+    facts = result['ansible_facts']['lab_challenge']
+    assert sorted(facts['steps']) == sorted(lab_steps.STEP_IDS) and facts['started_at'] is None
+    assert facts['steps']['nginx_netns']['solved_by_lab'] is True  # judged from the labels
+    assert (facts['steps']['nginx_netns']['hints'], facts['steps']['nginx_netns']['first_passed_at']) == (0, None)
+    assert facts['steps']['users_uid']['solved_by_lab'] is False  # fails now: nothing to credit
+    assert (facts['steps']['users_uid']['hints'], facts['steps']['users_uid']['first_passed_at']) == (
+        2, '2026-12-02T19:05:00Z')  # the student's own word

@@ -1,0 +1,623 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) microlab.docker_internals contributors
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+"""What the student did, recorded on the VM (challenge mode): the engine's events as they happen.
+
+The chapter's curls run with `--rm` and its `ip a` containers exit at once: the end state cannot
+show them, and the engine keeps only its recent events. The recorder (a service on the VM, run
+as root) follows GET /events, inspects each container when it is created and started, reads
+the host UID of its first process, keeps its output (the first MAX_OUTPUT characters, read
+from its followed logs) and its exit code, and writes the runs to runs.json atomically.
+Everything is bounded: runs, networks, strings, lists, output. `load_runs()` reads the file
+back without trusting it (a root student can write anything there). Schema: docs/challenge.md.
+Standard library only: it runs on the VM's /usr/bin/python3.
+"""
+
+from __future__ import annotations
+
+import argparse
+import calendar
+import datetime
+import errno
+import http.client
+import json
+import os
+import signal
+import sys
+import threading
+import time
+from urllib.parse import quote
+
+from ansible_collections.microlab.docker_internals.plugins.module_utils import docker_api, procfs
+
+VERSION = 1
+MAX_RUNS = 200
+MAX_NETWORKS = 50
+MAX_TEXT = 256
+MAX_ITEMS = 32
+MAX_OUTPUT = 4096
+MAX_FILE_BYTES = 4 * 1024 * 1024
+"""Far above a full record (200 runs of at most ~20 KiB each when every value is at its bound is
+4 MiB; real ones are a few hundred bytes plus their output)."""
+MAX_EVENT_BYTES = 64 * 1024
+MAX_CAPTURES = 16
+"""Containers whose output is followed at once; more running containers keep no output."""
+LAB_LABEL = ('microlab.lab', 'docker_internals')
+PROBE_LABEL = ('microlab.lab.probe', 'true')
+TIME_FORMAT = '%Y-%m-%dT%H:%M:%SZ'
+EVENTS = ('create', 'start', 'die', 'destroy', 'connect')
+FLUSH_DELAY = 0.2
+BACKOFF_MAX = 30
+DEFAULT_PATH = '/var/lib/microlab-recorder/runs.json'
+
+
+# Time -----------------------------------------------------------------------------------------
+
+def time_text(seconds):
+    """Unix seconds as the history writes time (UTC, '%Y-%m-%dT%H:%M:%SZ')."""
+    return datetime.datetime.fromtimestamp(int(seconds), datetime.timezone.utc).strftime(TIME_FORMAT)
+
+
+def text_seconds(text):
+    """Unix seconds of a '%Y-%m-%dT%H:%M:%SZ' time, None when it is not one."""
+    try:
+        return calendar.timegm(time.strptime(text, TIME_FORMAT))
+    except (TypeError, ValueError, OverflowError):
+        return None
+
+
+# Bounded values -------------------------------------------------------------------------------
+
+def bounded_text(value, limit=MAX_TEXT):
+    """A str cut to `limit` characters; '' for anything that is not a str."""
+    return value[:limit] if isinstance(value, str) else ''
+
+
+def bounded_list(value):
+    """A list of at most MAX_ITEMS strings of at most MAX_TEXT characters; [] for anything else."""
+    if not isinstance(value, list):
+        return []
+    return [bounded_text(item) for item in value[:MAX_ITEMS] if isinstance(item, str)]
+
+
+def bounded_int(value, low=0, high=2 ** 32):
+    """An int within [low, high] (not a bool), else None."""
+    if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
+        return None
+    return value
+
+
+def bounded_time(value):
+    """A well-formed time text, else None."""
+    return value if isinstance(value, str) and len(value) == 20 and text_seconds(value) is not None else None
+
+
+def _bool(value):
+    return value if isinstance(value, bool) else False
+
+
+# The record and its validation ----------------------------------------------------------------
+
+def empty_record():
+    """A record with no run and no network."""
+    return {'version': VERSION, 'recorder_started_at': None, 'updated_at': None, 'since': None,
+            'runs': [], 'networks': []}
+
+
+def new_run(container_id):
+    """A run with every field at its default."""
+    return {'id': container_id, 'name': '', 'image': '', 'image_id': '', 'user': '', 'cmd': [], 'entrypoint': [],
+            'network_mode': '', 'networks': {}, 'ports': [], 'auto_remove': False, 'labels_lab': False,
+            'probe': False, 'created_at': None, 'started_at': None, 'ended_at': None, 'exit_code': None,
+            'host_uids': [], 'pid': None, 'output': '', 'output_truncated': False}
+
+
+def new_network(network_id):
+    """A network with every field at its default."""
+    return {'id': network_id, 'name': '', 'driver': '', 'internal': False, 'subnets': [], 'labels_lab': False,
+            'created_at': None, 'removed_at': None}
+
+
+def _valid_attachment(value):
+    value = value if isinstance(value, dict) else {}
+    return {'ip': bounded_text(value.get('ip'), 64), 'prefix': bounded_int(value.get('prefix'), 0, 128),
+            'gateway': bounded_text(value.get('gateway'), 64)}
+
+
+def valid_run(raw):
+    """The run in `raw` with the schema's types and bounds, or None when it has no id."""
+    if not isinstance(raw, dict) or not bounded_text(raw.get('id')):
+        return None
+    run = new_run(bounded_text(raw['id']))
+    for key in ('name', 'image', 'image_id', 'user', 'network_mode'):
+        run[key] = bounded_text(raw.get(key))
+    for key in ('cmd', 'entrypoint', 'ports'):
+        run[key] = bounded_list(raw.get(key))
+    for key in ('auto_remove', 'labels_lab', 'probe', 'output_truncated'):
+        run[key] = _bool(raw.get(key))
+    for key in ('created_at', 'started_at', 'ended_at'):
+        run[key] = bounded_time(raw.get(key))
+    run['exit_code'] = bounded_int(raw.get('exit_code'), 0, 255)
+    run['pid'] = bounded_int(raw.get('pid'), 1, 2 ** 22)
+    uids = raw.get('host_uids') if isinstance(raw.get('host_uids'), list) else []
+    run['host_uids'] = [uid for uid in (bounded_int(u) for u in uids[:MAX_ITEMS]) if uid is not None]
+    networks = raw.get('networks') if isinstance(raw.get('networks'), dict) else {}
+    run['networks'] = dict((bounded_text(name), _valid_attachment(value))
+                           for name, value in list(networks.items())[:MAX_ITEMS] if bounded_text(name))
+    output = raw.get('output')
+    run['output'] = bounded_text(output, MAX_OUTPUT)
+    run['output_truncated'] = run['output_truncated'] or (isinstance(output, str) and len(output) > MAX_OUTPUT)
+    return run
+
+
+def valid_network(raw):
+    """The network in `raw` with the schema's types and bounds, or None when it has no id."""
+    if not isinstance(raw, dict) or not bounded_text(raw.get('id')):
+        return None
+    network = new_network(bounded_text(raw['id']))
+    network['name'] = bounded_text(raw.get('name'))
+    network['driver'] = bounded_text(raw.get('driver'))
+    network['internal'] = _bool(raw.get('internal'))
+    network['labels_lab'] = _bool(raw.get('labels_lab'))
+    network['subnets'] = bounded_list(raw.get('subnets'))
+    network['created_at'] = bounded_time(raw.get('created_at'))
+    network['removed_at'] = bounded_time(raw.get('removed_at'))
+    return network
+
+
+def valid_record(raw):
+    """The record in `raw` with the schema's types and bounds: unknown keys dropped, lists cut to
+    their newest MAX_RUNS and MAX_NETWORKS entries, entries that do not validate dropped."""
+    record = empty_record()
+    if not isinstance(raw, dict):
+        return record
+    record['recorder_started_at'] = bounded_time(raw.get('recorder_started_at'))
+    record['updated_at'] = bounded_time(raw.get('updated_at'))
+    record['since'] = bounded_int(raw.get('since'), 0, 2 ** 40)
+    for key, limit, valid in (('runs', MAX_RUNS, valid_run), ('networks', MAX_NETWORKS, valid_network)):
+        entries = raw.get(key) if isinstance(raw.get(key), list) else []
+        checked = [entry for entry in (valid(one) for one in entries[-limit:]) if entry is not None]
+        record[key] = list(dict((entry['id'], entry) for entry in checked).values())
+    return record
+
+
+def load_runs(path):
+    """The record in the file at `path`, validated and bounded; never raises on bad content.
+
+    Read through procfs.safe_read (a link, a FIFO or a file over MAX_FILE_BYTES is refused).
+    An unreadable file gives an empty record with an 'error' key (a short reason).
+    """
+    try:
+        raw = json.loads(procfs.safe_read(path, limit=MAX_FILE_BYTES).decode('utf-8'))
+    except FileNotFoundError:
+        record = empty_record()
+        record['error'] = 'missing'
+        return record
+    except (OSError, ValueError, RecursionError) as exc:
+        record = empty_record()
+        record['error'] = bounded_text('%s: %s' % (type(exc).__name__, exc))
+        return record
+    return valid_record(raw)
+
+
+def runs_since(record, since_text):
+    """The runs of `record` created at or after `since_text` (all of them when it is None or empty)."""
+    since = text_seconds(since_text) if since_text else None
+    return [run for run in record.get('runs', [])
+            if since is None or (run.get('created_at') and text_seconds(run['created_at']) >= since)]
+
+
+def save_record(path, record):
+    """Write the record atomically (a new file beside it, then rename), root:root 0644."""
+    directory = os.path.dirname(path) or '.'
+    os.makedirs(directory, mode=0o755, exist_ok=True)
+    temporary = '%s.%d.tmp' % (path, os.getpid())
+    try:
+        os.unlink(temporary)
+    except FileNotFoundError:
+        pass
+    data = json.dumps(record, separators=(',', ':'), sort_keys=True).encode('utf-8')
+    handle = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW | os.O_CLOEXEC, 0o644)
+    try:
+        os.fchmod(handle, 0o644)
+        view = memoryview(data)
+        while view:
+            view = view[os.write(handle, view):]
+        os.fsync(handle)
+    finally:
+        os.close(handle)
+    os.replace(temporary, path)
+
+
+# What the engine says about a container or a network -------------------------------------------
+
+def _labels_flags(labels):
+    labels = labels if isinstance(labels, dict) else {}
+    return labels.get(LAB_LABEL[0]) == LAB_LABEL[1], labels.get(PROBE_LABEL[0]) == PROBE_LABEL[1]
+
+
+def _published(ports):
+    """Container ports that have at least one host binding ({'80/tcp': [{'HostPort': ...}]})."""
+    ports = ports if isinstance(ports, dict) else {}
+    return sorted(port for port, bindings in ports.items() if isinstance(port, str) and bindings)
+
+
+def run_from_create(run, inspected):
+    """Fill what a container is made with: image, user, command, network mode, ports, --rm, labels."""
+    config = inspected.get('Config') or {}
+    host = inspected.get('HostConfig') or {}
+    run['name'] = bounded_text((inspected.get('Name') or '').lstrip('/')) or run['name']
+    run['image'] = bounded_text(config.get('Image')) or run['image']
+    run['image_id'] = bounded_text(inspected.get('Image'))
+    run['user'] = bounded_text(config.get('User'))
+    run['cmd'] = bounded_list(config.get('Cmd'))
+    run['entrypoint'] = bounded_list(config.get('Entrypoint'))
+    run['network_mode'] = bounded_text(host.get('NetworkMode'))
+    run['ports'] = _published(host.get('PortBindings'))[:MAX_ITEMS]
+    run['auto_remove'] = host.get('AutoRemove') is True
+    run['labels_lab'], run['probe'] = _labels_flags(config.get('Labels'))
+
+
+def run_from_start(run, inspected):
+    """Fill what a started container has: its first process, its networks and addresses, its ports."""
+    state = inspected.get('State') or {}
+    settings = inspected.get('NetworkSettings') or {}
+    run['pid'] = bounded_int(state.get('Pid'), 1, 2 ** 22)
+    networks = settings.get('Networks') if isinstance(settings.get('Networks'), dict) else {}
+    for name, value in list(networks.items())[:MAX_ITEMS]:
+        if not isinstance(value, dict) or not bounded_text(name):
+            continue
+        attachment = {'ip': bounded_text(value.get('IPAddress'), 64),
+                      'prefix': bounded_int(value.get('IPPrefixLen'), 0, 128),
+                      'gateway': bounded_text(value.get('Gateway'), 64)}
+        if attachment['ip'] or bounded_text(name) not in run['networks']:
+            run['networks'][bounded_text(name)] = attachment
+    run['ports'] = sorted(set(run['ports']) | set(_published(settings.get('Ports'))))[:MAX_ITEMS]
+
+
+def host_uids(pid, proc='/proc'):
+    """Real UIDs on the host of the process `pid` (its status' Uid line), [] when it is gone."""
+    if not pid:
+        return []
+    try:
+        status = procfs.parse_status(procfs.read_text('%s/%d/status' % (proc, pid), limit=64 * 1024))
+    except (OSError, ValueError):
+        return []
+    return status['uid'][:1]
+
+
+def network_from_inspect(network, inspected):
+    """Fill a network's driver, internal flag, subnets and lab label."""
+    ipam = inspected.get('IPAM') or {}
+    configs = ipam.get('Config') if isinstance(ipam.get('Config'), list) else []
+    network['name'] = bounded_text(inspected.get('Name')) or network['name']
+    network['driver'] = bounded_text(inspected.get('Driver')) or network['driver']
+    network['internal'] = inspected.get('Internal') is True
+    network['subnets'] = [bounded_text(c.get('Subnet'), 64) for c in configs[:MAX_ITEMS]
+                          if isinstance(c, dict) and isinstance(c.get('Subnet'), str)]
+    network['labels_lab'] = _labels_flags(inspected.get('Labels'))[0]
+
+
+def read_output(chunks, limit=MAX_OUTPUT, on_update=None):
+    """(text, truncated) of the first `limit` characters of a stream of output bytes.
+
+    Stops reading as soon as it has more than `limit` characters; `on_update(text)` is called
+    with what it has so far after each chunk (the run shows output while the container runs).
+    """
+    kept = bytearray()
+    for chunk in chunks:
+        kept += chunk[:limit * 4 + 1 - len(kept)]
+        text = bytes(kept).decode('utf-8', 'replace')
+        if len(text) > limit or len(kept) > limit * 4:
+            return text[:limit], True
+        if on_update is not None:
+            on_update(text)
+    return bytes(kept).decode('utf-8', 'replace')[:limit], False
+
+
+# The recorder ---------------------------------------------------------------------------------
+
+class Recorder(object):
+    """The record in memory, updated from events, written to `path` shortly after each change."""
+
+    def __init__(self, path, api, proc='/proc', now=time.time):
+        self.path = path
+        self.api = api
+        self.proc = proc
+        self.now = now
+        self.lock = threading.Lock()
+        self.dirty = threading.Event()
+        self.captures = {}
+        loaded = load_runs(path)
+        loaded.pop('error', None)
+        self.record = loaded
+        self.runs = dict((run['id'], run) for run in loaded['runs'])
+        self.networks = dict((network['id'], network) for network in loaded['networks'])
+        started = int(now())
+        if not self.record['recorder_started_at']:
+            self.record['recorder_started_at'] = time_text(started)
+        since = self.record['since']
+        self.record['since'] = started if since is None or since > started else since
+
+    # Events ---------------------------------------------------------------------------------
+
+    def events_path(self):
+        """GET /events from the last event handled on, for the events the runs need."""
+        filters = json.dumps({'type': ['container', 'network'], 'event': list(EVENTS)}, separators=(',', ':'))
+        return '/events?since=%d&filters=%s' % (self.record['since'], quote(filters, safe=''))
+
+    def handle(self, event):
+        """Update the record from one decoded event; odd events change nothing."""
+        if not isinstance(event, dict):
+            return
+        actor = event.get('Actor') if isinstance(event.get('Actor'), dict) else {}
+        attributes = actor.get('Attributes') if isinstance(actor.get('Attributes'), dict) else {}
+        object_id = actor.get('ID')
+        when = bounded_int(event.get('time'), 0, 2 ** 40)
+        if not isinstance(object_id, str) or not object_id or when is None:
+            return
+        handler = getattr(self, '_%s_%s' % (event.get('Type'), event.get('Action')), None) \
+            if event.get('Type') in ('container', 'network') and event.get('Action') in EVENTS else None
+        if handler is not None:
+            handler(bounded_text(object_id), attributes, when)
+        with self.lock:
+            self.record['since'] = max(self.record['since'] or 0, when)
+        self.dirty.set()
+
+    def _inspect(self, path, api=None):
+        """The engine's inspect answer at `path`, None when the object is gone."""
+        status, data = (api or self.api).get(path)
+        return data if status == 200 and isinstance(data, dict) else None
+
+    def _run(self, container_id, attributes, when):
+        """The run of a container, made from the event's attributes if it is new (oldest dropped)."""
+        with self.lock:
+            run = self.runs.get(container_id)
+            if run is None:
+                run = new_run(container_id)
+                run['name'] = bounded_text(attributes.get('name'))
+                run['image'] = bounded_text(attributes.get('image'))
+                run['labels_lab'], run['probe'] = _labels_flags(attributes)
+                run['created_at'] = time_text(when)
+                self.runs[container_id] = run
+                while len(self.runs) > MAX_RUNS:
+                    del self.runs[next(iter(self.runs))]
+            return run
+
+    def _container_create(self, container_id, attributes, when):
+        run = self._run(container_id, attributes, when)
+        inspected = self._inspect('/containers/%s/json' % quote(container_id, safe=''))
+        if inspected is not None:
+            with self.lock:
+                run_from_create(run, inspected)
+                run['_tty'] = (inspected.get('Config') or {}).get('Tty') is True  # in memory only
+
+    def _container_start(self, container_id, attributes, when):
+        run = self._run(container_id, attributes, when)
+        self.capture(container_id)
+        inspected = self._inspect('/containers/%s/json' % quote(container_id, safe=''))
+        with self.lock:
+            run['started_at'] = time_text(when)
+            run['ended_at'] = None
+            run['exit_code'] = None
+            if inspected is not None:
+                if not run['cmd'] and not run['entrypoint']:
+                    run_from_create(run, inspected)
+                run_from_start(run, inspected)
+        uids = host_uids(run['pid'], self.proc)
+        with self.lock:
+            run['host_uids'] = uids
+
+    def _container_die(self, container_id, attributes, when):
+        run = self._run(container_id, attributes, when)
+        try:
+            code = int(attributes.get('exitCode'))
+        except (TypeError, ValueError):
+            code = None
+        with self.lock:
+            run['ended_at'] = time_text(when)
+            run['exit_code'] = bounded_int(code, 0, 255)
+
+    def _container_destroy(self, container_id, attributes, when):
+        with self.lock:
+            run = self.runs.get(container_id)
+            if run is not None and run['started_at'] and not run['ended_at']:
+                run['ended_at'] = time_text(when)
+
+    def _network_create(self, network_id, attributes, when):
+        with self.lock:
+            network = self.networks.get(network_id)
+            if network is None:
+                network = new_network(network_id)
+                network['name'] = bounded_text(attributes.get('name'))
+                network['driver'] = bounded_text(attributes.get('type'))
+                network['created_at'] = time_text(when)
+                self.networks[network_id] = network
+                while len(self.networks) > MAX_NETWORKS:
+                    del self.networks[next(iter(self.networks))]
+        inspected = self._inspect('/networks/%s' % quote(network_id, safe=''))
+        if inspected is not None:
+            with self.lock:
+                network_from_inspect(network, inspected)
+
+    def _network_destroy(self, network_id, attributes, when):
+        with self.lock:
+            network = self.networks.get(network_id)
+            if network is not None:
+                network['removed_at'] = time_text(when)
+
+    def _network_connect(self, network_id, attributes, when):
+        name = bounded_text(attributes.get('name'))
+        container_id = bounded_text(attributes.get('container'))
+        with self.lock:
+            run = self.runs.get(container_id)
+            if run is not None and name and (name in run['networks'] or len(run['networks']) < MAX_ITEMS):
+                run['networks'].setdefault(name, {'ip': '', 'prefix': None, 'gateway': ''})
+
+    # Output ---------------------------------------------------------------------------------
+
+    def capture(self, container_id):
+        """Follow a started container's logs in a thread of its own (at most MAX_CAPTURES at once)."""
+        with self.lock:
+            if container_id in self.captures or len(self.captures) >= MAX_CAPTURES:
+                return
+            thread = threading.Thread(target=self._follow, args=(container_id,), name='logs-' + container_id[:12])
+            thread.daemon = True
+            self.captures[container_id] = thread
+        thread.start()
+
+    def _follow(self, container_id):
+        """Read the output of a container from its start, as long as it runs or until MAX_OUTPUT.
+
+        Asked for at the start event, before anything else: a `--rm` container's logs are gone
+        a few tens of milliseconds after it ends. Uses connections of its own (threads).
+        """
+        api = docker_api.DockerAPI(self.api.docker_host, timeout=30)
+        stream = None
+        try:
+            path = '/containers/%s' % quote(container_id, safe='')
+            stream = api.open_stream(path + '/logs?follow=1&stdout=1&stderr=1')
+            if stream.status != 200:
+                return
+            # The stream is raw with a TTY, framed without: as the create event's inspect said,
+            # else ask the engine (a container created before the recorder ran).
+            with self.lock:
+                tty = (self.runs.get(container_id) or {}).get('_tty')
+            if tty is None:
+                tty = ((self._inspect(path + '/json', api) or {}).get('Config') or {}).get('Tty') is True
+            text, truncated = read_output(docker_api.stream_chunks(stream.response, tty),
+                                          on_update=lambda so_far: self._set_output(container_id, so_far, False))
+            self._set_output(container_id, text, truncated)
+        except (OSError, http.client.HTTPException, docker_api.DockerAPIError, ValueError):
+            pass  # the engine went away or the container is gone: keep what came
+        finally:
+            if stream is not None:
+                stream.close()
+            api.close()
+            with self.lock:
+                self.captures.pop(container_id, None)
+
+    def _set_output(self, container_id, text, truncated):
+        with self.lock:
+            run = self.runs.get(container_id)
+            if run is not None and (text or truncated):
+                run['output'] = text
+                run['output_truncated'] = truncated
+        self.dirty.set()
+
+    # Writing ----------------------------------------------------------------------------------
+
+    def snapshot(self):
+        """The record as it is now (a copy, safe to serialise while events go on)."""
+        with self.lock:
+            record = dict(self.record)
+            record['updated_at'] = time_text(self.now())
+            record['runs'] = [valid_run(run) for run in self.runs.values()]
+            record['networks'] = [valid_network(network) for network in self.networks.values()]
+        return record
+
+    def save(self):
+        self.dirty.clear()
+        save_record(self.path, self.snapshot())
+
+    def flush_forever(self, stop):
+        """Write the record shortly after each change (changes within FLUSH_DELAY go together)."""
+        while not stop.is_set():
+            if self.dirty.wait(1):
+                time.sleep(FLUSH_DELAY)
+                try:
+                    self.save()
+                except OSError as exc:
+                    log('cannot write %s: %s' % (self.path, exc))
+                    stop.wait(BACKOFF_MAX)
+
+
+def log(message):
+    sys.stderr.write('%s microlab-lab-recorder: %s\n' % (time_text(time.time()), message))
+    sys.stderr.flush()
+
+
+def follow_events(recorder, api):
+    """Handle the engine's events until the stream ends."""
+    stream = api.open_stream(recorder.events_path())
+    try:
+        if stream.status != 200:
+            raise docker_api.DockerAPIError('the engine answered %s to /events' % stream.status)
+        while True:
+            line = stream.response.readline(MAX_EVENT_BYTES)
+            if not line:
+                return
+            if not line.endswith(b'\n'):
+                # An event over MAX_EVENT_BYTES: skip the rest of its line.
+                while line and not line.endswith(b'\n'):
+                    line = stream.response.readline(MAX_EVENT_BYTES)
+                continue
+            try:
+                event = json.loads(line.decode('utf-8'))
+            except (ValueError, RecursionError):
+                continue
+            try:
+                recorder.handle(event)
+            except (docker_api.DockerAPIError, OSError, http.client.HTTPException):
+                raise
+            except Exception as exc:  # pylint: disable=broad-except  # an odd event never stops the recorder
+                log('ignored an event (%s: %s)' % (type(exc).__name__, bounded_text(str(exc))))
+    finally:
+        stream.close()
+
+
+def run_recorder(path, docker_host=docker_api.DEFAULT_DOCKER_HOST, stop=None, proc='/proc'):
+    """Record the engine's events into `path` until `stop` (a threading.Event) is set.
+
+    Reconnects with a growing delay (1 s doubling to BACKOFF_MAX) while the engine is away,
+    and resumes from the last event handled, so a restart of the engine or of the recorder
+    loses nothing the engine still keeps.
+    """
+    stop = stop or threading.Event()
+    api = docker_api.DockerAPI(docker_host, timeout=30)
+    recorder = Recorder(path, api, proc=proc)
+    recorder.save()
+    flusher = threading.Thread(target=recorder.flush_forever, args=(stop,), name='flush')
+    flusher.daemon = True
+    flusher.start()
+    delay = 1
+    try:
+        while not stop.is_set():
+            started = time.time()
+            try:
+                follow_events(recorder, api)
+            except (docker_api.DockerAPIError, OSError, http.client.HTTPException) as exc:
+                log('engine not reachable (%s); retrying in %ds' % (bounded_text(str(exc)), delay))
+            api.close()
+            delay = 1 if time.time() - started > BACKOFF_MAX else delay
+            stop.wait(delay)
+            delay = min(delay * 2, BACKOFF_MAX)
+    finally:
+        recorder.save()
+    return recorder
+
+
+def main(argv=None):
+    """microlab-lab-recorder [--runs PATH] [--docker-host URL]: record until SIGTERM."""
+    parser = argparse.ArgumentParser(prog='microlab-lab-recorder', description=__doc__.splitlines()[0])
+    parser.add_argument('--runs', default=DEFAULT_PATH, help='the record to write (default %(default)s)')
+    parser.add_argument('--docker-host', default=docker_api.DEFAULT_DOCKER_HOST)
+    args = parser.parse_args(argv)
+
+    def stop_now(signum, frame):
+        raise SystemExit(0)
+
+    signal.signal(signal.SIGTERM, stop_now)
+    threading.stack_size(256 * 1024)  # the log-following threads only wait on a socket
+    try:
+        run_recorder(args.runs, args.docker_host)
+    except KeyboardInterrupt:
+        pass
+    except OSError as exc:
+        if exc.errno in (errno.EACCES, errno.EPERM):
+            log('cannot write %s: %s' % (args.runs, exc))
+            return 1
+        raise
+    return 0

@@ -1,0 +1,90 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) microlab.docker_internals contributors
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+"""Challenge mode: what the student did, from the recorded runs (lab_recorder.py's runs.json).
+
+The chapter's curls run with ``--rm`` and its ``ip a`` containers exit at once:
+nothing of them is left to observe when ``lab check`` runs. The recorder kept,
+for every container the engine ran, its networks at start, command, exit code,
+host UIDs and output. These pure functions find, among the runs of this
+judging session, the one that did a step; lab_steps.py adds the live state
+that must still hold. Runs the lab made (label microlab.lab=docker_internals:
+``lab solve``, the lab's probes) never count. Standard library only.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import re
+
+CURL_TIMEOUT = 28
+ADDRESS = re.compile(r'(?<![\d.])(\d{1,3}(?:\.\d{1,3}){3})(?:/(\d{1,2}))?(?![\d.])')
+INET = re.compile(r'\binet (\d{1,3}(?:\.\d{1,3}){3})/(\d{1,2})\b')
+# What curl prints of nginx's answer: the status line (-v, -i) or nginx's own page or Server header.
+NGINX_ANSWER = re.compile(r'HTTP/[0-9.]+ 200\b|nginx', re.IGNORECASE)
+
+
+def own(runs):
+    """The runs the student made: not the lab's (solve, probes)."""
+    return [run for run in runs or [] if not run.get('labels_lab') and not run.get('probe')]
+
+
+def only_on(run, network):
+    """The run's container was attached to network and nothing else when it started."""
+    return sorted(run.get('networks') or {}) == [network]
+
+
+def targets(run, ip):
+    """ip is one of the addresses in the run's command line (curl's URL)."""
+    words = list(run.get('entrypoint') or []) + list(run.get('cmd') or [])
+    return bool(ip) and any(found == ip for word in words for found, _prefix in ADDRESS.findall(word))
+
+
+def described(run):
+    """Evidence parameters naming a run: its name, image and command line, when it started."""
+    return {'name': run.get('name') or run.get('id', '')[:12], 'image': run.get('image') or '',
+            'command': ' '.join(list(run.get('entrypoint') or []) + list(run.get('cmd') or [])),
+            'at': run.get('started_at') or run.get('created_at') or ''}
+
+
+def ran_as(runs, uid):
+    """The newest own run whose processes all ran as host UID uid, or None."""
+    found = [run for run in own(runs) if run.get('host_uids') and set(run['host_uids']) == set([uid])]
+    return found[-1] if found else None
+
+
+def bridge_curl(runs, network, server_ip):
+    """The newest own run on network only that fetched nginx's page from server_ip (curl exit code 0)."""
+    found = [run for run in own(runs) if only_on(run, network) and targets(run, server_ip)
+             and run.get('exit_code') == 0 and NGINX_ANSWER.search(run.get('output') or '')]
+    return found[-1] if found else None
+
+
+def lonely_curl(runs, network, server_ip):
+    """The newest own run on network only whose request to server_ip timed out (curl exit code 28)."""
+    found = [run for run in own(runs) if only_on(run, network) and targets(run, server_ip)
+             and run.get('exit_code') == CURL_TIMEOUT]
+    return found[-1] if found else None
+
+
+def shown_subnet(run, network):
+    """The subnet of the run's own address on network when its output shows it (`ip a`: inet IP/PREFIX), or ''."""
+    attached = (run.get('networks') or {}).get(network) or {}
+    for ip, prefix in INET.findall(run.get('output') or ''):
+        if ip == attached.get('ip'):
+            try:
+                return str(ipaddress.ip_network('%s/%s' % (ip, prefix), strict=False))
+            except ValueError:
+                return ''
+    return ''
+
+
+def interfaces_run(runs, network):
+    """(run, subnet) of the newest own run on network only whose output shows its address there, or (None, '')."""
+    for run in reversed(own(runs)):
+        subnet = shown_subnet(run, network) if only_on(run, network) else ''
+        if subnet:
+            return run, subnet
+    return None, ''
