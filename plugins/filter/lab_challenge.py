@@ -26,7 +26,7 @@ def image_ids(images, found):
 
 
 def lab_challenge_settings(values, images, found):
-    """lab.json: language, the chapter's names and UID, the images on this VM and their IDs, timeouts, the history's path.
+    """lab.json: language, the chapter's names and UID, the images on this VM and their IDs, timeouts, the history's and the recorded runs' paths.
 
     found: docker_image_info's images for the references in images; the lab's probes run its images by these IDs,
     which nobody on the VM can move, unlike a tag.
@@ -51,6 +51,7 @@ def lab_challenge_settings(values, images, found):
         'images': dict((role, images[role]) for role in IMAGE_ROLES),
         'image_ids': image_ids(images, found),
         'progress': posixpath.join(values['state_dir'], 'progress.json'),
+        'runs': posixpath.join(values['recorder_dir'], 'runs.json'),
     }
 
 

@@ -175,6 +175,10 @@ RULES = {
         abs_path('lab_challenge_command', '/usr/local/bin/lab'),
         abs_path('lab_challenge_config', '/etc/microlab/lab.json'),
         abs_path('lab_challenge_state_dir', '/var/lib/microlab'),
+        abs_path('lab_challenge_recorder_dir', '/var/lib/microlab-recorder'),
+        abs_path('lab_challenge_recorder_command', '/usr/local/sbin/microlab-lab-recorder'),
+        # The students' group writes the state directory: the record is root's alone.
+        distinct('lab_challenge_state_dir', 'lab_challenge_recorder_dir'),
     ],
     # Values that reach apt, daemon.json and the supervisor script, and settings that would hand the VM to
     # anyone on the network. Whether docker_host_users exist is asked of the VM (tasks/check-users.yml).

@@ -30,7 +30,7 @@ import threading
 import time
 from urllib.parse import quote
 
-from ansible_collections.microlab.docker_internals.plugins.module_utils import docker_api, procfs
+from ansible_collections.microlab.docker_internals.plugins.module_utils import docker_api, procfs, service_supervisor
 
 VERSION = 1
 MAX_RUNS = 200
@@ -51,6 +51,8 @@ EVENTS = ('create', 'start', 'die', 'destroy', 'connect')
 FLUSH_DELAY = 0.2
 BACKOFF_MAX = 30
 DEFAULT_PATH = '/var/lib/microlab-recorder/runs.json'
+DEFAULT_PIDFILE = '/run/microlab-lab-recorder.pid'
+DEFAULT_LOGFILE = '/var/log/microlab-lab-recorder.log'
 
 
 # Time -----------------------------------------------------------------------------------------
@@ -599,12 +601,21 @@ def run_recorder(path, docker_host=docker_api.DEFAULT_DOCKER_HOST, stop=None, pr
     return recorder
 
 
-def main(argv=None):
-    """microlab-lab-recorder [--runs PATH] [--docker-host URL]: record until SIGTERM."""
+def main(argv=None, runs=DEFAULT_PATH, command=None, pidfile=DEFAULT_PIDFILE, logfile=DEFAULT_LOGFILE):
+    """microlab-lab-recorder [run|start|stop|restart|status]: `run` records until SIGTERM (systemd's
+    ExecStart); the others keep it running under the collection's supervisor where there is no
+    systemd (service_supervisor.py)."""
     parser = argparse.ArgumentParser(prog='microlab-lab-recorder', description=__doc__.splitlines()[0])
-    parser.add_argument('--runs', default=DEFAULT_PATH, help='the record to write (default %(default)s)')
+    parser.add_argument('action', nargs='?', default='run',
+                        choices=('run', 'start', 'stop', 'restart', 'status', 'supervise'))
+    parser.add_argument('--runs', default=runs, help='the record to write (default %(default)s)')
     parser.add_argument('--docker-host', default=docker_api.DEFAULT_DOCKER_HOST)
     args = parser.parse_args(argv)
+    if args.action != 'run':
+        supervisor = service_supervisor.Supervisor(command or os.path.abspath(sys.argv[0]), pidfile, logfile)
+        if args.action == 'supervise':
+            return supervisor.supervise()
+        return service_supervisor.control(supervisor, args.action)
 
     def stop_now(signum, frame):
         raise SystemExit(0)
@@ -616,7 +627,7 @@ def main(argv=None):
     except KeyboardInterrupt:
         pass
     except OSError as exc:
-        if exc.errno in (errno.EACCES, errno.EPERM):
+        if exc.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
             log('cannot write %s: %s' % (args.runs, exc))
             return 1
         raise
