@@ -87,14 +87,24 @@ class UnixHTTPConnection(http.client.HTTPConnection):
 class Stream(object):
     """An open streaming response and the connection it came on."""
 
-    def __init__(self, conn, response):
+    def __init__(self, conn, sock, response):
         self._conn = conn
+        self._sock = sock
         self.response = response
         self.status = response.status
 
+    def interrupt(self):
+        """End the stream for the thread reading it (which then closes it): from another thread."""
+        try:
+            self._sock.shutdown(socket.SHUT_RDWR)
+        except OSError:
+            pass
+
     def close(self):
+        self.interrupt()
         self.response.close()
         self._conn.close()
+        self._sock.close()
 
 
 class DockerAPI(object):
@@ -145,16 +155,18 @@ class DockerAPI(object):
             data = {'message': body.decode('utf-8', 'replace')}
         return response.status, data
 
-    def open_stream(self, path, timeout=None):
-        """GET path on a connection of its own, for a body read as it comes (events, followed logs).
+    def open_stream(self, path, timeout=None, method='GET'):
+        """METHOD path on a connection of its own, for a body read as it comes (events, followed
+        logs, an attach).
 
         Returns a Stream (status, response, close()). `timeout` None waits for data forever.
         """
         conn = self._factory()
         conn.timeout = timeout
         try:
-            conn.request('GET', path, headers={'Host': 'docker'})
-            return Stream(conn, conn.getresponse())
+            conn.request(method, path, headers={'Host': 'docker'})
+            sock = conn.sock
+            return Stream(conn, sock, conn.getresponse())
         except PermissionError:
             conn.close()
             raise

@@ -9,7 +9,7 @@ The chapter's curls run with `--rm` and its `ip a` containers exit at once: the 
 show them, and the engine keeps only its recent events. The recorder (a service on the VM, run
 as root) follows GET /events, inspects each container when it is created and started, reads
 the host UID of its first process, keeps its output (the first MAX_OUTPUT characters, read
-from its followed logs) and its exit code, and writes the runs to runs.json atomically.
+from an attach made at its create event, before it starts) and its exit code, and writes the runs to runs.json atomically.
 Everything is bounded: runs, networks, strings, lists, output. `load_runs()` reads the file
 back without trusting it (a root student can write anything there). Schema: docs/challenge.md.
 Standard library only: it runs on the VM's /usr/bin/python3.
@@ -42,8 +42,8 @@ MAX_FILE_BYTES = 4 * 1024 * 1024
 """Far above a full record (200 runs of at most ~20 KiB each when every value is at its bound is
 4 MiB; real ones are a few hundred bytes plus their output)."""
 MAX_EVENT_BYTES = 64 * 1024
-MAX_CAPTURES = 16
-"""Containers whose output is followed at once; more running containers keep no output."""
+MAX_CAPTURES = 32
+"""Containers whose output is followed at once (created or running); more keep no output."""
 LAB_LABEL = ('microlab.lab', 'docker_internals')
 PROBE_LABEL = ('microlab.lab.probe', 'true')
 TIME_FORMAT = '%Y-%m-%dT%H:%M:%SZ'
@@ -395,6 +395,7 @@ class Recorder(object):
             with self.lock:
                 run_from_create(run, inspected)
                 run['_tty'] = (inspected.get('Config') or {}).get('Tty') is True  # in memory only
+        self.capture(container_id, attach=True)
 
     def _container_start(self, container_id, attributes, when):
         run = self._run(container_id, attributes, when)
@@ -427,6 +428,9 @@ class Recorder(object):
             run = self.runs.get(container_id)
             if run is not None and run['started_at'] and not run['ended_at']:
                 run['ended_at'] = time_text(when)
+            stream = self.captures.get(container_id)
+        if stream is not None:
+            stream.interrupt()  # a container removed without ever starting: its attach waits no more
 
     def _network_create(self, network_id, attributes, when):
         with self.lock:
@@ -460,27 +464,35 @@ class Recorder(object):
 
     # Output ---------------------------------------------------------------------------------
 
-    def capture(self, container_id):
-        """Follow a started container's logs in a thread of its own (at most MAX_CAPTURES at once)."""
+    def capture(self, container_id, attach=False):
+        """Read a container's output in a thread of its own (at most MAX_CAPTURES at once).
+
+        Attached at its create event, before it starts (as `docker run` does): the output comes
+        as it is written, however soon the container ends and `--rm` removes it (its logs are
+        gone a few tens of milliseconds after it dies). A container created before the recorder
+        ran is followed through its logs at its start instead.
+        """
         with self.lock:
             if container_id in self.captures or len(self.captures) >= MAX_CAPTURES:
                 return
-            thread = threading.Thread(target=self._follow, args=(container_id,), name='logs-' + container_id[:12])
-            thread.daemon = True
-            self.captures[container_id] = thread
+            self.captures[container_id] = None
+        thread = threading.Thread(target=self._read_output, args=(container_id, attach),
+                                  name='output-' + container_id[:12])
+        thread.daemon = True
         thread.start()
 
-    def _follow(self, container_id):
-        """Read the output of a container from its start, as long as it runs or until MAX_OUTPUT.
-
-        Asked for at the start event, before anything else: a `--rm` container's logs are gone
-        a few tens of milliseconds after it ends. Uses connections of its own (threads).
-        """
+    def _read_output(self, container_id, attach):
+        """Until the container stops or MAX_OUTPUT characters came; connections of its own."""
         api = docker_api.DockerAPI(self.api.docker_host, timeout=30)
         stream = None
+        path = '/containers/%s' % quote(container_id, safe='')
         try:
-            path = '/containers/%s' % quote(container_id, safe='')
-            stream = api.open_stream(path + '/logs?follow=1&stdout=1&stderr=1')
+            if attach:
+                stream = api.open_stream(path + '/attach?logs=1&stream=1&stdout=1&stderr=1', method='POST')
+            else:
+                stream = api.open_stream(path + '/logs?follow=1&stdout=1&stderr=1')
+            with self.lock:
+                self.captures[container_id] = stream
             if stream.status != 200:
                 return
             # The stream is raw with a TTY, framed without: as the create event's inspect said,
@@ -495,11 +507,11 @@ class Recorder(object):
         except (OSError, http.client.HTTPException, docker_api.DockerAPIError, ValueError):
             pass  # the engine went away or the container is gone: keep what came
         finally:
+            with self.lock:
+                self.captures.pop(container_id, None)
             if stream is not None:
                 stream.close()
             api.close()
-            with self.lock:
-                self.captures.pop(container_id, None)
 
     def _set_output(self, container_id, text, truncated):
         with self.lock:

@@ -59,6 +59,22 @@ class Engine(BaseHTTPRequestHandler):
             return self.answer(200, json.dumps(NETWORK).encode())
         return self.answer(404, b'{"message": "not found"}')
 
+    def do_POST(self):
+        """An attach: as the engine answers it, a raw stream without length, ended by closing."""
+        parts = [unquote(p) for p in urlparse(self.path).path.split('/')[1:]]
+        self.server.paths.append('POST ' + self.path)
+        name = next((n for n, d in INSPECT.items() if d['Id'] == parts[1]), None)
+        if name is None or parts[2:] != ['attach']:
+            return self.answer(404, b'{"message": "No such container"}')
+        self.send_response(200)
+        self.send_header('Content-Type', 'application/vnd.docker.raw-stream')
+        self.end_headers()
+        self.wfile.write(LOGS.get(name, b''))
+        self.wfile.flush()
+        if name == 'uid' and self.server.hold_uid:  # it sleeps: its attach stays open
+            self.server.released.wait(10)
+        self.close_connection = True
+
     def answer(self, status, data):
         self.send_response(status)
         self.send_header('Content-Length', str(len(data)))
@@ -89,6 +105,8 @@ def start_engine(path, events):
     server.paths = []
     server.events = events
     server.events_asked = threading.Event()
+    server.released = threading.Event()
+    server.hold_uid = False
     thread = threading.Thread(target=server.serve_forever, kwargs={'poll_interval': 0.02})
     thread.daemon = True
     thread.start()
@@ -96,6 +114,7 @@ def start_engine(path, events):
 
 
 def stop_engine(server):
+    server.released.set()
     server.shutdown()
     server.server_close()
     os.unlink(server.server_address)
@@ -226,6 +245,34 @@ def test_the_resume_point_is_the_last_event(engine, tmp_path, proc):
     recorder = replayed(engine, tmp_path, proc)
     assert recorder.record['since'] == EVENTS[-1]['time']
     assert 'since=%d&' % EVENTS[-1]['time'] in recorder.events_path()
+
+
+def test_output_is_attached_at_create_before_the_container_starts(engine, tmp_path, proc):
+    replayed(engine, tmp_path, proc)
+    attached = sorted(p.split('/')[2] for p in engine.paths if p.startswith('POST '))
+    assert attached == sorted(INSPECT[name]['Id'] for name in NAMES)
+    assert not [p for p in engine.paths if '/logs' in p]
+
+
+def test_a_container_created_before_the_recorder_is_followed_through_its_logs(engine, tmp_path):
+    recorder = recorder_for(engine, tmp_path)
+    (start,) = [e for e in EVENTS if e['Action'] == 'start' and e['Actor']['ID'] == INSPECT['ipa']['Id']]
+    recorder.handle(start)
+    wait_for(lambda: not recorder.captures)
+    assert by_name(recorder.snapshot())['rec-test-ipa']['output'] == IP_A
+    assert [p for p in engine.paths if '/logs?follow=1' in p]
+
+
+def test_a_container_removed_without_starting_frees_its_attach(engine, tmp_path):
+    engine.hold_uid = True
+    recorder = recorder_for(engine, tmp_path)
+    (create,) = [e for e in EVENTS if e['Action'] == 'create' and e['Actor']['ID'] == INSPECT['uid']['Id']]
+    recorder.handle(create)
+    wait_for(lambda: recorder.captures.get(INSPECT['uid']['Id']) is not None)
+    time.sleep(0.2)
+    assert list(recorder.captures) == [INSPECT['uid']['Id']]  # still waiting for output
+    recorder.handle(dict(create, Action='destroy', status='destroy'))
+    wait_for(lambda: not recorder.captures, 2)
 
 
 def test_lab_made_containers_are_marked(engine, tmp_path):
