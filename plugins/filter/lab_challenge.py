@@ -26,7 +26,8 @@ def image_ids(images, found):
 
 
 def lab_challenge_settings(values, images, found):
-    """lab.json: language, the chapter's names and UID, the images on this VM and their IDs, timeouts, the history's and the recorded runs' paths.
+    """lab.json: language, the chapter's names and UID, the images on this VM and their IDs, timeouts,
+    the history's and the recorded runs' paths.
 
     found: docker_image_info's images for the references in images; the lab's probes run its images by these IDs,
     which nobody on the VM can move, unlike a tag.

@@ -212,6 +212,8 @@ MESSAGES = {
     'ch.ev.server_not_nginx': '{name} runs {commands}, not nginx: start it from the nginx image',
     'ch.ev.network_driver': ('{network} uses the {driver} driver: only a bridge network counts (docker network create '
                              '{network}, whose default driver is bridge)'),
+    'ch.ev.network_internal': ('{network} was created with --internal: it has no way out at all, so a timeout there '
+                               'says nothing about how bridges are kept apart; create it without --internal'),
     'ch.ev.probe_in': 'the lab\'s curl in {client}\'s network namespace',
     'ch.ev.probe_on': 'the lab\'s curl on {network}',
     'ch.ev.probe': '{where}, GET {url}: {what}',
@@ -224,8 +226,7 @@ MESSAGES = {
     'ch.ev.no_side': ('no container on {network} only has shown its address: run `ip a` in one (`docker run --rm '
                       '--network {network} IMAGE ip a`)'),
     'ch.users_root.title': 'A container whose process runs as root (UID 0) on the host',
-    'ch.users_root.todo': ('Start a container that keeps running without --user and find its process in the host\'s ps. '
-                           '(sleep 500 ends after 500 s: lab check needs it running.)'),
+    'ch.users_root.todo': 'Start a container without --user (sleep 500 will do) and find its process in the host\'s ps.',
     'ch.users_root.hint1': ('A container is a process of this very kernel. Without --user it runs as the image\'s '
                             'user, usually root: UID 0 on the host too.'),
     'ch.users_root.hint2': ('`docker run -d` starts it in the background and sleep keeps it alive; then look for sleep '
@@ -233,7 +234,7 @@ MESSAGES = {
     'ch.users_root.commands': ['docker run -d {shell_image} sleep 500',
                                'ps -o user,uid,pid,args -C sleep'],
     'ch.users_uid.title': 'A container whose process runs as UID {uid} on the host',
-    'ch.users_uid.todo': 'Start a container with --user {uid} that keeps running, and find UID {uid} in the host\'s ps.',
+    'ch.users_uid.todo': 'Start a container with --user {uid} (sleep 500 will do) and find UID {uid} in the host\'s ps.',
     'ch.users_uid.hint1': ('--user sets the UID the container\'s process runs with. The kernel only knows numbers: no '
                            'user {uid} needs to exist anywhere.'),
     'ch.users_uid.hint2': 'The same command as the previous step, with --user {uid} before the image name.',
@@ -270,16 +271,15 @@ MESSAGES = {
     'ch.network_created.commands': ['docker network create {network}',
                                     'docker network ls'],
     'ch.network_bridge_200.title': 'A container on the default bridge gets HTTP 200 from {server}',
-    'ch.network_bridge_200.todo': ('Keep a container with curl running on the default bridge and ask {server} by its IP '
-                                   'from inside it.'),
+    'ch.network_bridge_200.todo': 'From a container on the default bridge, ask {server} for its page by its IP with curl.',
     'ch.network_bridge_200.hint1': 'Containers on the same bridge reach each other by IP address.',
     'ch.network_bridge_200.hint2': ('Start a curl container that only sleeps (--entrypoint sleep ... infinity), then run '
                                     'curl inside it with docker exec.'),
     'ch.network_bridge_200.commands': ['docker run -d --name {bridge_client} --entrypoint sleep {curl_image} infinity',
                                        'docker exec {bridge_client} curl -sI -m {timeout} {url}'],
     'ch.network_lonely_timeout.title': 'A container on {network} times out asking {server}',
-    'ch.network_lonely_timeout.todo': ('Keep a container with curl running on {network} and ask {server}\'s IP from it: '
-                                       'it must time out, not be refused.'),
+    'ch.network_lonely_timeout.todo': ('From a container on {network} only, ask {server}\'s IP with curl: it must time '
+                                       'out, not be refused.'),
     'ch.network_lonely_timeout.hint1': ('Docker silently drops traffic between different bridges: the request waits '
                                         'until curl gives up.'),
     'ch.network_lonely_timeout.hint2': ('Like the previous step, with --network {network}. curl\'s exit code 28 means '

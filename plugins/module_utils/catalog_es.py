@@ -221,6 +221,8 @@ MESSAGES = {
     'ch.ev.server_not_nginx': '{name} ejecuta {commands}, no nginx: inícienlo con la imagen de nginx',
     'ch.ev.network_driver': ('{network} usa el driver {driver}: solo cuenta una red bridge (docker network create '
                              '{network}, cuyo driver por defecto es bridge)'),
+    'ch.ev.network_internal': ('{network} se creó con --internal: no tiene ninguna salida, así que un tiempo agotado '
+                               'ahí no dice nada de cómo se aíslan los bridges entre sí; créenla sin --internal'),
     'ch.ev.probe_in': 'el curl del laboratorio en el namespace de red de {client}',
     'ch.ev.probe_on': 'el curl del laboratorio en {network}',
     'ch.ev.probe': '{where}, GET {url}: {what}',
@@ -234,8 +236,8 @@ MESSAGES = {
     'ch.ev.no_side': ('ningún contenedor conectado solo a {network} mostró su dirección: ejecuten `ip a` en uno (`docker '
                       'run --rm --network {network} IMAGEN ip a`)'),
     'ch.users_root.title': 'Un contenedor cuyo proceso corre como root (UID 0) en el host',
-    'ch.users_root.todo': ('Inicien un contenedor que siga corriendo, sin --user, y busquen su proceso en el ps del host. '
-                           '(sleep 500 termina a los 500 s: lab check necesita que siga en marcha.)'),
+    'ch.users_root.todo': ('Inicien un contenedor sin --user (sirve sleep 500) y busquen su proceso en el ps del '
+                           'host.'),
     'ch.users_root.hint1': ('Un contenedor es un proceso de este mismo kernel. Sin --user corre con el usuario de la '
                             'imagen, casi siempre root: también UID 0 en el host.'),
     'ch.users_root.hint2': ('`docker run -d` lo inicia en segundo plano y sleep lo mantiene vivo; después busquen sleep '
@@ -243,7 +245,7 @@ MESSAGES = {
     'ch.users_root.commands': ['docker run -d {shell_image} sleep 500',
                                'ps -o user,uid,pid,args -C sleep'],
     'ch.users_uid.title': 'Un contenedor cuyo proceso corre con el UID {uid} en el host',
-    'ch.users_uid.todo': 'Inicien un contenedor con --user {uid} que siga corriendo y encuentren el UID {uid} en el ps del host.',
+    'ch.users_uid.todo': 'Inicien un contenedor con --user {uid} (sirve sleep 500) y encuentren el UID {uid} en el ps del host.',
     'ch.users_uid.hint1': ('--user fija el UID con el que corre el proceso del contenedor. El kernel solo conoce '
                            'números: no hace falta que exista ningún usuario {uid}.'),
     'ch.users_uid.hint2': 'El mismo comando del paso anterior, con --user {uid} antes del nombre de la imagen.',
@@ -280,16 +282,16 @@ MESSAGES = {
     'ch.network_created.commands': ['docker network create {network}',
                                     'docker network ls'],
     'ch.network_bridge_200.title': 'Un contenedor en el bridge por defecto recibe HTTP 200 de {server}',
-    'ch.network_bridge_200.todo': ('Mantengan en marcha un contenedor con curl en el bridge por defecto y, desde adentro, '
-                                   'pregúntenle a {server} por su IP.'),
+    'ch.network_bridge_200.todo': ('Desde un contenedor en el bridge por defecto, pídanle su página a {server} por su IP '
+                                   'con curl.'),
     'ch.network_bridge_200.hint1': 'Los contenedores de un mismo bridge se alcanzan entre sí por dirección IP.',
     'ch.network_bridge_200.hint2': ('Inicien un contenedor de curl que solo duerma (--entrypoint sleep ... infinity) y '
                                     'ejecuten curl adentro con docker exec.'),
     'ch.network_bridge_200.commands': ['docker run -d --name {bridge_client} --entrypoint sleep {curl_image} infinity',
                                        'docker exec {bridge_client} curl -sI -m {timeout} {url}'],
     'ch.network_lonely_timeout.title': 'A un contenedor en {network} se le agota el tiempo al preguntarle a {server}',
-    'ch.network_lonely_timeout.todo': ('Mantengan en marcha un contenedor con curl en {network} y pregúntenle desde ahí a '
-                                       'la IP de {server}: se tiene que agotar el tiempo, no ser rechazada.'),
+    'ch.network_lonely_timeout.todo': ('Desde un contenedor conectado solo a {network}, pregúntenle con curl a la IP de '
+                                       '{server}: se tiene que agotar el tiempo, no ser rechazada.'),
     'ch.network_lonely_timeout.hint1': ('Docker descarta en silencio el tráfico entre bridges distintos: la petición '
                                         'espera hasta que curl se rinde.'),
     'ch.network_lonely_timeout.hint2': ('Como en el paso anterior, con --network {network}. El código de salida 28 de curl '

@@ -30,6 +30,7 @@ from __future__ import annotations
 import http.client
 import os
 import pwd
+import re
 import stat
 import threading
 import urllib.parse
@@ -42,6 +43,7 @@ from ansible_collections.microlab.docker_internals.plugins.module_utils.netns im
 SCENARIOS = ('users', 'nginx', 'network')
 LAB_LABEL = 'microlab.lab'
 CURL_WRITE_OUT = '%{http_code} %{time_total}'
+UTC_TIME = re.compile(r'^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?Z$')
 
 
 def curl_argv(url, timeout):
@@ -94,6 +96,13 @@ def container_view(data):
     }
 
 
+def utc_seconds(text):
+    """The engine's RFC 3339 UTC time (2026-12-02T19:37:42.100838233Z) to the second, as the lab writes times, or ''."""
+    if isinstance(text, str) and UTC_TIME.match(text):
+        return text[:19] + 'Z'
+    return ''
+
+
 def network_view(data):
     """The parts of `docker network inspect` the judge reads."""
     options = data.get('Options') or {}
@@ -107,6 +116,7 @@ def network_view(data):
         'subnets': [c.get('Subnet') for c in ((data.get('IPAM') or {}).get('Config') or []) if c.get('Subnet')],
         'bridge': options.get('com.docker.network.bridge.name') or ('br-' + ident[:12] if ident else ''),
         'icc': options.get('com.docker.network.bridge.enable_icc', 'true') != 'false',
+        'created': utc_seconds(data.get('Created')),
     }
 
 

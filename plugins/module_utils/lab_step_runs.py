@@ -31,9 +31,10 @@ def own(runs):
     return [run for run in runs or [] if not run.get('labels_lab') and not run.get('probe')]
 
 
-def only_on(run, network):
-    """The run's container was attached to network and nothing else when it started."""
-    return sorted(run.get('networks') or {}) == [network]
+def only_on(run, network, since=None):
+    """The run's container was attached to network and nothing else when it started, and, given the time the
+    network was created (since), was created after it: a run on an earlier network of the same name does not count."""
+    return sorted(run.get('networks') or {}) == [network] and (not since or (run.get('created_at') or '') >= since)
 
 
 def targets(run, ip):
@@ -50,41 +51,50 @@ def described(run):
 
 
 def ran_as(runs, uid):
-    """The newest own run whose processes all ran as host UID uid, or None."""
+    """The first own run whose processes all ran as host UID uid (the chapter's `sleep 500`), or None."""
     found = [run for run in own(runs) if run.get('host_uids') and set(run['host_uids']) == set([uid])]
-    return found[-1] if found else None
+    return found[0] if found else None
 
 
-def bridge_curl(runs, network, server_ip):
+def bridge_curl(runs, network, server_ip, since=None):
     """The newest own run on network only that fetched nginx's page from server_ip (curl exit code 0)."""
-    found = [run for run in own(runs) if only_on(run, network) and targets(run, server_ip)
+    found = [run for run in own(runs) if only_on(run, network, since) and targets(run, server_ip)
              and run.get('exit_code') == 0 and NGINX_ANSWER.search(run.get('output') or '')]
     return found[-1] if found else None
 
 
-def lonely_curl(runs, network, server_ip):
+def lonely_curl(runs, network, server_ip, since=None):
     """The newest own run on network only whose request to server_ip timed out (curl exit code 28)."""
-    found = [run for run in own(runs) if only_on(run, network) and targets(run, server_ip)
+    found = [run for run in own(runs) if only_on(run, network, since) and targets(run, server_ip)
              and run.get('exit_code') == CURL_TIMEOUT]
     return found[-1] if found else None
 
 
-def shown_subnet(run, network):
-    """The subnet of the run's own address on network when its output shows it (`ip a`: inet IP/PREFIX), or ''."""
-    attached = (run.get('networks') or {}).get(network) or {}
-    for ip, prefix in INET.findall(run.get('output') or ''):
-        if ip == attached.get('ip'):
-            try:
-                return str(ipaddress.ip_network('%s/%s' % (ip, prefix), strict=False))
-            except ValueError:
-                return ''
-    return ''
+def shown_address(run, subnets):
+    """(address, subnet) of the first address the run's output shows (`ip a`: inet IP/PREFIX) inside one of
+    subnets (the network's, as the engine has it now), or ('', '')."""
+    networks = []
+    for subnet in subnets or []:
+        try:
+            networks.append(ipaddress.ip_network(subnet, strict=False))
+        except ValueError:
+            continue
+    for ip, _prefix in INET.findall(run.get('output') or ''):
+        try:
+            address = ipaddress.ip_address(ip)
+        except ValueError:
+            continue
+        inside = next((str(net) for net in networks if address in net), '')
+        if inside:
+            return ip, inside
+    return '', ''
 
 
-def interfaces_run(runs, network):
-    """(run, subnet) of the newest own run on network only whose output shows its address there, or (None, '')."""
+def interfaces_run(runs, network, subnets, since=None):
+    """(run, address, subnet) of the newest own run on network only whose output shows an address of the network's
+    subnets, or (None, '', '')."""
     for run in reversed(own(runs)):
-        subnet = shown_subnet(run, network) if only_on(run, network) else ''
+        ip, subnet = shown_address(run, subnets) if only_on(run, network, since) else ('', '')
         if subnet:
-            return run, subnet
-    return None, ''
+            return run, ip, subnet
+    return None, '', ''

@@ -390,14 +390,23 @@ def judge_server(observation, config):
 
 
 def network_problem(observation, config):
-    """Why lonely_curl is not a user-defined bridge network, as evidence, or None."""
+    """Why lonely_curl is not the chapter's user-defined bridge network, as evidence, or None."""
     name = config['names']['network']
     network = (observation.get('networks') or {}).get(name)
     if not network:
         return ('ch.ev.network_missing', {'network': name})
     if network.get('driver') != 'bridge':
         return ('ch.ev.network_driver', {'network': name, 'driver': network.get('driver') or UNKNOWN})
+    if network.get('internal'):
+        return ('ch.ev.network_internal', {'network': name})
     return None
+
+
+def _created(observation, network, config):
+    """When the chapter's own network was created (runs on an earlier one of that name do not count), or None."""
+    if network != config['names']['network']:
+        return None
+    return ((observation.get('networks') or {}).get(network) or {}).get('created') or None
 
 
 def judge_network_created(observation, config):
@@ -427,9 +436,9 @@ def probe_what(observation, side, lonely, config):
 def judge_curl(observation, config, lonely):
     """network_bridge_200 / network_lonely_timeout: the live state holds (the lab's probe) and someone did it.
 
-    Done by the student: a live container of theirs on that network only (the probe ran in it), or a recorded run
-    of theirs on that network only, to web_server's IP, with curl's exit code (0 and nginx's answer; 28).
-    Else by the lab: its own client container (lab solve).
+    Done by the student: a recorded run of theirs on that network only, to web_server's IP, with curl's exit code
+    (0 and nginx's page; 28), else a live container on that network only, the probe having run in it: the
+    student's, or the lab's (lab solve).
     """
     names = config['names']
     problem = server_problem(observation, config) or (network_problem(observation, config) if lonely else None)
@@ -440,43 +449,42 @@ def judge_curl(observation, config, lonely):
     ok, seen = probe_what(observation, side, lonely, config)
     if not ok:
         return _fail(*seen)
-    client = (observation.get('probe_clients') or {}).get(side) or ''
-    lab_client = client and is_lab(observation['containers'][client])
-    if client and not lab_client:
-        return _passed(seen)
     server_ip = lab_observe.bridge_ip(observation['containers'][names['server']])
     find = lab_step_runs.lonely_curl if lonely else lab_step_runs.bridge_curl
-    run = find(observation.get('runs'), network, server_ip)
+    run = find(observation.get('runs'), network, server_ip, _created(observation, network, config))
     if run:
         return _pass('ch.ev.run_curl', network=network, rc=run.get('exit_code'), ip=server_ip,
                      **lab_step_runs.described(run))
-    if lab_client:
-        return _passed(seen, True)
+    client = (observation.get('probe_clients') or {}).get(side) or ''
+    if client:
+        return _passed(seen, is_lab(observation['containers'][client]))
     return _fail('ch.ev.no_curl_run', network=network, ip=server_ip, seen=seen)
 
 
 def side_of(observation, config, network):
-    """(evidence, subnet, by_lab) of the address a container on network only showed, or (evidence, '', False)."""
+    """(evidence, subnet, by_lab) of the address a container on network only showed, or (evidence, '', False).
+
+    A recorded run of the student's first (`ip a`), else a live container there (the student's before the lab's).
+    """
+    subnets = ((observation.get('networks') or {}).get(network) or {}).get('subnets') or []
+    run, ip, subnet = lab_step_runs.interfaces_run(observation.get('runs'), network, subnets,
+                                                   _created(observation, network, config))
+    if run:
+        return ('ch.ev.side_run', dict(lab_step_runs.described(run), ip=ip, network=network, subnet=subnet)), subnet, False
     containers = _running(observation)
     client = live_client(containers, network, config)
-    if client and not is_lab(containers[client]):
-        return _live_side(containers[client], network)
-    run, subnet = lab_step_runs.interfaces_run(observation.get('runs'), network)
-    if run:
-        ip = run['networks'][network]['ip']
-        return ('ch.ev.side_run', dict(lab_step_runs.described(run), ip=ip, network=network, subnet=subnet)), subnet, False
     if client:
-        return _live_side(containers[client], network)[:2] + (True,)
+        return _live_side(containers[client], network) + (is_lab(containers[client]),)
     return ('ch.ev.no_side', {'network': network}), '', False
 
 
 def _live_side(container, network):
+    """(evidence, subnet) of a running container's address on network."""
     on = container['networks'][network]
     if not on.get('ip'):
-        return ('ch.ev.no_side', {'network': network}), '', False
+        return ('ch.ev.no_side', {'network': network}), ''
     subnet = str(ipaddress.ip_network('%s/%s' % (on['ip'], on['prefix']), strict=False))
-    return ('ch.ev.side_live', {'client': container['name'], 'ip': on['ip'], 'network': network, 'subnet': subnet}), \
-        subnet, False
+    return ('ch.ev.side_live', {'client': container['name'], 'ip': on['ip'], 'network': network, 'subnet': subnet}), subnet
 
 
 def judge_differ(observation, config):

@@ -17,11 +17,11 @@ description:
     recorder kept (C(plugins/module_utils/lab_recorder.py), root's file) and the live state of the VM, so a student
     cannot fake a pass by editing the progress file, and adds the history that C(lab) keeps there (when each step
     first passed, hints used).
-  - C(solved_by_lab) is judged, never read from the history: a step passes as solved by the lab when what made it
+  - "C(solved_by_lab) is judged, never read from the history: a step passes as solved by the lab when what made it
     pass (live containers and networks, recorded runs) carries the label C(microlab.lab=docker_internals) that
-    C(lab solve) puts on what it makes.
-  - The history file is writable by every docker-group member: it is read without following a link, bounded, and
-    only values that validate are kept (known step ids, UTC times in one format, hint counts from 0 to 1000).
+    C(lab solve) puts on what it makes."
+  - "The history file is writable by every docker-group member: it is read without following a link, bounded, and
+    only values that validate are kept (known step ids, UTC times in one format, hint counts from 0 to 1000)."
   - "Steps, in the chapter's order: V(users_root), V(users_uid), V(nginx_netns), V(nginx_not_on_host),
     V(nginx_by_ip), V(network_created), V(network_bridge_200), V(network_lonely_timeout), V(networks_differ)."
   - Read-only on the lab's objects. To judge the network steps it runs the lab's curl image (by the ID recorded when

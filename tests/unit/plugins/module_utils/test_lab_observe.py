@@ -401,10 +401,17 @@ def test_network_view_of_real_inspect_json(name, bridge, subnets, labels):
         name, 'bridge', bridge, subnets, labels, True)
 
 
+@pytest.mark.parametrize('text, expected', [
+    ('2026-12-02T19:37:42.100838233Z', '2026-12-02T19:37:42Z'), ('2026-12-02T19:37:42Z', '2026-12-02T19:37:42Z'),
+    ('2026-12-02T19:37:42+02:00', ''), ('yesterday', ''), (None, ''), (5, '')])
+def test_utc_seconds(text, expected):
+    assert lab_observe.utc_seconds(text) == expected
+
+
 def test_network_view_icc_off_and_no_ipam():
     data = {'Id': 'abcdef0123456789', 'Name': 'n', 'Options': {'com.docker.network.bridge.enable_icc': 'false'}}
     assert lab_observe.network_view(data) == {'id': 'abcdef0123456789', 'name': 'n', 'driver': None, 'labels': {},
-                                              'internal': False,
+                                              'internal': False, 'created': '',
                                               'subnets': [], 'bridge': 'br-abcdef012345', 'icc': False}
 
 

@@ -86,7 +86,7 @@ NETWORKS = {
     'bridge': {'id': 'b', 'name': 'bridge', 'driver': 'bridge', 'internal': False, 'labels': {},
                'subnets': ['172.17.0.0/16'], 'bridge': 'docker0', 'icc': True},
     'lonely_curl': {'id': 'l', 'name': 'lonely_curl', 'driver': 'bridge', 'internal': False, 'labels': {},
-                    'subnets': ['172.18.0.0/16'], 'bridge': 'br-1234', 'icc': True},
+                    'subnets': ['172.18.0.0/16'], 'bridge': 'br-1234', 'icc': True, 'created': '2026-12-02T19:05:00Z'},
 }
 
 
@@ -304,12 +304,26 @@ def test_a_lonely_curl_that_is_not_isolated_fails_the_timeout_step(lonely_rc, ex
     assert rendered(result).startswith("the lab's curl on lonely_curl, GET http://172.17.0.4:80/: " + expected)
 
 
-def test_an_internal_network_refusing_at_once_fails_the_timeout_step():
+@pytest.mark.parametrize('rc', [7, 28], ids=['refused-at-once', 'timed-out-engine-20.10'])
+def test_an_internal_network_fails_the_network_steps_saying_why(rc):
     observation = chapter_done_later()
     observation['networks']['lonely_curl']['internal'] = True
-    observation['probes']['lonely'] = dict(probe_result(7), stderr='curl: (7) Failed to connect: Network unreachable')
-    observation['runs'][4].update(exit_code=7)
-    assert statuses(observation, ['network_lonely_timeout']) == {'network_lonely_timeout': 'fail'}
+    observation['probes']['lonely'] = dict(probe_result(rc), stderr='curl: (7) Failed to connect: Network unreachable')
+    observation['runs'][4].update(exit_code=rc)
+    results = lab_steps.judge(observation, CONFIG, ['network_created', 'network_lonely_timeout', 'networks_differ'])
+    assert set(r['status'] for r in results.values()) == {'fail'}
+    assert rendered(results['network_lonely_timeout']).startswith('lonely_curl was created with --internal')
+    assert rendered(results['network_created'], 'es').startswith('lonely_curl se creó con --internal')
+
+
+def test_runs_on_an_earlier_network_of_the_same_name_do_not_count():
+    observation = chapter_done_later()
+    observation['networks']['lonely_curl']['created'] = '2026-12-02T19:20:00Z'  # made again after the runs
+    assert statuses(observation, ['network_lonely_timeout', 'networks_differ']) == {
+        'network_lonely_timeout': 'fail', 'networks_differ': 'fail'}
+    observation['networks']['lonely_curl']['created'] = '2026-12-02T19:10:00Z'  # the same second: it counts
+    assert statuses(observation, ['network_lonely_timeout', 'networks_differ']) == {
+        'network_lonely_timeout': 'pass', 'networks_differ': 'pass'}
 
 
 def test_a_curl_container_also_on_the_bridge_is_not_the_lonely_one():
