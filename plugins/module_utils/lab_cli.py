@@ -25,7 +25,7 @@ import shutil
 import subprocess
 import sys
 
-from ansible_collections.microlab.docker_internals.plugins.module_utils import catalog, lab_steps, procfs
+from ansible_collections.microlab.docker_internals.plugins.module_utils import catalog, lab_steps, lab_timeline, procfs
 from ansible_collections.microlab.docker_internals.plugins.module_utils.docker_api import DockerAPI, DockerAPIError
 
 CONFIG_PATH = '/etc/microlab/lab.json'
@@ -221,6 +221,8 @@ class Lab(object):
                 self.text('ch.status.hints', hints=row['hints']) if row['hints'] else '')
             self.say('ch.status.line', mark={'done': '[x]', 'earlier': '[~]', 'todo': '[ ]'}[row['state']],
                      step=row['id'], state=self.text('ch.status.' + row['state']), extra=extra)
+        self.out.writelines(line + '\n' for line in lab_timeline.timeline_of(
+            self.config['runs'], progress.get('reset_at'), self.text))
         if following:
             self.say('ch.label.next', observation, step=following, title=self.title(following, observation))
             self.out.write('    %s %s\n' % (self.text('ch.label.todo'), self.text('ch.%s.todo' % following, observation)))

@@ -49,7 +49,12 @@ PROBE_LABEL = ('microlab.lab.probe', 'true')
 TIME_FORMAT = '%Y-%m-%dT%H:%M:%SZ'
 EVENTS = ('create', 'start', 'die', 'destroy', 'connect')
 FLUSH_DELAY = 0.2
-BACKOFF_MAX = 30
+RETRY_FIRST = 0.25
+RETRY_MAX = 2
+"""Seconds between attempts while the engine is away: output of containers run before the
+recorder is back is lost (their events are not: the engine replays them), so it keeps trying
+(a connect to a missing socket costs nothing)."""
+WRITE_RETRY = 30
 DEFAULT_PATH = '/var/lib/microlab-recorder/runs.json'
 DEFAULT_PIDFILE = '/run/microlab-lab-recorder.pid'
 DEFAULT_LOGFILE = '/var/log/microlab-lab-recorder.log'
@@ -545,7 +550,7 @@ class Recorder(object):
                     self.save()
                 except OSError as exc:
                     log('cannot write %s: %s' % (self.path, exc))
-                    stop.wait(BACKOFF_MAX)
+                    stop.wait(WRITE_RETRY)
 
 
 def log(message):
@@ -585,9 +590,9 @@ def follow_events(recorder, api):
 def run_recorder(path, docker_host=docker_api.DEFAULT_DOCKER_HOST, stop=None, proc='/proc'):
     """Record the engine's events into `path` until `stop` (a threading.Event) is set.
 
-    Reconnects with a growing delay (1 s doubling to BACKOFF_MAX) while the engine is away,
-    and resumes from the last event handled, so a restart of the engine or of the recorder
-    loses nothing the engine still keeps.
+    Reconnects while the engine is away (RETRY_FIRST doubling to RETRY_MAX seconds; one log line
+    per outage) and resumes from the last event handled, so a restart of the engine or of the
+    recorder loses no event the engine still keeps.
     """
     stop = stop or threading.Event()
     api = docker_api.DockerAPI(docker_host, timeout=30)
@@ -596,18 +601,19 @@ def run_recorder(path, docker_host=docker_api.DEFAULT_DOCKER_HOST, stop=None, pr
     flusher = threading.Thread(target=recorder.flush_forever, args=(stop,), name='flush')
     flusher.daemon = True
     flusher.start()
-    delay = 1
+    delay, away = RETRY_FIRST, False
     try:
         while not stop.is_set():
-            started = time.time()
             try:
                 follow_events(recorder, api)
+                delay, away = RETRY_FIRST, False  # it was connected: the engine stopped, or restarts
             except (docker_api.DockerAPIError, OSError, http.client.HTTPException) as exc:
-                log('engine not reachable (%s); retrying in %ds' % (bounded_text(str(exc)), delay))
+                if not away:
+                    log('engine not reachable (%s); retrying every %ds at most' % (bounded_text(str(exc)), RETRY_MAX))
+                away = True
             api.close()
-            delay = 1 if time.time() - started > BACKOFF_MAX else delay
             stop.wait(delay)
-            delay = min(delay * 2, BACKOFF_MAX)
+            delay = min(delay * 2, RETRY_MAX)
     finally:
         recorder.save()
     return recorder

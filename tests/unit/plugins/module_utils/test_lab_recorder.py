@@ -444,7 +444,7 @@ def test_runs_since_counts_from_the_session_start():
 
 # The main loop: resume and reconnect ----------------------------------------------------------
 
-def test_the_loop_reconnects_when_the_engine_comes_back_and_resumes(tmp_path, proc):
+def test_the_loop_reconnects_when_the_engine_comes_back_and_resumes(tmp_path, proc, capsys):
     socket_path = str(tmp_path / 'docker.sock')
     first = start_engine(socket_path, EVENTS[:10])
     stop = threading.Event()
@@ -470,3 +470,5 @@ def test_the_loop_reconnects_when_the_engine_comes_back_and_resumes(tmp_path, pr
     assert by_name(record)['rec-test-lonely']['exit_code'] == 28 and record['since'] == EVENTS[-1]['time']
     assert not loop.is_alive()
     stop_engine(second)
+    # Several attempts while the engine was away (every RETRY_MAX s at most), one line in the log.
+    assert capsys.readouterr().err.count('engine not reachable') == 1

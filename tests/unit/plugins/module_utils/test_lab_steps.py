@@ -192,8 +192,9 @@ def test_a_fresh_vm_fails_every_step_saying_what_is_missing():
     assert rendered(results['nginx_netns']) == 'web_server does not exist'
     assert rendered(results['network_created']) == 'there is no network called lonely_curl (docker network ls)'
     assert rendered(results['network_bridge_200']) == 'web_server does not exist'
-    for result in results.values():  # every failure says something in both languages
-        assert rendered(result, 'es') and rendered(result, 'en')
+    for result in results.values():  # every failure says something in both languages, never a placeholder
+        for lang in ('es', 'en'):
+            assert rendered(result, lang) and '?' not in rendered(result, lang)
 
 
 @pytest.mark.parametrize('uids, root, uid', [
@@ -386,6 +387,16 @@ def test_networks_differ_needs_two_subnets():
     observation['containers']['b']['networks'] = {'lonely_curl': {'ip': '172.17.0.99', 'prefix': 16,
                                                                   'network_id': 'l'}}
     assert statuses(observation, ['networks_differ']) == {'networks_differ': 'fail'}
+
+
+def test_misunderstandings_say_why_without_placeholders():
+    observation = chapter_done_later()
+    observation['containers']['web_server'].update(network_mode='host', ports=['80/tcp'])
+    observation['networks']['lonely_curl'].update(driver='macvlan', subnets=[], bridge='')
+    observation['probes'] = {'bridge': {'ran': False, 'url': '', 'error': ''}, 'lonely': {}}
+    for result in lab_steps.judge(observation, CONFIG).values():
+        for lang in ('es', 'en'):
+            assert '?' not in rendered(result, lang), rendered(result, lang)
 
 
 def test_engine_down_fails_every_step_with_the_reason():
