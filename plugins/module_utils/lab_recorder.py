@@ -11,7 +11,8 @@ as root) follows GET /events, inspects each container when it is created and sta
 the host UID of its first process, keeps its output (the first MAX_OUTPUT characters, read
 from an attach made at its create event, before it starts) and its exit code, and writes the runs to runs.json atomically.
 Everything is bounded: runs, networks, strings, lists, output. `load_runs()` reads the file
-back without trusting it (a root student can write anything there). Schema: docs/challenge.md.
+back without trusting it (a root student can write anything there). The fields are those of
+new_run() and new_network(); docs/challenge.md says where each comes from.
 Standard library only: it runs on the VM's /usr/bin/python3.
 """
 
@@ -326,6 +327,14 @@ def read_output(chunks, limit=MAX_OUTPUT, on_update=None):
 
 # The recorder ---------------------------------------------------------------------------------
 
+def remember(table, entry, limit):
+    """Add entry to table (by its id, insertion-ordered), dropping the oldest beyond limit."""
+    table[entry['id']] = entry
+    while len(table) > limit:
+        del table[next(iter(table))]
+    return entry
+
+
 class Recorder(object):
     """The record in memory, updated from events, written to `path` shortly after each change."""
 
@@ -353,7 +362,7 @@ class Recorder(object):
     def events_path(self):
         """GET /events from the last event handled on, for the events the runs need."""
         filters = json.dumps({'type': ['container', 'network'], 'event': list(EVENTS)}, separators=(',', ':'))
-        return '/events?since=%d&filters=%s' % (self.record['since'], quote(filters, safe=''))
+        return '/events?since=%s&filters=%s' % (self.record['since'], quote(filters, safe=''))
 
     def handle(self, event):
         """Update the record from one decoded event; odd events change nothing."""
@@ -383,14 +392,11 @@ class Recorder(object):
         with self.lock:
             run = self.runs.get(container_id)
             if run is None:
-                run = new_run(container_id)
+                run = remember(self.runs, new_run(container_id), MAX_RUNS)
                 run['name'] = bounded_text(attributes.get('name'))
                 run['image'] = bounded_text(attributes.get('image'))
                 run['labels_lab'], run['probe'] = _labels_flags(attributes)
                 run['created_at'] = time_text(when)
-                self.runs[container_id] = run
-                while len(self.runs) > MAX_RUNS:
-                    del self.runs[next(iter(self.runs))]
             return run
 
     def _container_create(self, container_id, attributes, when):
@@ -441,13 +447,10 @@ class Recorder(object):
         with self.lock:
             network = self.networks.get(network_id)
             if network is None:
-                network = new_network(network_id)
+                network = remember(self.networks, new_network(network_id), MAX_NETWORKS)
                 network['name'] = bounded_text(attributes.get('name'))
                 network['driver'] = bounded_text(attributes.get('type'))
                 network['created_at'] = time_text(when)
-                self.networks[network_id] = network
-                while len(self.networks) > MAX_NETWORKS:
-                    del self.networks[next(iter(self.networks))]
         inspected = self._inspect('/networks/%s' % quote(network_id, safe=''))
         if inspected is not None:
             with self.lock:

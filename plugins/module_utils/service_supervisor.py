@@ -79,14 +79,14 @@ class Supervisor(object):
     def status(self):
         pid = self.running_pid()
         if pid:
-            return STATUS_RUNNING, 'running (supervisor pid %d, log %s)' % (pid, self.logfile)
+            return STATUS_RUNNING, 'running (supervisor pid %s, log %s)' % (pid, self.logfile)
         return STATUS_STOPPED, 'not running'
 
     def start(self, wait=2.0):
         """Start the supervisor unless it runs: (exit code, message)."""
         pid = self.running_pid()
         if pid:
-            return 0, 'already running (supervisor pid %d)' % pid
+            return 0, 'already running (supervisor pid %s)' % pid
         for path in (self.pidfile, self.logfile):
             os.makedirs(os.path.dirname(path) or '.', mode=0o755, exist_ok=True)
         if os.path.isfile(self.logfile) and os.path.getsize(self.logfile) > LOG_MAX_BYTES:
@@ -110,7 +110,7 @@ class Supervisor(object):
             deadline = time.time() + timeout
             while alive(pid, self.argv, self.proc):
                 if time.time() > deadline:
-                    return 1, 'supervisor pid %d did not stop within %ds' % (pid, timeout)
+                    return 1, 'supervisor pid %s did not stop within %ss' % (pid, timeout)
                 time.sleep(0.1)
         try:
             os.unlink(self.pidfile)
@@ -163,5 +163,5 @@ def control(supervisor, action):
             code, message = supervisor.start()
     else:
         code, message = getattr(supervisor, action)()
-    print(message)
+    sys.stdout.write(message + '\n')
     return code

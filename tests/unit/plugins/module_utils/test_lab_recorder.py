@@ -10,15 +10,14 @@ from __future__ import annotations
 import io
 import json
 import os
-import socketserver
 import threading
 import time
-from http.server import BaseHTTPRequestHandler
 from urllib.parse import parse_qs, unquote, urlparse
 
 import pytest
 
 from ansible_collections.microlab.docker_internals.plugins.module_utils import docker_api, lab_recorder
+from ansible_collections.microlab.docker_internals.tests.unit.plugins.module_utils.test_docker_api import Handler, Server
 
 FIXTURES = os.path.join(os.path.dirname(__file__), 'fixtures', 'recorder')
 NAMES = ('web', 'ipa', 'tty', 'lonely', 'uid')
@@ -36,8 +35,8 @@ LOGS = {'ipa': fixture('logs-ipa.bin', 'rb'), 'tty': fixture('logs-tty.bin', 'rb
 IP_A = docker_api.demultiplex(LOGS['ipa'])[0]
 
 
-class Engine(BaseHTTPRequestHandler):
-    protocol_version = 'HTTP/1.1'
+class Engine(Handler):
+    """The engine's answers recorded in fixtures/recorder."""
 
     def do_GET(self):
         url = urlparse(self.path)
@@ -88,16 +87,6 @@ class Engine(BaseHTTPRequestHandler):
         for chunk in chunks:
             self.wfile.write(b'%x\r\n%s\r\n' % (len(chunk), chunk))
         self.wfile.write(b'0\r\n\r\n')
-
-    def address_string(self):
-        return 'unix'
-
-    def log_message(self, *args):
-        pass
-
-
-class Server(socketserver.ThreadingMixIn, socketserver.UnixStreamServer):
-    daemon_threads = True
 
 
 def start_engine(path, events):
@@ -196,8 +185,8 @@ def test_output_is_cut_at_its_bound_and_reading_stops():
     read = []
 
     def chunks():
-        for _ in range(100):
-            read.append(1)
+        for number in range(100):
+            read.append(number)
             yield b'x' * 1000
 
     assert lab_recorder.read_output(chunks()) == ('x' * lab_recorder.MAX_OUTPUT, True)
@@ -458,7 +447,7 @@ def test_the_loop_reconnects_when_the_engine_comes_back_and_resumes(tmp_path, pr
         stop_engine(first)  # the engine goes away: its socket too
         time.sleep(1.5)
         second = start_engine(socket_path, EVENTS)
-        wait_for(lambda: second.events_asked.is_set(), 40)
+        wait_for(second.events_asked.is_set, 40)
         wait_for(lambda: len(lab_recorder.load_runs(path)['networks']) == 1 and
                  lab_recorder.load_runs(path)['networks'][0]['removed_at'])
     finally:
