@@ -111,8 +111,7 @@ def row_script(row, images):
                   '>"$D/%s.check" 2>&1; echo $rc >"$D/%s.rc"' % (' '.join(row['check']), rid, rid)]
     else:
         lines += ['lab check >"$D/%s.check" 2>&1; echo $? >"$D/%s.rc"' % (rid, rid)]
-    lines += [
-              'lab status --json >"$D/%s.status" 2>/dev/null' % rid,
+    lines += ['lab status --json >"$D/%s.status" 2>/dev/null' % rid,
               ') >"$D/%s.typed" 2>&1 </dev/null' % rid]
     lines += row.get('cleanup') or []
     lines.append(('date +%%s > "$D/%s.end"' % rid) if row.get('keep') else 'row_end %s' % rid)
@@ -216,8 +215,8 @@ def main(argv=None):
                 report.append('      lab check:\n' + (answer['check'] or '')[-4000:])
         else:
             passed += 1
-            report.append('ok    %-32s %-5s %4s s  rc %s%s' % (row['id'], row['vm'], seconds, row['rc'],
-                                                           ' fails ' + ','.join(row['fails']) if row.get('fails') else ''))
+            fails = ' fails ' + ','.join(row['fails']) if row.get('fails') else ''
+            report.append('ok    %-32s %-5s %4s s  rc %s%s' % (row['id'], row['vm'], seconds, row['rc'], fails))
     for student in sorted(answers):
         report.append('VM %s: %s s%s' % (student, answers[student]['seconds'],
                                          ', error: ' + answers[student]['error'] if answers[student]['error'] else ''))

@@ -68,8 +68,8 @@ MESSAGES = {
                   'namespace, where its first process is PID 1.'),
     'users.errata': [],
     'users.notes': ['`docker run -d --user 1234 ubuntu sleep 500` ends after 500 s, and then ps shows nothing: '
-                     'the lab sleeps for ever (sleep infinity).',
-                     'ubuntu is not on this VM unless it came from a registry: the lab\'s own image is {shell_image}.'],
+                    'the lab sleeps for ever (sleep infinity).',
+                    'ubuntu is not on this VM unless it came from a registry: the lab\'s own image is {shell_image}.'],
     'users.userns': ('userns-remap variant: Docker restarted with userns-remap and keeps images under another root '
                      '(/var/lib/docker/<uid>.<gid>). In {remapped} root is an unprivileged subordinate UID:'),
     'users.userns_warning': ('WARNING: the userns-remap variant changes /etc/docker/daemon.json and RESTARTS Docker: '
@@ -118,7 +118,7 @@ MESSAGES = {
                      'first (or use nsenter, as above).',
                      '`ip netns list` does not show Docker\'s namespaces: Docker keeps them under /var/run/docker/netns.'],
     'nginx.notes': ["`docker inspect -f '{go_ip_old}'` is deprecated and empty off the default "
-                     "bridge: use the range over .NetworkSettings.Networks shown above."],
+                    "bridge: use the range over .NetworkSettings.Networks shown above."],
 
     # Scenario 3: network.
     'ev.curl': '{client} ({ip} on {network}) GET {url}: {what}',

@@ -67,9 +67,9 @@ MESSAGES = {
                   'es el PID 1.'),
     'users.errata': [],
     'users.notes': ['`docker run -d --user 1234 ubuntu sleep 500` termina a los 500 s, y entonces ps ya no muestra '
-                     'nada: el laboratorio duerme para siempre (sleep infinity).',
-                     'ubuntu no está en esta VM salvo que venga de un registro: la imagen propia del laboratorio es '
-                     '{shell_image}.'],
+                    'nada: el laboratorio duerme para siempre (sleep infinity).',
+                    'ubuntu no está en esta VM salvo que venga de un registro: la imagen propia del laboratorio es '
+                    '{shell_image}.'],
     'users.userns': ('variante userns-remap: Docker se reinició con userns-remap y guarda las imágenes en otra raíz '
                      '(/var/lib/docker/<uid>.<gid>). En {remapped} root es un UID subordinado sin privilegios:'),
     'users.userns_warning': ('AVISO: la variante userns-remap cambia /etc/docker/daemon.json y REINICIA Docker: los '
@@ -121,7 +121,7 @@ MESSAGES = {
                      '`sudo mkdir -p /var/run/netns` (o usen nsenter, como arriba).',
                      '`ip netns list` no muestra los namespaces de Docker: Docker los guarda en /var/run/docker/netns.'],
     'nginx.notes': ["`docker inspect -f '{go_ip_old}'` es obsoleto y queda vacío fuera del "
-                     "bridge por defecto: usen el range sobre .NetworkSettings.Networks de arriba."],
+                    "bridge por defecto: usen el range sobre .NetworkSettings.Networks de arriba."],
 
     # Escenario 3: red.
     'ev.curl': '{client} ({ip} en {network}) GET {url}: {what}',
