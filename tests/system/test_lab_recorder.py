@@ -216,3 +216,54 @@ def test_a_killed_recorder_catches_up_when_it_starts_again(chapter):
     ours = ['rec-sys-%s-%s' % (chapter['suffix'], key) for key in ('curl', 'lonely', 'ipa', 'ipa2', 'exit28', 'down')]
     assert [run['name'] for run in again['runs'] if run['name'] in ours] == ours  # oldest first, once each
     assert recorder.kill(signal.SIGTERM) == '' and recorder.process.returncode == 0
+
+
+def test_the_role_starts_one_recorder_keeps_it_and_restarts_it_when_the_code_changes(tmp_path):
+    """roles/lab_challenge on this machine (no systemd: the supervisor), every path under tmp_path:
+    the recorder runs, a second run changes nothing, a changed copy of the code restarts it."""
+    command = str(tmp_path / ('rec-role-' + uuid.uuid4().hex[:8]))
+    paths = dict(lab_challenge_lib_dir=str(tmp_path / 'lib'), lab_challenge_command=str(tmp_path / 'lab'),
+                 lab_challenge_config=str(tmp_path / 'etc' / 'lab.json'), lab_challenge_state_dir=str(tmp_path / 'state'),
+                 lab_challenge_recorder_dir=str(tmp_path / 'recorder'), lab_challenge_recorder_command=command,
+                 lab_challenge_service_manager='supervised', lab_mode='challenge',
+                 lab_images_refs={'shell': SHELL, 'nginx': NGINX, 'curl': CURL})
+    playbook = tmp_path / 'play.yml'
+    playbook.write_text('- hosts: localhost\n  connection: local\n  gather_facts: false\n  roles:\n'
+                        '    - microlab.docker_internals.lab_challenge\n')
+    extra = tmp_path / 'vars.json'
+    extra.write_text(json.dumps(paths))
+
+    def play():
+        done = subprocess.run(['ansible-playbook', '-i', 'localhost,', str(playbook), '-e', '@' + str(extra),
+                               '-e', 'ansible_python_interpreter=' + sys.executable],
+                              capture_output=True, text=True, timeout=600, check=False,
+                              env=dict(os.environ, ANSIBLE_FORCE_COLOR='0'))
+        assert done.returncode == 0, done.stdout[-3000:]
+        return done.stdout
+
+    def supervisor_pid():
+        done = subprocess.run([command, 'status'], capture_output=True, text=True, check=False)
+        return done.returncode, (done.stdout.split('pid ')[1].split(',')[0] if done.returncode == 0 else None)
+
+    try:
+        play()
+        code, first = supervisor_pid()
+        assert code == 0
+        ps = subprocess.run(['ps', '-ww', '-eo', 'args'], capture_output=True, text=True, check=True).stdout.splitlines()
+        assert ps.count('/usr/bin/python3 -I %s run' % command) == 1, [p for p in ps if 'rec-role' in p]
+        wait_for(lambda: lab_recorder.load_runs(paths['lab_challenge_recorder_dir'] + '/runs.json').get('error') is None,
+                 'the role\'s recorder to write its record')
+        assert json.loads((tmp_path / 'etc' / 'lab.json').read_text())['runs'] == (
+            paths['lab_challenge_recorder_dir'] + '/runs.json')
+        assert 'changed=0' in play().rsplit('PLAY RECAP', 1)[1]
+        assert supervisor_pid() == (0, first)
+        copied = tmp_path / 'lib/ansible_collections/microlab/docker_internals/plugins/module_utils/lab_recorder.py'
+        copied.write_text(copied.read_text() + '\n# changed\n')
+        assert 'Restart the lab recorder under the supervisor' in play()
+        code, second = supervisor_pid()
+        assert code == 0 and second != first
+    finally:
+        subprocess.run([command, 'stop'], capture_output=True, check=False, timeout=60)
+        for suffix in ('', '.1'):
+            if os.path.exists('/var/log/%s.log%s' % (os.path.basename(command), suffix)):
+                os.unlink('/var/log/%s.log%s' % (os.path.basename(command), suffix))
