@@ -21,7 +21,7 @@ DEFAULT_LANGUAGE = 'es'
 # never need literal braces.
 GO_TEMPLATES = {
     'go_pid': '{{.State.Pid}}',
-    'go_ips': '{{range .NetworkSettings.Networks}}{{.IPAddress}} {{end}}',
+    'go_ip': '{{range .NetworkSettings.Networks}}{{.IPAddress}}{{end}}',
     'go_subnet': '{{.Name}} {{range .IPAM.Config}}{{.Subnet}}{{end}}',
     'go_ip_old': '{{.NetworkSettings.IPAddress}}',
 }

@@ -7,7 +7,7 @@
 
 Keys and placeholders are the same in every language (catalog_es.py); the
 unit tests fail when one is missing. Placeholders are str.format fields;
-``{go_pid}``, ``{go_ips}`` and friends are Go templates for `docker inspect -f`,
+``{go_pid}``, ``{go_ip}`` and friends are Go templates for `docker inspect -f`,
 supplied by catalog.render so that no literal brace appears here.
 """
 
@@ -22,6 +22,7 @@ MESSAGES = {
     'label.why': 'Why:',
     'label.result': 'Result:',
     'label.errata': 'Errata of the chapter:',
+    'label.notes': 'Notes on the chapter:',
     'word.and': '{first} and {second}',
     'word.no_ip': 'no IP',
     'word.no_network': 'no network',
@@ -60,14 +61,15 @@ MESSAGES = {
                        'sudo readlink /proc/$PID/ns/pid /proc/1/ns/pid   # two different PID namespaces'],
     'users.why': ('a container is not a separate machine: its processes are processes of the same kernel, and the '
                   'kernel only knows numbers. --user {uid} is host UID {uid} (even with no such user in /etc/passwd). '
-                  'UID 0 in a container is the host\'s UID 0, but with fewer powers: Docker drops most capabilities, '
+                  'UID 0 in a container is the host\'s UID 0, but with fewer privileges: Docker drops most capabilities, '
                   'adds a seccomp filter and an AppArmor or SELinux profile. Files carry numbers too: what '
                   '{uid_container} wrote through the bind mount belongs to UID {uid} on the host, so UIDs matter for '
                   'files shared with the host. Processes are isolated all the same: each container has its own PID '
                   'namespace, where its first process is PID 1.'),
-    'users.errata': ['`docker run -d --user 1234 ubuntu sleep 500` ends after 500 s, and then ps shows nothing: '
-                     'the lab sleeps for ever (sleep infinity).',
-                     'ubuntu is not on this VM unless it came from a registry: the lab\'s own image is {shell_image}.'],
+    'users.errata': [],
+    'users.notes': ['`docker run -d --user 1234 ubuntu sleep 500` ends after 500 s, and then ps shows nothing: '
+                    'the lab sleeps for ever (sleep infinity).',
+                    'ubuntu is not on this VM unless it came from a registry: the lab\'s own image is {shell_image}.'],
     'users.userns': ('userns-remap variant: Docker restarted with userns-remap and keeps images under another root '
                      '(/var/lib/docker/<uid>.<gid>). In {remapped} root is an unprivileged subordinate UID:'),
     'users.userns_warning': ('WARNING: the userns-remap variant changes /etc/docker/daemon.json and RESTARTS Docker: '
@@ -104,7 +106,7 @@ MESSAGES = {
                        'sudo nsenter -t "$PID" -n ss -tln   # inside: 0.0.0.0:{port} and [::]:{port}',
                        'ss -tln                            # on the host: no :{port}',
                        'sudo readlink /proc/$PID/ns/net /proc/1/ns/net   # two different network namespaces',
-                       "IP=$(docker inspect -f '{go_ips}' {name})",
+                       "IP=$(docker inspect -f '{go_ip}' {name})",
                        'curl -I "http://$IP/"'],
     'nginx.why': ('each container has its own network namespace, with its own interfaces and socket table. nginx '
                   'listens on :{port} of THAT namespace (ss shows 0.0.0.0:{port} for IPv4 and [::]:{port} for IPv6; '
@@ -114,9 +116,9 @@ MESSAGES = {
                   'would show it.'),
     'nginx.errata': ['`ln -sf /proc/PID/ns/net /var/run/netns/x` fails on a fresh VM: run `sudo mkdir -p /var/run/netns` '
                      'first (or use nsenter, as above).',
-                     '`ip netns list` does not show Docker\'s namespaces: Docker keeps them under /var/run/docker/netns.',
-                     "`docker inspect -f '{go_ip_old}'` is deprecated and empty off the default "
-                     "bridge: use the range over .NetworkSettings.Networks shown above."],
+                     '`ip netns list` does not show Docker\'s namespaces: Docker keeps them under /var/run/docker/netns.'],
+    'nginx.notes': ["`docker inspect -f '{go_ip_old}'` is deprecated and empty off the default "
+                    "bridge: use the range over .NetworkSettings.Networks shown above."],
 
     # Scenario 3: network.
     'ev.curl': '{client} ({ip} on {network}) GET {url}: {what}',
@@ -152,7 +154,7 @@ MESSAGES = {
                          'docker exec {lonely_client} ip -brief address',
                          'ip -brief address   # on the host: docker0 and br-... are two different bridges',
                          'ip -brief link show master docker0   # the host ends of the default bridge\'s veth pairs'],
-    'network.why': ('each Docker network is a different bridge on the host with its own subnet, and each container '
+    'network.why': ('each Docker bridge network is a different bridge on the host with its own subnet, and each container '
                     'has its own eth0: one end of a veth pair whose other end is plugged into that bridge. On the '
                     'default bridge containers reach each other because inter-container communication (ICC) is on. '
                     'Between bridges Docker\'s firewall rules silently DROP the packets: that is why it is a timeout, '
@@ -161,9 +163,10 @@ MESSAGES = {
     'network.client_uid': ('{client}\'s own sleep runs as host UID {uid}{user}: the image\'s user, "{image_user}". The '
                            'kernel only knows the number.'),
     'network.errata': ['`lonely_curl` is never created in the chapter: run `docker network create lonely_curl` first.',
-                       '`docker run - wbitt/network-multitool` is a typo: `docker run -d --name multitool '
-                       'wbitt/network-multitool`, then `docker exec multitool ip a` (here the lab\'s images have '
-                       'ip already).'],
+                       '`docker run - wbitt/network-multitool` is a typo: `docker run --rm wbitt/network-multitool '
+                       'ip a` shows the interfaces on the default bridge, and `docker run --rm --network lonely_curl '
+                       'wbitt/network-multitool ip a` those on lonely_curl (here the lab\'s images have ip already).'],
+    'network.notes': [],
 
     # Reset.
     'reset.text': ('LAB RESET{dry}\n'
@@ -259,11 +262,11 @@ MESSAGES = {
     'ch.nginx_by_ip.hint1': ('A container on the default bridge has an address on docker0\'s subnet, which the host '
                              'reaches directly: no -p needed.'),
     'ch.nginx_by_ip.hint2': 'docker inspect shows the container\'s IP; then ask it with curl from the host.',
-    'ch.nginx_by_ip.commands': ["IP=$(docker inspect -f '{go_ips}' {server})",
+    'ch.nginx_by_ip.commands': ["IP=$(docker inspect -f '{go_ip}' {server})",
                                 'curl -I "http://$IP/"   # HTTP/1.1 200 OK'],
-    'ch.network_created.title': 'The user-defined network {network} exists',
-    'ch.network_created.todo': 'Create a user-defined network called {network}.',
-    'ch.network_created.hint1': 'Each Docker network is a separate bridge on the host, with its own subnet.',
+    'ch.network_created.title': 'The user-defined bridge network {network} exists',
+    'ch.network_created.todo': 'Create a user-defined bridge network (the default driver) called {network}.',
+    'ch.network_created.hint1': 'Each Docker bridge network is a separate bridge on the host, with its own subnet.',
     'ch.network_created.hint2': 'docker network create makes one; docker network ls lists them.',
     'ch.network_created.commands': ['docker network create {network}',
                                     'docker network ls'],

@@ -19,6 +19,7 @@ MESSAGES = {
     'label.why': 'Por qué:',
     'label.result': 'Resultado:',
     'label.errata': 'Fe de erratas del capítulo:',
+    'label.notes': 'Notas sobre el capítulo:',
     'word.and': '{first} y {second}',
     'word.no_ip': 'sin IP',
     'word.no_network': 'ninguna red',
@@ -58,16 +59,17 @@ MESSAGES = {
                        'sudo readlink /proc/$PID/ns/pid /proc/1/ns/pid   # dos namespaces de PID distintos'],
     'users.why': ('un contenedor no es una máquina aparte: sus procesos son procesos del mismo kernel, y el kernel '
                   'solo conoce números. --user {uid} es el UID {uid} del host (aunque ningún usuario tenga ese UID en '
-                  '/etc/passwd). El UID 0 de un contenedor es el UID 0 del host, pero con menos poderes: Docker le '
+                  '/etc/passwd). El UID 0 de un contenedor es el UID 0 del host, pero con menos privilegios: Docker le '
                   'quita la mayoría de las capabilities y le agrega un filtro seccomp y un perfil de AppArmor o SELinux. '
                   'Los archivos también llevan números: lo que {uid_container} escribió a través del bind mount es del '
                   'UID {uid} en el host, así que los UIDs importan para los archivos compartidos con el host. Igual los '
                   'procesos están aislados: cada contenedor tiene su propio namespace de PID, donde su primer proceso '
                   'es el PID 1.'),
-    'users.errata': ['`docker run -d --user 1234 ubuntu sleep 500` termina a los 500 s, y entonces ps ya no muestra '
-                     'nada: el laboratorio duerme para siempre (sleep infinity).',
-                     'ubuntu no está en esta VM salvo que venga de un registro: la imagen propia del laboratorio es '
-                     '{shell_image}.'],
+    'users.errata': [],
+    'users.notes': ['`docker run -d --user 1234 ubuntu sleep 500` termina a los 500 s, y entonces ps ya no muestra '
+                    'nada: el laboratorio duerme para siempre (sleep infinity).',
+                    'ubuntu no está en esta VM salvo que venga de un registro: la imagen propia del laboratorio es '
+                    '{shell_image}.'],
     'users.userns': ('variante userns-remap: Docker se reinició con userns-remap y guarda las imágenes en otra raíz '
                      '(/var/lib/docker/<uid>.<gid>). En {remapped} root es un UID subordinado sin privilegios:'),
     'users.userns_warning': ('AVISO: la variante userns-remap cambia /etc/docker/daemon.json y REINICIA Docker: los '
@@ -107,7 +109,7 @@ MESSAGES = {
                        'sudo nsenter -t "$PID" -n ss -tln   # dentro: 0.0.0.0:{port} y [::]:{port}',
                        'ss -tln                            # en el host: ningún :{port}',
                        'sudo readlink /proc/$PID/ns/net /proc/1/ns/net   # dos namespaces de red distintos',
-                       "IP=$(docker inspect -f '{go_ips}' {name})",
+                       "IP=$(docker inspect -f '{go_ip}' {name})",
                        'curl -I "http://$IP/"'],
     'nginx.why': ('cada contenedor tiene su propio namespace de red, con sus interfaces y su tabla de sockets. nginx '
                   'escucha en el :{port} de ESE namespace (ss muestra 0.0.0.0:{port} para IPv4 y [::]:{port} para '
@@ -117,9 +119,9 @@ MESSAGES = {
                   'del host: entonces el ss del host sí lo mostraría.'),
     'nginx.errata': ['`ln -sf /proc/PID/ns/net /var/run/netns/x` falla en una VM recién creada: primero ejecuten '
                      '`sudo mkdir -p /var/run/netns` (o usen nsenter, como arriba).',
-                     '`ip netns list` no muestra los namespaces de Docker: Docker los guarda en /var/run/docker/netns.',
-                     "`docker inspect -f '{go_ip_old}'` es obsoleto y queda vacío fuera del "
-                     "bridge por defecto: usen el range sobre .NetworkSettings.Networks de arriba."],
+                     '`ip netns list` no muestra los namespaces de Docker: Docker los guarda en /var/run/docker/netns.'],
+    'nginx.notes': ["`docker inspect -f '{go_ip_old}'` es obsoleto y queda vacío fuera del "
+                    "bridge por defecto: usen el range sobre .NetworkSettings.Networks de arriba."],
 
     # Escenario 3: red.
     'ev.curl': '{client} ({ip} en {network}) GET {url}: {what}',
@@ -156,7 +158,7 @@ MESSAGES = {
                          'docker exec {lonely_client} ip -brief address',
                          'ip -brief address   # en el host: docker0 y br-... son dos bridges distintos',
                          'ip -brief link show master docker0   # los extremos en el host de los pares veth del bridge'],
-    'network.why': ('cada red de Docker es un bridge distinto del host con su propia subred, y cada contenedor tiene '
+    'network.why': ('cada red bridge de Docker es un bridge distinto del host con su propia subred, y cada contenedor tiene '
                     'su propia eth0: un extremo de un par veth cuyo otro extremo está conectado a ese bridge. En el '
                     'bridge por defecto los contenedores se alcanzan entre sí porque la comunicación entre '
                     'contenedores (ICC) está activada. Entre bridges, las reglas de firewall de Docker DESCARTAN los '
@@ -166,9 +168,11 @@ MESSAGES = {
     'network.client_uid': ('El proceso sleep de {client} corre con el UID {uid} del host{user}: el usuario de la imagen, '
                            '"{image_user}". El kernel solo conoce el número.'),
     'network.errata': ['`lonely_curl` nunca se crea en el capítulo: primero ejecuten `docker network create lonely_curl`.',
-                       '`docker run - wbitt/network-multitool` tiene un error de tipeo: `docker run -d --name multitool '
-                       'wbitt/network-multitool`, y luego `docker exec multitool ip a` (aquí las imágenes del '
-                       'laboratorio ya traen ip).'],
+                       '`docker run - wbitt/network-multitool` tiene un error tipográfico: `docker run --rm '
+                       'wbitt/network-multitool ip a` muestra las interfaces en el bridge por defecto, y `docker run '
+                       '--rm --network lonely_curl wbitt/network-multitool ip a`, las de lonely_curl (aquí las imágenes '
+                       'del laboratorio ya traen ip).'],
+    'network.notes': [],
 
     # Reinicio.
     'reset.text': ('REINICIO DEL LABORATORIO{dry}\n'
@@ -269,11 +273,11 @@ MESSAGES = {
     'ch.nginx_by_ip.hint1': ('Un contenedor en el bridge por defecto tiene una dirección en la subred de docker0, a la '
                              'que el host llega directamente: no hace falta -p.'),
     'ch.nginx_by_ip.hint2': 'docker inspect muestra la IP del contenedor; después pregúntenle con curl desde el host.',
-    'ch.nginx_by_ip.commands': ["IP=$(docker inspect -f '{go_ips}' {server})",
+    'ch.nginx_by_ip.commands': ["IP=$(docker inspect -f '{go_ip}' {server})",
                                 'curl -I "http://$IP/"   # HTTP/1.1 200 OK'],
-    'ch.network_created.title': 'Existe la red definida por el usuario {network}',
-    'ch.network_created.todo': 'Creen una red definida por el usuario llamada {network}.',
-    'ch.network_created.hint1': 'Cada red de Docker es un bridge distinto en el host, con su propia subred.',
+    'ch.network_created.title': 'Existe la red bridge definida por el usuario {network}',
+    'ch.network_created.todo': 'Creen una red bridge definida por el usuario (el driver por defecto) llamada {network}.',
+    'ch.network_created.hint1': 'Cada red bridge de Docker es un bridge distinto en el host, con su propia subred.',
     'ch.network_created.hint2': 'docker network create crea una; docker network ls las lista.',
     'ch.network_created.commands': ['docker network create {network}',
                                     'docker network ls'],
@@ -326,7 +330,7 @@ MESSAGES = {
     'ch.err.command_failed': 'Este comando falló (código de salida {rc}): {command}\n{stderr}',
     'ch.err.not_saved': 'Aviso: no se pudo guardar su progreso en {path} ({error}).',
     'ch.label.todo': 'Qué hacer:',
-    'ch.label.next': 'Sigue: {step}, {title}. ¿Trabados? lab hint {step}',
+    'ch.label.next': 'Sigue: {step}, {title}. ¿Atascados? lab hint {step}',
     'ch.label.command': '$ {command}',
     'ch.check.line': '[{status}] {step}: {title}',
     'ch.check.all_pass': 'Pasan los {total} pasos. ¡Muy bien!',
@@ -353,7 +357,7 @@ MESSAGES = {
     'ch.hint.header': 'Pista {n} de {total} para {step} ({title}):',
     'ch.hint.more': 'Otra pista: lab hint {step}',
     'ch.hint.last': 'Esa fue la última pista; lab solve {step} hace el paso por ustedes.',
-    'ch.hint.all_pass': 'Pasan todos los pasos: no hace falta ninguna pista. lab hint PASO da igual las pistas de un paso.',
+    'ch.hint.all_pass': 'Pasan todos los pasos: no hace falta ninguna pista. Igual, lab hint PASO les da las pistas de un paso.',
     'ch.solve.already': '{step} ya pasa: no hay nada que hacer.',
     'ch.solve.nothing': 'Pasan todos los pasos: no hay nada que resolver.',
     'ch.solve.running': 'El laboratorio hace {step} ({title}) con estos comandos:',

@@ -78,8 +78,11 @@ def explain(lang, scenario, spec, observation, outcomes, images):
         lines += ['  ' + command for command in say('users.userns_commands')]
     if scenario == 'network':
         lines += seen_in_clients(lang, spec, observation)
-    lines.append(say('label.errata'))
-    lines += ['  - ' + erratum for erratum in say(scenario + '.errata')]
+    for part in ('notes', 'errata'):
+        items = say(scenario + '.' + part)
+        if items:
+            lines.append(say('label.' + part))
+            lines += ['  - ' + item for item in items]
     lines.append(say('label.result'))
     for oid in lab_judge.outcome_ids(spec, [scenario]):
         outcome = outcomes[oid]

@@ -39,7 +39,7 @@ SHOWN = {
     'nginx': ["docker run -d --name my_web --entrypoint nginx registry.example/nginx:2 -g 'daemon off;'",
               "PID=$(docker inspect -f '{{.State.Pid}}' my_web)", 'sudo nsenter -t "$PID" -n ss -tln',
               '0.0.0.0:8080', '[::]:8080', "IP=$(docker inspect -f '{{range .NetworkSettings.Networks}}"
-                                           "{{.IPAddress}} {{end}}' my_web)",
+                                           "{{.IPAddress}}{{end}}' my_web)",
               'sudo readlink /proc/$PID/ns/net /proc/1/ns/net'],
     'network': ['docker network create my_net',
                 'docker run -d --name my_b --entrypoint sleep registry.example/curl:3 infinity',
@@ -76,13 +76,19 @@ def test_the_four_parts_in_order(lang, scenario):
 
     assert lines[0] == catalog.text(lang, scenario + '.title')
     starts = [next(i for i, line in enumerate(lines) if line.startswith(say(label)))
-              for label in ('label.done', 'label.look', 'label.why', 'label.errata', 'label.result')]
-    assert starts == sorted(starts) and len(set(starts)) == 5
-    done, look, why, errata, result = starts
-    # The errata, one indented item each, just before the result.
-    items = lines[errata + 1:result]
-    assert len(items) == len(catalog.messages(lang)[scenario + '.errata'])
-    assert all(line.startswith('  - ') and len(line) > 20 for line in items)
+              for label in ('label.done', 'label.look', 'label.why', 'label.result')]
+    assert starts == sorted(starts) and len(set(starts)) == 4
+    done, look, why, result = starts
+    # The notes, then the errata (real errors of the chapter), one indented item each, just before the result;
+    # a part with no item has no heading.
+    expected = []
+    for part in ('notes', 'errata'):
+        items = catalog.messages(lang)[scenario + '.' + part]
+        if items:
+            expected += [say('label.' + part)] + ['  - '] * len(items)
+    shown = lines[why + 1:result]
+    assert [line if not line.startswith('  - ') else '  - ' for line in shown] == expected
+    assert all(len(line) > 20 for line in shown if line.startswith('  - '))
     # What to look at is followed by its commands, indented.
     commands = lines[look + 1:why]
     assert commands and all(line.startswith('  ') for line in commands)
