@@ -483,8 +483,12 @@ class Recorder(object):
         ran is followed through its logs at its start instead.
         """
         with self.lock:
-            if container_id in self.captures or len(self.captures) >= MAX_CAPTURES:
+            run = self.runs.get(container_id) or {}
+            if container_id in self.captures or len(self.captures) >= MAX_CAPTURES or run.get('_attached'):
+                # An attach made at create reads everything: a short container's ends before its start is seen.
                 return
+            if attach and run:
+                run['_attached'] = True  # in memory only
             self.captures[container_id] = None
         thread = threading.Thread(target=self._read_output, args=(container_id, attach),
                                   name='output-' + container_id[:12])
