@@ -72,6 +72,15 @@ def network_names(spec, scenarios):
     return ['bridge', spec['network']['name']] if 'network' in scenarios else []
 
 
+def published_ports(data):
+    """Container ports bound on the host: by -p (HostConfig.PortBindings) or by -P, which binds every exposed
+    port at start (only NetworkSettings.Ports shows those)."""
+    found = set()
+    for ports in ((data.get('HostConfig') or {}).get('PortBindings'), (data.get('NetworkSettings') or {}).get('Ports')):
+        found.update(port for port, bindings in (ports if isinstance(ports, dict) else {}).items() if bindings)
+    return sorted(found)
+
+
 def container_view(data):
     """The parts of `docker inspect` the judge reads."""
     state = data.get('State') or {}
@@ -82,7 +91,7 @@ def container_view(data):
         'id': data.get('Id'),
         'image_id': data.get('Image') or '',
         'network_mode': host_config.get('NetworkMode') or '',
-        'ports': sorted(port for port, bindings in (host_config.get('PortBindings') or {}).items() if bindings),
+        'ports': published_ports(data),
         'name': (data.get('Name') or '').lstrip('/'),
         'state': state.get('Status'),
         'running': bool(state.get('Running')),

@@ -29,6 +29,7 @@ import signal
 import sys
 import threading
 import time
+import unicodedata
 from urllib.parse import quote
 
 from ansible_collections.microlab.docker_internals.plugins.module_utils import docker_api, procfs, service_supervisor
@@ -37,6 +38,8 @@ VERSION = 1
 MAX_RUNS = 200
 MAX_NETWORKS = 50
 MAX_TEXT = 256
+UNPRINTABLE = ('Cc', 'Cf', 'Cs', 'Co', 'Cn', 'Zl', 'Zp')
+"""Unicode categories no recorded value keeps (as plugin_utils/vm_data.py on the controller)."""
 MAX_ITEMS = 32
 MAX_OUTPUT = 4096
 MAX_FILE_BYTES = 4 * 1024 * 1024
@@ -78,9 +81,14 @@ def text_seconds(text):
 
 # Bounded values -------------------------------------------------------------------------------
 
-def bounded_text(value, limit=MAX_TEXT):
-    """A str cut to `limit` characters; '' for anything that is not a str."""
-    return value[:limit] if isinstance(value, str) else ''
+def bounded_text(value, limit=MAX_TEXT, keep=''):
+    """A str cut to `limit` characters, each control, format (bidirectional) or unassigned character but those
+    in `keep` replaced by '?', so that no recorded value can move a terminal's cursor or reorder a line; '' for
+    anything that is not a str."""
+    if not isinstance(value, str):
+        return ''
+    return ''.join(char if char in keep or unicodedata.category(char) not in UNPRINTABLE else '?'
+                   for char in value[:limit])
 
 
 def bounded_list(value):
@@ -155,7 +163,7 @@ def valid_run(raw):
     run['networks'] = dict((bounded_text(name), _valid_attachment(value))
                            for name, value in list(networks.items())[:MAX_ITEMS] if bounded_text(name))
     output = raw.get('output')
-    run['output'] = bounded_text(output, MAX_OUTPUT)
+    run['output'] = bounded_text(output, MAX_OUTPUT, keep='\n\r\t')
     run['output_truncated'] = run['output_truncated'] or (isinstance(output, str) and len(output) > MAX_OUTPUT)
     return run
 
@@ -377,7 +385,7 @@ class Recorder(object):
         handler = getattr(self, '_%s_%s' % (event.get('Type'), event.get('Action')), None) \
             if event.get('Type') in ('container', 'network') and event.get('Action') in EVENTS else None
         if event.get('Type') == 'container' and _labels_flags(attributes)[1]:
-            handler = None  # the lab's own probes: never the student's work, and they would crowd out the runs that are
+            handler = None  # the lab's probes: never the student's work, they would crowd out the student's runs
         if handler is not None:
             handler(bounded_text(object_id), attributes, when)
         with self.lock:

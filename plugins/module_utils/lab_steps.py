@@ -753,18 +753,20 @@ def last_progress_at(progress):
 def locked(path):
     """An exclusive lock next to the history (students of one VM may run `lab` at once)."""
     try:
-        handle = open(path + '.lock', 'a')
+        # Never through a link another member of the group planted in the shared directory.
+        handle = os.open(path + '.lock', os.O_WRONLY | os.O_CREAT | os.O_NOFOLLOW | os.O_CLOEXEC | os.O_NONBLOCK, 0o660)
     except OSError:
-        handle = None  # not writable: reading still works, saving will say so
-    with contextlib.suppress(OSError):
-        os.chmod(path + '.lock', 0o660)  # only its owner may; the group already can write it
+        handle = None  # not writable, or not a plain file: reading still works, saving will say so
+    if handle is not None:
+        with contextlib.suppress(OSError):
+            os.fchmod(handle, 0o660)  # only its owner may; the group already can write it
     try:
-        if handle:
+        if handle is not None:
             fcntl.flock(handle, fcntl.LOCK_EX)
         yield
     finally:
-        if handle:
-            handle.close()
+        if handle is not None:
+            os.close(handle)
 
 
 def save_progress(path, progress):

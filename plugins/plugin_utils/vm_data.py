@@ -27,7 +27,6 @@ from ansible_collections.microlab.docker_internals.plugins.module_utils.lab_step
 
 # Every outcome id the judge can record, in its order (scenario by scenario).
 OUTCOME_IDS = tuple(oid for ids in OUTCOMES.values() for oid in ids)
-STATUSES = ('pass', 'fail')
 TIME_FORMAT = '%Y-%m-%dT%H:%M:%SZ'
 EVIDENCE_CAP = 400  # characters of one outcome's or step's evidence
 TEXT_CAP = 300      # characters of a message: verify's error, why the VM was unreachable

@@ -139,7 +139,7 @@ SESSION_PLAY = '''- hosts: localhost
   tasks:
     - {name: Record, ansible.builtin.include_role: {name: microlab.docker_internals.lab_report, tasks_from: %s}}
     - {name: Resolve, ansible.builtin.include_role: {name: microlab.docker_internals.lab_report, tasks_from: session}}
-    - {name: Show, ansible.builtin.debug: {msg: "START={{ lab_report_session_start_resolved }}"}}
+    - {name: Show, ansible.builtin.debug: {msg: "START={{ lab_report_session_start_resolved }} KNOWN={{ lab_report_session_start_known }}."}}
 '''
 
 
@@ -157,13 +157,16 @@ def test_lab_yml_records_the_session_start_once_and_verify_reads_it(tmp_path):
     assert re.fullmatch(r'20\d\d-\d\d-\d\dT\d\d:\d\d:\d\dZ', recorded)
     second = run_session(tmp_path)
     assert second.returncode == 0 and 'changed=0' in second.stdout, second.stdout
-    assert 'START=%s' % recorded in second.stdout
+    assert 'START=%s KNOWN=%s.' % (recorded, recorded) in second.stdout
     assert json.loads((tmp_path / 'report' / 'session.json').read_text())['session_start'] == recorded
     # The instructor's value wins over the record; reset.yml's entry point removes the record.
     given = run_session(tmp_path, 'record_session', '-e', 'lab_session_start=2026-11-25T09:00:00Z')
     assert 'START=2026-11-25T09:00:00Z' in given.stdout, given.stdout
     ended = run_session(tmp_path, 'end_session')
     assert ended.returncode == 0 and not (tmp_path / 'report' / 'session.json').exists(), ended.stdout
+    # With no record (verify from another directory, after reset.yml) the report's start is now, but the
+    # VMs get none: "now" would drop every run the students made before verify.
+    assert re.search(r'START=20\d\d-\S+Z KNOWN=\.', ended.stdout), ended.stdout
 
 
 @pytest.mark.parametrize('lang, words', [

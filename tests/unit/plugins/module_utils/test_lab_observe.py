@@ -390,6 +390,14 @@ def test_container_view_says_how_the_container_meets_the_host():
     assert (view['image_id'], view['network_mode'], view['ports']) == ('sha256:abc', 'host', ['80/tcp'])
 
 
+def test_ports_published_with_dash_capital_p_count():
+    """`docker run -P` leaves PortBindings empty: the engine binds the exposed ports at start."""
+    view = lab_observe.container_view({'HostConfig': {'PortBindings': {}, 'PublishAllPorts': True},
+                                       'NetworkSettings': {'Ports': {'80/tcp': [{'HostIp': '0.0.0.0', 'HostPort': '32768'}],
+                                                                     '443/tcp': None}}})
+    assert view['ports'] == ['80/tcp']
+
+
 @pytest.mark.parametrize('name, bridge, subnets, labels', [
     ('bridge', 'docker0', ['172.17.0.0/16'], {}),
     ('lonely_curl', 'br-f261f03768cc', ['172.20.0.0/16'],

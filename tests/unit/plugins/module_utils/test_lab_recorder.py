@@ -470,3 +470,17 @@ def test_the_loop_reconnects_when_the_engine_comes_back_and_resumes(tmp_path, pr
     stop_engine(second)
     # Several attempts while the engine was away (every RETRY_MAX s at most), one line in the log.
     assert capsys.readouterr().err.count('engine not reachable') == 1
+
+
+def test_recorded_text_cannot_drive_a_terminal(tmp_path):
+    """A student's container name, image or command reaches other students' `lab check` and `lab status`: no
+    escape sequence, bidirectional override or line separator survives reading the record; output keeps its lines."""
+    hostile = u'\x1b]0;owned\x07\u202egnp.exe\u2028x'
+    path = tmp_path / 'runs.json'
+    path.write_text(json.dumps({'version': 1, 'runs': [{
+        'id': 'a' * 64, 'name': hostile, 'image': hostile, 'cmd': ['printf', hostile],
+        'output': u'inet 10.0.0.2/24\r\n\tbrd\n\x1b[2J'}]}))
+    (run,) = lab_recorder.load_runs(str(path))['runs']
+    for value in (run['name'], run['image'], run['cmd'][1]):
+        assert value == u'?]0;owned??gnp.exe?x'
+    assert run['output'] == u'inet 10.0.0.2/24\r\n\tbrd\n?[2J'

@@ -746,3 +746,17 @@ def test_session_since_is_the_latest_valid_start():
     assert lab_steps.session_since(progress, '2026-12-02T19:00:00Z') == '2026-12-02T19:30:00Z'
     progress['reset_at'] = '1970'  # hand-edited: not a time, ignored
     assert lab_steps.session_since(progress, '2026-12-02T19:00:00Z') == '2026-12-02T19:00:00Z'
+
+
+def test_the_lock_follows_no_link_planted_in_the_shared_directory(tmp_path):
+    """The history's directory is the docker group's: a link named like the lock must not make `lab` open or
+    chmod another user's file (an authorized_keys made 0660 is refused by sshd)."""
+    victim = tmp_path / 'authorized_keys'
+    victim.write_text('key\n')
+    victim.chmod(0o600)
+    os.symlink(str(victim), str(tmp_path / 'progress.json.lock'))
+    with lab_steps.locked(str(tmp_path / 'progress.json')):
+        pass
+    assert victim.stat().st_mode & 0o777 == 0o600 and victim.read_text() == 'key\n'
+    with lab_steps.locked(str(tmp_path / 'fresh.json')):
+        assert (tmp_path / 'fresh.json.lock').stat().st_mode & 0o777 == 0o660
