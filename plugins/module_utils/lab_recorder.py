@@ -493,10 +493,9 @@ class Recorder(object):
         with self.lock:
             run = self.runs.get(container_id) or {}
             if container_id in self.captures or len(self.captures) >= MAX_CAPTURES or run.get('_attached'):
-                # An attach made at create reads everything: a short container's ends before its start is seen.
+                # An attach that read the whole output needs no second read from the logs at start (a short
+                # container's attach can end before its start is seen); a failed one leaves the logs to try.
                 return
-            if attach and run:
-                run['_attached'] = True  # in memory only
             self.captures[container_id] = None
         thread = threading.Thread(target=self._read_output, args=(container_id, attach),
                                   name='output-' + container_id[:12])
@@ -526,6 +525,9 @@ class Recorder(object):
             text, truncated = read_output(docker_api.stream_chunks(stream.response, tty),
                                           on_update=lambda so_far: self._set_output(container_id, so_far, False))
             self._set_output(container_id, text, truncated)
+            with self.lock:
+                if attach and container_id in self.runs:
+                    self.runs[container_id]['_attached'] = True  # in memory only
         except (OSError, http.client.HTTPException, docker_api.DockerAPIError, ValueError):
             pass  # the engine went away or the container is gone: keep what came
         finally:
