@@ -153,8 +153,9 @@ class Lab(object):
 
     # --- state ---------------------------------------------------------------
     def judged(self, steps=lab_steps.STEP_IDS):
-        runs = lab_steps.session_runs(self.config, lab_steps.load_progress(self.path))
-        observation = lab_steps.observe(self.api, self.config, steps, self.runner, runs=runs)
+        progress = lab_steps.load_progress(self.path)
+        observation = lab_steps.observe(self.api, self.config, steps, self.runner,
+                                        runs=lambda: lab_steps.session_runs(self.config, progress))
         return observation, lab_steps.judge(observation, self.config, steps)
 
     def update(self, change):

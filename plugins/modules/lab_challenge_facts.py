@@ -216,7 +216,7 @@ def main():
     progress = lab_steps.load_progress(config['progress'])
     try:
         observation = lab_steps.observe(api, config, runner=runner,
-                                        runs=lab_steps.session_runs(config, progress, session_start))
+                                        runs=lambda: lab_steps.session_runs(config, progress, session_start))
     finally:
         api.close()
     module.exit_json(changed=False, ansible_facts={'lab_challenge': challenge_facts(config, observation, progress, configured)})

@@ -66,7 +66,7 @@ def lab(tmp_path, monkeypatch):
     state = {'observations': [fresh()], 'commands': [], 'rc': 0, 'api': FakeAPI()}
 
     def observe(api, config, steps=lab_steps.STEP_IDS, runner=None, proc='/proc', runs=()):
-        state['runs'] = runs
+        state['runs'] = list(runs() if callable(runs) else runs)
         observation = state['observations'][0] if len(state['observations']) == 1 else state['observations'].pop(0)
         return copy.deepcopy(observation)
 

@@ -68,7 +68,7 @@ def test_the_runs_before_the_session_start_do_not_count(run, tmp_path, monkeypat
     seen = {}
 
     def observe(api, config, steps=None, runner=None, proc=None, runs=()):
-        seen['runs'] = runs
+        seen['runs'] = list(runs() if callable(runs) else runs)
         return fresh()
 
     monkeypatch.setattr(lab_steps, 'observe', observe)
