@@ -760,3 +760,13 @@ def test_the_lock_follows_no_link_planted_in_the_shared_directory(tmp_path):
     assert victim.stat().st_mode & 0o777 == 0o600 and victim.read_text() == 'key\n'
     with lab_steps.locked(str(tmp_path / 'fresh.json')):
         assert (tmp_path / 'fresh.json.lock').stat().st_mode & 0o777 == 0o660
+
+
+def test_the_runs_are_read_after_the_live_observation(monkeypatch):
+    """`docker run --rm ... ip a; lab check`: the recorder writes the run a fraction of a second after it ends, so
+    the record is read after the live state and the probes (seconds), never before."""
+    order = []
+    monkeypatch.setattr(lab_steps.lab_observe, 'read_engine', lambda api: {'reachable': True})
+    monkeypatch.setattr(lab_steps, '_observe_live', lambda *args: order.append('live, probes included'))
+    observation = lab_steps.observe(None, CONFIG, runs=lambda: order.append('runs') or [{'id': 'x'}])
+    assert order == ['live, probes included', 'runs'] and observation['runs'] == [{'id': 'x'}]
