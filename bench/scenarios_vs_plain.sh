@@ -18,7 +18,11 @@
 #             archive, every scenario with its checks (it fails unless every
 #             outcome passes)
 # Prints every run, then median, min-max and the ratio to its baseline (plain,
-# or byhand for fresh). VMs are named microlab-bench-*, removed at the end.
+# or byhand for fresh); for each ansible-playbook run also the controller's
+# CPU (user + system seconds of ansible-playbook and its workers, from
+# /usr/bin/time: what bounds a class on one controller) and the tasks the VM
+# ran (its recap's ok=, changed included). VMs are named $BENCH_PREFIX-*
+# (default microlab-bench), removed at the end.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 project=$PWD
@@ -26,10 +30,11 @@ export PATH="$project/.venv/bin:$PATH" PYTHONPATH="$project/.ansible/collections
 export ANSIBLE_NOCOLOR=1 ANSIBLE_HOST_KEY_CHECKING=false ANSIBLE_CONFIG="$project/ansible.cfg"
 rounds="${1:-5}"
 fresh_rounds="${2:-2}"
-work="${BENCH_DIR:-/tmp/microlab-bench}"
+prefix="${BENCH_PREFIX:-microlab-bench}"
+work="${BENCH_DIR:-/tmp/$prefix}"
 archive="$HOME/.cache/microlab/images/lab-images.tar"
 mkdir -p "$work"
-declare -A times
+declare -A times cpu tasks
 
 # create.yml and destroy.yml are Molecule's; tell them about the VMs the way
 # Molecule does.
@@ -67,7 +72,7 @@ play() { # NAME PLAYBOOK ARGS...: ansible-playbook against the VM NAME, quiet un
     local name="$1" log
     shift
     log="$work/$name/last-run.log"
-    if ! ansible-playbook -i "$work/$name/class.csv" --private-key "$work/$name/id_ed25519" \
+    if ! /usr/bin/time -f '%U %S' -o "$work/$name/last-run.cpu" ansible-playbook -i "$work/$name/class.csv" --private-key "$work/$name/id_ed25519" \
         -e ansible_python_interpreter=/usr/bin/python3 -e lab_images_source=archive \
         -e lab_report_dir="$work/$name/report" "$@" >"$log" 2>&1; then
         echo "bench: ansible-playbook $* failed on $name, see $log" >&2
@@ -75,15 +80,23 @@ play() { # NAME PLAYBOOK ARGS...: ansible-playbook against the VM NAME, quiet un
     fi
 }
 
-timed() { # NAME COMMAND...
-    local name="$1" start end took
+timed() { # NAME COMMAND...: wall time; for `play VM ...` also its CPU and the VM's tasks
+    local name="$1" start end took extra=""
     shift
     start=$(date +%s.%N)
     "$@"
     end=$(date +%s.%N)
     took=$(awk -v a="$start" -v b="$end" 'BEGIN {printf "%.2f", b - a}')
     times[$name]+="$took "
-    printf '%-9s %7.2f s\n' "$name" "$took"
+    if [ "$1" = play ]; then
+        local used done_tasks
+        used=$(awk '{printf "%.2f", $1 + $2}' "$work/$2/last-run.cpu")
+        done_tasks=$(awk '$2 == ":" && $1 != "localhost" && $3 ~ /^ok=/ {sub("ok=", "", $3); print $3}' "$work/$2/last-run.log")
+        cpu[$name]+="$used "
+        tasks[$name]+="${done_tasks:-0} "
+        extra=$(printf '  cpu %6.2f s  tasks %3s' "$used" "${done_tasks:-0}")
+    fi
+    printf '%-9s %7.2f s%s\n' "$name" "$took" "$extra"
 }
 
 plain_in() { on_vm "$1" "$2" bash -s <bench/chapter_plain.sh >/dev/null 2>&1; }
@@ -102,7 +115,7 @@ echo "== the lab's image archive on the controller (not timed)"
 ansible-playbook playbooks/images_archive.yml >"$work/archive.log" 2>&1 || { echo "bench: see $work/archive.log" >&2; exit 1; }
 
 echo "== one converged VM: plain, converge, rerun, verify ($rounds rounds)"
-vm=microlab-bench-vm
+vm=$prefix-vm
 vms+=("$vm")
 address=$(make_vm "$vm")
 play "$vm" lab.yml
@@ -121,7 +134,7 @@ drop_vm "$vm"
 
 echo "== fresh VMs: by hand against lab.yml ($fresh_rounds rounds)"
 for round in $(seq "$fresh_rounds"); do
-    hand="microlab-bench-hand-$round" lab="microlab-bench-fresh-$round"
+    hand="$prefix-hand-$round" lab="$prefix-fresh-$round"
     vms+=("$hand" "$lab")
     hand_address=$(make_vm "$hand")
     make_vm "$lab" >/dev/null
@@ -138,8 +151,14 @@ for name in plain converge rerun verify tasks1 tasks11 byhand fresh; do
     read -r median low high <<<"$(stats "${times[$name]}")"
     case "$name" in fresh) base=byhand ;; *) base=plain ;; esac
     read -r base_median _ <<<"$(stats "${times[$base]}")"
-    printf 'median %-9s %7.2f s  (%.2f-%.2f)  %5.2fx %s\n' "$name" "$median" "$low" "$high" \
-        "$(awk -v a="$median" -v b="$base_median" 'BEGIN {print a / b}')" "$base"
+    extra=""
+    if [ -n "${cpu[$name]:-}" ]; then
+        read -r cpu_median _ <<<"$(stats "${cpu[$name]}")"
+        read -r tasks_median _ <<<"$(stats "${tasks[$name]}")"
+        extra=$(printf '  cpu %6.2f s  tasks %3s' "$cpu_median" "$tasks_median")
+    fi
+    printf 'median %-9s %7.2f s  (%.2f-%.2f)  %5.2fx %s%s\n' "$name" "$median" "$low" "$high" \
+        "$(awk -v a="$median" -v b="$base_median" 'BEGIN {print a / b}')" "$base" "$extra"
 done
 read -r one _ <<<"$(stats "${times[tasks1]}")"
 read -r eleven _ <<<"$(stats "${times[tasks11]}")"
