@@ -66,10 +66,12 @@ WANTED = {'path': '/etc/docker/daemon.json', 'state': 'file', 'content': '{}\n',
     (dict(WANTED, content=None), FILE_0644, None, False),
     ({'path': '/etc/docker', 'state': 'directory', 'mode': '0755'}, Found(stat.S_IFDIR | 0o755), None, False),
     ({'path': '/etc/docker', 'state': 'directory', 'mode': '0755'}, FILE_0644, None, True),
+    ({'path': '/etc/docker', 'state': 'directory', 'mode': '0755'}, Found(stat.S_IFREG | 0o755), None, True),
+    ({'path': '/usr/local/sbin/x', 'mode': '0777'}, Found(stat.S_IFLNK | 0o777), None, True),
     ({'path': '/etc/docker/daemon.json', 'state': 'absent'}, None, None, False),
     ({'path': '/etc/docker/daemon.json', 'state': 'absent'}, FILE_0644, None, True),
 ], ids=['same', 'other content', 'missing', 'other mode', 'other owner', 'symlink', 'content not compared',
-        'directory', 'file for directory', 'absent', 'present for absent'])
+        'directory', 'file for directory', 'file with the mode for directory', 'symlink with the mode', 'absent', 'present for absent'])
 def test_file_differs(wanted, found, content, differs):
     assert engine_state.file_differs(wanted, found, content) is differs
 
