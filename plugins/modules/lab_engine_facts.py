@@ -10,7 +10,7 @@ DOCUMENTATION = r'''
 ---
 module: lab_engine_facts
 short_description: Whether a lab VM's engine, its configuration, packages and lab images are as wanted, in one call
-version_added: 0.9.0
+version_added: 0.3.0
 description:
   - Reads, in one call on the VM, what the roles C(docker_host) and C(lab_images) would otherwise read or
     change with a task each - the distribution, the packages, the files they write, the engine's service,

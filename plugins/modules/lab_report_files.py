@@ -10,12 +10,12 @@ DOCUMENTATION = r'''
 ---
 module: lab_report_files
 short_description: Write the class report's files on the controller in one task
-version_added: 0.9.0
+version_added: 0.3.0
 description:
   - Creates the report directory when it is missing and writes each file given, whole or not at all (a new
     file takes the old one's place by rename, so a symbolic link at that name is replaced, never followed),
     with mode C(0644).
-  - Runs in the controller's Ansible process (an action plugin, no module process per file): the report of
+  - Runs in the controller's Ansible process (an action plugin, no module process per file); the report of
     C(verify.yml) is one task instead of one C(file), C(copy) and C(template) task with a module run each.
   - Reports a change when a file's content or mode changed or the directory was made.
 author:
