@@ -18,10 +18,8 @@ import json
 
 from ansible.errors import AnsibleFilterError
 
-from ansible_collections.microlab.docker_internals.plugins.module_utils import catalog, lab_specs
-
-SPEC_LABEL = 'microlab.lab.spec'
-LAB_LABEL = lab_specs.LAB_LABEL
+from ansible_collections.microlab.docker_internals.plugins.module_utils import catalog, scenarios
+from ansible_collections.microlab.docker_internals.plugins.module_utils.labels import LAB_LABEL, SPEC_LABEL
 
 
 def spec_hash(spec):
@@ -103,19 +101,26 @@ def lab_not_the_labs(container_specs, containers, network_specs=None, networks=N
                      + _not_the_labs(network_specs, named, 'err.network_not_lab', lang))
 
 
+def _unit(scenario, name):
+    if scenario not in scenarios.BY_NAME:
+        raise AnsibleFilterError('%s: unknown scenario %r (one of %s)' % (name, scenario, ', '.join(scenarios.NAMES)))
+    return scenarios.BY_NAME[scenario]
+
+
 def lab_container_specs(inputs, scenario, images):
-    """The containers a scenario starts (see module_utils/lab_specs.py)."""
-    return lab_specs.container_specs(scenario, inputs, images)
+    """The containers a scenario starts (its unit in module_utils/scenarios/)."""
+    return _unit(scenario, 'lab_container_specs').containers(inputs, images)
 
 
 def lab_network_specs(inputs, scenario):
     """The user-defined networks a scenario creates."""
-    return lab_specs.network_specs(scenario, inputs)
+    return _unit(scenario, 'lab_network_specs').networks(inputs)
 
 
 def lab_observe_options(inputs, scenario):
     """The option of microlab.docker_internals.lab_observe for a scenario, from the role's input."""
-    return lab_specs.observe_options(scenario, inputs)
+    _unit(scenario, 'lab_observe_options')
+    return scenarios.observe_options(scenario, inputs)
 
 
 class FilterModule:

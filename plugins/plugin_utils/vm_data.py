@@ -22,7 +22,7 @@ import datetime
 import unicodedata
 from collections.abc import Mapping
 
-from ansible_collections.microlab.docker_internals.plugins.module_utils.lab_judge import OUTCOMES
+from ansible_collections.microlab.docker_internals.plugins.module_utils.scenarios import OUTCOMES
 from ansible_collections.microlab.docker_internals.plugins.module_utils.lab_steps import STEP_IDS
 
 # Every outcome id the judge can record, in its order (scenario by scenario).
