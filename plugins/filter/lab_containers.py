@@ -123,6 +123,37 @@ def lab_observe_options(inputs, scenario):
     return scenarios.observe_options(scenario, inputs)
 
 
+def lab_scenario_plan(inputs, images):
+    """What the scenarios make and what lab_observe reads, for several at once: {'containers', 'networks', 'observe'}.
+
+    inputs: {scenario: its role's checked input}. A container or network two scenarios share (web_server) is made
+    once, from the first scenario's spec (the chapter's order); 'observe' holds each scenario's lab_observe option.
+    """
+    if not isinstance(inputs, dict) or not isinstance(images, dict):
+        raise AnsibleFilterError('lab_scenario_plan expects {scenario: input} and the image references')
+    for scenario in inputs:
+        _unit(scenario, 'lab_scenario_plan')
+    plan = {'containers': [], 'networks': [], 'observe': {}}
+    for unit in scenarios.in_order(inputs):
+        plan['containers'] += unit.containers(inputs[unit.NAME], images)
+        plan['networks'] += unit.networks(inputs[unit.NAME])
+        plan['observe'][unit.NAME] = scenarios.observe_options(unit.NAME, inputs[unit.NAME])
+    for kind in ('containers', 'networks'):
+        firsts = {}
+        for spec in plan[kind]:
+            firsts.setdefault(spec['name'], spec)
+        plan[kind] = list(firsts.values())
+    return plan
+
+
+def lab_scenarios_selected(inputs, run_tags, skip_tags):
+    """The scenarios among inputs ({scenario: input}) that the run's tags select (ansible_run_tags and
+    ansible_skip_tags: each scenario's tag is its name), in the chapter's order."""
+    run, skip = set(run_tags or ['all']), set(skip_tags or [])
+    return dict((unit.NAME, inputs[unit.NAME]) for unit in scenarios.in_order(inputs)
+                if ('all' in run or unit.NAME in run) and unit.NAME not in skip)
+
+
 class FilterModule:
     """Filters for the lab's containers."""
 
@@ -134,4 +165,6 @@ class FilterModule:
             'lab_container_specs': lab_container_specs,
             'lab_network_specs': lab_network_specs,
             'lab_observe_options': lab_observe_options,
+            'lab_scenario_plan': lab_scenario_plan,
+            'lab_scenarios_selected': lab_scenarios_selected,
         }

@@ -190,6 +190,12 @@ failure:
   description: One sentence naming the scenarios and outcomes that did not pass, in O(language); empty when all passed.
   returned: always
   type: str
+failures:
+  description: By scenario with an outcome that did not pass, the sentence naming them, in O(language).
+  returned: always
+  type: dict
+  sample: {network: "The network scenario did not pass: network_lonely_times_out"}
+  version_added: 0.3.0
 explanations:
   description: By scenario, what was done, what to look at, the commands, why, and the result, in O(language).
   returned: always
@@ -242,8 +248,10 @@ def main():
     merged.update(outcomes)
     failed = scenarios.failed(results)
     failure = failure_text(params['language'], names, failed) if failed else ''
+    by_scenario = dict((name, [oid for oid in scenarios.outcome_ids(spec, [name]) if oid in failed]) for name in names)
+    failures = dict((name, failure_text(params['language'], [name], ids)) for name, ids in by_scenario.items() if ids)
     module.exit_json(changed=False, ansible_facts={'lab_outcomes': merged}, failed_outcomes=failed, failure=failure,
-                     explanations=explanations, observation=observation)
+                     failures=failures, explanations=explanations, observation=observation)
 
 
 if __name__ == '__main__':

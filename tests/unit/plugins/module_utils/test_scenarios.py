@@ -119,3 +119,35 @@ def test_steps_outcomes_and_actions_are_unique_across_units():
     assert len(actions) == len(set(actions))
     assert set(action for unit in scenarios.UNITS for step in unit.SOLVE.values() for action in step) <= set(actions)
 
+
+
+def unit_files():
+    folder = os.path.join(REPO, 'plugins', 'module_utils', 'scenarios')
+    return sorted(os.path.join(folder, name) for name in os.listdir(folder) if name.endswith('.py'))
+
+
+def code_outside_the_units():
+    """The collection's code and role tasks, without the units, the catalogs, the scenario roles and tests."""
+    skip_roles = set(unit.ROLE for unit in scenarios.UNITS)
+    for top in ('plugins', 'roles', 'playbooks'):
+        for folder, dirs, files in os.walk(os.path.join(REPO, top)):
+            rel = os.path.relpath(folder, REPO).split(os.sep)
+            if rel[:3] == ['plugins', 'module_utils', 'scenarios'] or (top == 'roles' and len(rel) > 1
+                                                                        and rel[1] in skip_roles):
+                continue
+            for name in files:
+                if name.endswith(('.py', '.yml')) and not name.startswith('catalog'):
+                    yield os.path.join(folder, name)
+
+
+@pytest.mark.parametrize('unit', UNITS)
+def test_nothing_outside_a_unit_branches_on_its_name(unit):
+    """No `== 'users'`, `if scenario == ...` or `'users' in ...` outside the unit (listing a name is allowed)."""
+    branch = re.compile(r"""(==|!=)\s*['"]%s['"]|['"]%s['"]\s*(==|!=|in\b|not in\b)""" % (unit.NAME, unit.NAME))
+    found = []
+    for path in code_outside_the_units():
+        with open(path, encoding='utf-8') as handle:
+            for number, line in enumerate(handle, 1):
+                if branch.search(line):
+                    found.append('%s:%d: %s' % (os.path.relpath(path, REPO), number, line.strip()))
+    assert found == []
