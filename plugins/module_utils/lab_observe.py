@@ -21,18 +21,17 @@ from __future__ import annotations
 import http.client
 import os
 import pwd
-import re
 import stat
 import threading
 import urllib.parse
 
 from ansible_collections.microlab.docker_internals.plugins.module_utils import container_processes, netns_sockets
 from ansible_collections.microlab.docker_internals.plugins.module_utils import targets as target_utils
-from ansible_collections.microlab.docker_internals.plugins.module_utils.docker_api import DockerAPIError
+from ansible_collections.microlab.docker_internals.plugins.module_utils.docker_api import DockerAPIError, published
+from ansible_collections.microlab.docker_internals.plugins.module_utils.lab_time import utc_seconds
 from ansible_collections.microlab.docker_internals.plugins.module_utils.netns import host_ns_path
 
 CURL_WRITE_OUT = '%{http_code} %{time_total}'
-UTC_TIME = re.compile(r'^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?Z$')
 
 
 def curl_argv(url, timeout):
@@ -44,10 +43,8 @@ def curl_argv(url, timeout):
 def published_ports(data):
     """Container ports bound on the host: by -p (HostConfig.PortBindings) or by -P, which binds every exposed
     port at start (only NetworkSettings.Ports shows those)."""
-    found = set()
-    for ports in ((data.get('HostConfig') or {}).get('PortBindings'), (data.get('NetworkSettings') or {}).get('Ports')):
-        found.update(port for port, bindings in (ports if isinstance(ports, dict) else {}).items() if bindings)
-    return sorted(found)
+    return sorted(set(published((data.get('HostConfig') or {}).get('PortBindings')))
+                  | set(published((data.get('NetworkSettings') or {}).get('Ports'))))
 
 
 def container_view(data):
@@ -72,13 +69,6 @@ def container_view(data):
                                  'network_id': net.get('NetworkID') or ''})
                          for name, net in sorted(networks.items())),
     }
-
-
-def utc_seconds(text):
-    """The engine's RFC 3339 UTC time (2026-12-02T19:37:42.100838233Z) to the second, as the lab writes times, or ''."""
-    if isinstance(text, str) and UTC_TIME.match(text):
-        return text[:19] + 'Z'
-    return ''
 
 
 def network_view(data):

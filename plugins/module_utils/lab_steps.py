@@ -17,10 +17,11 @@ from ansible_collections.microlab.docker_internals.plugins.module_utils.challeng
 from ansible_collections.microlab.docker_internals.plugins.module_utils.challenge.make import StepError
 from ansible_collections.microlab.docker_internals.plugins.module_utils.challenge.observe import observe
 from ansible_collections.microlab.docker_internals.plugins.module_utils.challenge.progress import (
-    MAX_PROGRESS_BYTES, clean_progress, empty_progress, history_view, is_time, last_progress_at, load_progress,
-    locked, now_text, record_hint, record_reset, record_results, save_progress, session_runs, session_since)
+    MAX_PROGRESS_BYTES, clean_progress, empty_progress, history_view, last_progress_at, load_progress,
+    locked, record_hint, record_reset, record_results, save_progress, session_runs, session_since)
 from ansible_collections.microlab.docker_internals.plugins.module_utils.challenge.reset import chapter_named, lab_made, reset_plan
 from ansible_collections.microlab.docker_internals.plugins.module_utils.challenge.solve import solve_plan
+from ansible_collections.microlab.docker_internals.plugins.module_utils.lab_time import is_time, now_text
 from ansible_collections.microlab.docker_internals.plugins.module_utils.challenge.steps import (
     DEFAULT_CONFIG, HINTS, STEP_IDS, STEPS, hint_keys, make_config, next_step, text_params)
 

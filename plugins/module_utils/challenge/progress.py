@@ -11,7 +11,6 @@ library only."""
 from __future__ import annotations
 
 import contextlib
-import datetime
 import fcntl
 import json
 import os
@@ -19,30 +18,14 @@ import tempfile
 
 from ansible_collections.microlab.docker_internals.plugins.module_utils import lab_recorder, procfs
 from ansible_collections.microlab.docker_internals.plugins.module_utils.challenge.steps import HINTS, STEP_IDS
+from ansible_collections.microlab.docker_internals.plugins.module_utils.lab_time import is_time
 
-TIME_FORMAT = '%Y-%m-%dT%H:%M:%SZ'
 MAX_PROGRESS_BYTES = 64 * 1024
 MAX_HINT_COUNT = 1000
 
 
-def now_text(now=None):
-    """UTC time as the history and the report write it."""
-    return (now or datetime.datetime.now(datetime.timezone.utc)).strftime(TIME_FORMAT)
-
-
 def empty_progress():
     return {'version': 1, 'started_at': None, 'updated_at': None, 'reset_at': None, 'steps': {}}
-
-
-def is_time(value):
-    """A UTC time as now_text writes it."""
-    if not isinstance(value, str) or len(value) != len('2026-01-01T00:00:00Z'):
-        return False
-    try:
-        datetime.datetime.strptime(value, TIME_FORMAT)
-    except ValueError:
-        return False
-    return True
 
 
 def _count(value):
