@@ -50,6 +50,11 @@ def argument_spec():
                 for unit in UNITS)
 
 
+def default_spec():
+    """{scenario: its observed options' defaults}: what lab_observe observes when given no option."""
+    return dict((unit.NAME, option_utils.defaults(unit.OPTIONS)) for unit in UNITS)
+
+
 def observe_options(name, inputs):
     """lab_observe's option of scenario name from its role's checked input."""
     return option_utils.observed(BY_NAME[name].OPTIONS, inputs)

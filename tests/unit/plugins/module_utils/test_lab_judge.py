@@ -30,15 +30,8 @@ LANGS = ('en', 'es')
 
 
 def make_spec(users=None, nginx=None, network=None):
-    """The spec lab.yml observes with its defaults, with some options changed."""
-    spec = {
-        'users': {'root_container': 'lab_user_root', 'uid_container': 'lab_user_1234', 'uid': 1234,
-                  'userns_remap': False, 'remapped_container': 'lab_user_remapped',
-                  'share_dir': '/var/lib/microlab/users'},
-        'nginx': {'container': 'web_server', 'port': 80, 'http_timeout': 5},
-        'network': {'name': 'lonely_curl', 'server': 'web_server', 'bridge_client': 'curl_bridge',
-                    'lonely_client': 'curl_lonely', 'timeout': 2},
-    }
+    """The spec lab.yml observes with its defaults (the units' declarations), with some options changed."""
+    spec = scenarios.default_spec()
     for key, changes in (('users', users), ('nginx', nginx), ('network', network)):
         spec[key].update(changes or {})
     return spec

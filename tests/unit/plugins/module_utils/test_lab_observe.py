@@ -35,14 +35,10 @@ LONELY_ID = 'f261f03768cc6a1f6e27a5cbb1e8bb82e3e2c58599454e7b124166d4a0a8edc4'
 
 
 def spec(userns_remap=False):
-    return {
-        'users': {'root_container': 'lab_user_root', 'uid_container': 'lab_user_1234', 'uid': 1234,
-                  'userns_remap': userns_remap, 'remapped_container': 'lab_user_remapped',
-                  'share_dir': '/var/lib/microlab/users'},
-        'nginx': {'container': 'web_server', 'port': 80, 'http_timeout': 5},
-        'network': {'name': 'lonely_curl', 'server': 'web_server', 'bridge_client': 'curl_bridge',
-                    'lonely_client': 'curl_lonely', 'timeout': 2},
-    }
+    """The spec lab_observe observes with its defaults (the units' declarations)."""
+    spec = scenarios.default_spec()
+    spec['users']['userns_remap'] = userns_remap
+    return spec
 
 
 def _json(*parts):

@@ -15,6 +15,8 @@ import re
 import pytest
 import yaml
 
+from ansible.module_utils.common.arg_spec import ArgumentSpecValidator
+
 from ansible_collections.microlab.docker_internals.plugins.module_utils import catalog, lab_steps, scenarios
 from ansible_collections.microlab.docker_internals.plugins.module_utils.scenarios import options as option_utils
 from ansible_collections.microlab.docker_internals.plugins.modules import lab_observe as observe_module
@@ -151,3 +153,11 @@ def test_nothing_outside_a_unit_branches_on_its_name(unit):
                 if branch.search(line):
                     found.append('%s:%d: %s' % (os.path.relpath(path, REPO), number, line.strip()))
     assert found == []
+
+
+def test_the_default_spec_is_what_the_module_applies_to_no_option():
+    """What the tests build their specs from is what lab_observe's argument spec fills in."""
+    validated = ArgumentSpecValidator(scenarios.argument_spec()).validate({})
+    assert not validated.error_messages
+    assert dict((name, validated.validated_parameters[name]) for name in scenarios.NAMES) == scenarios.default_spec()
+    assert scenarios.default_spec()['network']['server'] == scenarios.default_spec()['nginx']['container']
