@@ -19,7 +19,7 @@ import sys
 REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, os.path.join(REPO, '.ansible', 'collections'))
 
-from ansible_collections.microlab.docker_internals.plugins.module_utils import lab_explain, lab_judge  # noqa: E402
+from ansible_collections.microlab.docker_internals.plugins.module_utils import lab_explain, scenarios  # noqa: E402
 
 EXAMPLE = os.path.join(REPO, 'tests', 'unit', 'plugins', 'module_utils', 'fixtures', 'observations', 'docs_example.json')
 PAGE = os.path.join(REPO, 'docs', 'scenarios-as-seen.md')
@@ -38,7 +38,7 @@ def page():
     with open(EXAMPLE, encoding='utf-8') as handle:
         example = json.load(handle)
     spec, observation = example['spec'], example['observation']
-    results = lab_judge.judge(observation, spec)
+    results = scenarios.judge(observation, spec)
     parts = [HEADER]
     for scenario in observation['scenarios']:
         for lang, name in (('es', 'Español'), ('en', 'English')):

@@ -18,10 +18,8 @@ import json
 
 from ansible.errors import AnsibleFilterError
 
-from ansible_collections.microlab.docker_internals.plugins.module_utils import catalog, lab_specs
-
-SPEC_LABEL = 'microlab.lab.spec'
-LAB_LABEL = lab_specs.LAB_LABEL
+from ansible_collections.microlab.docker_internals.plugins.module_utils import catalog, scenarios
+from ansible_collections.microlab.docker_internals.plugins.module_utils.labels import LAB_LABEL, SPEC_LABEL
 
 
 def spec_hash(spec):
@@ -103,19 +101,57 @@ def lab_not_the_labs(container_specs, containers, network_specs=None, networks=N
                      + _not_the_labs(network_specs, named, 'err.network_not_lab', lang))
 
 
+def _unit(scenario, name):
+    if scenario not in scenarios.BY_NAME:
+        raise AnsibleFilterError('%s: unknown scenario %r (one of %s)' % (name, scenario, ', '.join(scenarios.NAMES)))
+    return scenarios.BY_NAME[scenario]
+
+
 def lab_container_specs(inputs, scenario, images):
-    """The containers a scenario starts (see module_utils/lab_specs.py)."""
-    return lab_specs.container_specs(scenario, inputs, images)
+    """The containers a scenario starts (its unit in module_utils/scenarios/)."""
+    return _unit(scenario, 'lab_container_specs').containers(inputs, images)
 
 
 def lab_network_specs(inputs, scenario):
     """The user-defined networks a scenario creates."""
-    return lab_specs.network_specs(scenario, inputs)
+    return _unit(scenario, 'lab_network_specs').networks(inputs)
 
 
 def lab_observe_options(inputs, scenario):
     """The option of microlab.docker_internals.lab_observe for a scenario, from the role's input."""
-    return lab_specs.observe_options(scenario, inputs)
+    _unit(scenario, 'lab_observe_options')
+    return scenarios.observe_options(scenario, inputs)
+
+
+def lab_scenario_plan(inputs, images):
+    """What the scenarios make and what lab_observe reads, for several at once: {'containers', 'networks', 'observe'}.
+
+    inputs: {scenario: its role's checked input}. A container or network two scenarios share (web_server) is made
+    once, from the first scenario's spec (the chapter's order); 'observe' holds each scenario's lab_observe option.
+    """
+    if not isinstance(inputs, dict) or not isinstance(images, dict):
+        raise AnsibleFilterError('lab_scenario_plan expects {scenario: input} and the image references')
+    for scenario in inputs:
+        _unit(scenario, 'lab_scenario_plan')
+    plan = {'containers': [], 'networks': [], 'observe': {}}
+    for unit in scenarios.in_order(inputs):
+        plan['containers'] += unit.containers(inputs[unit.NAME], images)
+        plan['networks'] += unit.networks(inputs[unit.NAME])
+        plan['observe'][unit.NAME] = scenarios.observe_options(unit.NAME, inputs[unit.NAME])
+    for kind in ('containers', 'networks'):
+        firsts = {}
+        for spec in plan[kind]:
+            firsts.setdefault(spec['name'], spec)
+        plan[kind] = list(firsts.values())
+    return plan
+
+
+def lab_scenarios_selected(inputs, run_tags, skip_tags):
+    """The scenarios among inputs ({scenario: input}) that the run's tags select (ansible_run_tags and
+    ansible_skip_tags: each scenario's tag is its name), in the chapter's order."""
+    run, skip = set(run_tags or ['all']), set(skip_tags or [])
+    return dict((unit.NAME, inputs[unit.NAME]) for unit in scenarios.in_order(inputs)
+                if ('all' in run or unit.NAME in run) and unit.NAME not in skip)
 
 
 class FilterModule:
@@ -129,4 +165,6 @@ class FilterModule:
             'lab_container_specs': lab_container_specs,
             'lab_network_specs': lab_network_specs,
             'lab_observe_options': lab_observe_options,
+            'lab_scenario_plan': lab_scenario_plan,
+            'lab_scenarios_selected': lab_scenarios_selected,
         }

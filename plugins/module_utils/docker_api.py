@@ -259,3 +259,10 @@ class DockerAPI(object):
         if self._conn is not None:
             self._conn.close()
             self._conn = None
+
+
+def published(ports):
+    """Container ports that have at least one host binding, from a PortBindings or Ports map
+    ({'80/tcp': [{'HostPort': ...}]}), sorted; [] for anything else."""
+    ports = ports if isinstance(ports, dict) else {}
+    return sorted(port for port, bindings in ports.items() if isinstance(port, str) and bindings)

@@ -3,26 +3,17 @@
 # GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
 # SPDX-License-Identifier: GPL-3.0-or-later
 
-"""Observe the chapter's scenarios on this machine: one plain-data snapshot.
+"""Read what the scenarios teach on this machine: the kernel's and the engine's views, as plain data.
 
-``observe(spec, scenarios, api)`` reads, in one go, what the judge
-(lab_judge.py) needs: the named containers and networks through the Docker
-Engine API, their processes with host and container UIDs, the sockets of the
-nginx container's network namespace and of the host's, an HTTP GET from the
-host by the container's IP, and curl run inside both clients through the
-Docker exec API. The curl probes run in threads while the rest is read, so
-curl's timeout is paid once. Nothing is changed on the machine.
+Readers every scenario unit (scenarios/*.py) uses: the named containers and networks through the Docker
+Engine API, their processes with host and container UIDs, the sockets of a network namespace and of the
+host's, an HTTP GET from the host by a container's IP, curl run inside a container through the Docker exec
+API (in a thread: see ``in_thread``), sysfs links, namespace inodes and a file's owner. scenarios.observe puts
+them together into one observation. Nothing is changed on the machine.
 
-The observation holds only JSON-friendly data, so it can be recorded and
-replayed in unit tests. Every part that cannot be read is recorded with its
-error instead of raising: the judge decides what it means. Standard library
-only: the `lab` command on the student's VM imports this too.
-
-The spec (``LabSpec`` in the lab_observe module's documentation)::
-
-    {'users': {'root_container', 'uid_container', 'uid', 'userns_remap', 'remapped_container', 'share_dir'},
-     'nginx': {'container', 'port', 'http_timeout'},
-     'network': {'name', 'server', 'bridge_client', 'lonely_client', 'timeout'}}
+The observation holds only JSON-friendly data, so it can be recorded and replayed in unit tests. Every part
+that cannot be read is recorded with its error instead of raising: the judge decides what it means. Standard
+library only: the `lab` command on the student's VM imports this too.
 """
 
 from __future__ import annotations
@@ -30,20 +21,17 @@ from __future__ import annotations
 import http.client
 import os
 import pwd
-import re
 import stat
 import threading
 import urllib.parse
 
-from ansible_collections.microlab.docker_internals.plugins.module_utils import container_processes, firewall, netns_sockets
+from ansible_collections.microlab.docker_internals.plugins.module_utils import container_processes, netns_sockets
 from ansible_collections.microlab.docker_internals.plugins.module_utils import targets as target_utils
-from ansible_collections.microlab.docker_internals.plugins.module_utils.docker_api import DockerAPIError
+from ansible_collections.microlab.docker_internals.plugins.module_utils.docker_api import DockerAPIError, published
+from ansible_collections.microlab.docker_internals.plugins.module_utils.lab_time import utc_seconds
 from ansible_collections.microlab.docker_internals.plugins.module_utils.netns import host_ns_path
 
-SCENARIOS = ('users', 'nginx', 'network')
-LAB_LABEL = 'microlab.lab'
 CURL_WRITE_OUT = '%{http_code} %{time_total}'
-UTC_TIME = re.compile(r'^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?Z$')
 
 
 def curl_argv(url, timeout):
@@ -52,33 +40,11 @@ def curl_argv(url, timeout):
             '--max-time', str(timeout), url]
 
 
-def container_names(spec, scenarios):
-    """The containers the scenarios look at, in a stable order."""
-    names = []
-    if 'users' in scenarios:
-        users = spec['users']
-        names += [users['root_container'], users['uid_container']]
-        if users.get('userns_remap'):
-            names.append(users['remapped_container'])
-    if 'nginx' in scenarios:
-        names.append(spec['nginx']['container'])
-    if 'network' in scenarios:
-        network = spec['network']
-        names += [network['server'], network['bridge_client'], network['lonely_client']]
-    return list(dict.fromkeys(names))
-
-
-def network_names(spec, scenarios):
-    return ['bridge', spec['network']['name']] if 'network' in scenarios else []
-
-
 def published_ports(data):
     """Container ports bound on the host: by -p (HostConfig.PortBindings) or by -P, which binds every exposed
     port at start (only NetworkSettings.Ports shows those)."""
-    found = set()
-    for ports in ((data.get('HostConfig') or {}).get('PortBindings'), (data.get('NetworkSettings') or {}).get('Ports')):
-        found.update(port for port, bindings in (ports if isinstance(ports, dict) else {}).items() if bindings)
-    return sorted(found)
+    return sorted(set(published((data.get('HostConfig') or {}).get('PortBindings')))
+                  | set(published((data.get('NetworkSettings') or {}).get('Ports'))))
 
 
 def container_view(data):
@@ -103,13 +69,6 @@ def container_view(data):
                                  'network_id': net.get('NetworkID') or ''})
                          for name, net in sorted(networks.items())),
     }
-
-
-def utc_seconds(text):
-    """The engine's RFC 3339 UTC time (2026-12-02T19:37:42.100838233Z) to the second, as the lab writes times, or ''."""
-    if isinstance(text, str) and UTC_TIME.match(text):
-        return text[:19] + 'Z'
-    return ''
 
 
 def network_view(data):
@@ -192,32 +151,12 @@ def interfaces(api, client):
             'error': err.strip() if rc else None}
 
 
-def _in_thread(results, key, function, *args):
+def in_thread(results, key, function, *args):
+    """function(*args) in a daemon thread, its value stored as results[key]; the thread."""
     thread = threading.Thread(target=lambda: results.__setitem__(key, function(*args)))
     thread.daemon = True
     thread.start()
     return thread
-
-
-def start_probes(api, spec, containers):
-    """Threads running curl (and the interface listing) in each running client.
-
-    Returns ({client: curl result}, {client: interfaces}, threads); the dicts fill in as the threads end.
-    """
-    network = spec['network']
-    results, links, threads = {}, {}, []
-    ip = bridge_ip(containers.get(network['server']))
-    url = 'http://%s/' % ip if ip else ''
-    for client in (network['bridge_client'], network['lonely_client']):
-        if not (containers.get(client) or {}).get('running'):
-            results[client] = {'ran': False, 'url': url, 'error': 'not running'}
-            continue
-        threads.append(_in_thread(links, client, interfaces, api, client))
-        if not url:
-            results[client] = {'ran': False, 'url': url, 'error': 'no server IP'}
-            continue
-        threads.append(_in_thread(results, client, probe, api, client, url, network['timeout']))
-    return results, links, threads
 
 
 def host_links(sys_class_net='/sys/class/net'):
@@ -257,11 +196,6 @@ def read_namespaces(containers):
         if container and container['running']:
             out[name] = {'pid': namespace_inode(container['pid'], 'pid'), 'net': namespace_inode(container['pid'], 'net')}
     return out
-
-
-def share_file(share_dir, uid):
-    """The host path of the file the --user container writes through its bind mount."""
-    return os.path.join(share_dir, 'written-by-uid-%s' % uid)
 
 
 def read_file_owner(path):
@@ -323,41 +257,3 @@ def http_get(url, timeout):
         return {'url': url, 'status': None, 'error': str(exc) or exc.__class__.__name__}
     finally:
         connection.close()
-
-
-def observe(spec, scenarios, api):
-    """One observation of the scenarios (see the module docstring)."""
-    scenarios = [s for s in SCENARIOS if s in scenarios]
-    observation = {'scenarios': scenarios, 'engine': read_engine(api)}
-    if not observation['engine']['reachable']:
-        return observation
-    try:
-        containers = read_containers(api, container_names(spec, scenarios))
-        observation['containers'] = containers
-        observation['networks'] = read_networks(api, network_names(spec, scenarios))
-    except (DockerAPIError, OSError) as exc:
-        observation['engine'] = {'reachable': False, 'error': str(exc)}
-        return observation
-    # The firewall's counters around the probes tell which rule dropped the lonely client's packets.
-    before = firewall.snapshot() if 'network' in scenarios else None
-    probes, links, threads = start_probes(api, spec, containers) if 'network' in scenarios else ({}, {}, [])
-    observation['processes'] = read_processes(containers, list(containers))
-    observation['namespaces'] = read_namespaces(containers)
-    if 'users' in scenarios and spec['users'].get('share_dir'):
-        observation['files'] = {'uid_file': read_file_owner(share_file(spec['users']['share_dir'],
-                                                                       spec['users']['uid']))}
-    if 'nginx' in scenarios:
-        nginx = spec['nginx']
-        container = containers.get(nginx['container'])
-        observation['sockets'] = read_sockets(nginx['container'], container)
-        ip = first_ip(container)
-        observation['http'] = http_get('http://%s:%s/' % (ip, nginx['port']), nginx['http_timeout']) if ip else None
-    if 'network' in scenarios:
-        observation['host_links'] = host_links()
-    for thread in threads:
-        thread.join()
-    observation['probes'] = probes
-    observation['interfaces'] = links
-    if before is not None:
-        observation['firewall'] = {'before': before, 'after': firewall.snapshot()}
-    return observation

@@ -19,8 +19,6 @@ Standard library only: it runs on the VM's /usr/bin/python3.
 from __future__ import annotations
 
 import argparse
-import calendar
-import datetime
 import errno
 import http.client
 import json
@@ -33,6 +31,9 @@ import unicodedata
 from urllib.parse import quote
 
 from ansible_collections.microlab.docker_internals.plugins.module_utils import docker_api, procfs, service_supervisor
+from ansible_collections.microlab.docker_internals.plugins.module_utils.docker_api import published
+from ansible_collections.microlab.docker_internals.plugins.module_utils.labels import LAB_LABEL, LAB_VALUE, PROBE_LABEL, PROBE_VALUE
+from ansible_collections.microlab.docker_internals.plugins.module_utils.lab_time import is_time, text_seconds, time_text
 
 VERSION = 1
 MAX_RUNS = 200
@@ -48,9 +49,6 @@ MAX_FILE_BYTES = 4 * 1024 * 1024
 MAX_EVENT_BYTES = 64 * 1024
 MAX_CAPTURES = 32
 """Containers whose output is followed at once (created or running); more keep no output."""
-LAB_LABEL = ('microlab.lab', 'docker_internals')
-PROBE_LABEL = ('microlab.lab.probe', 'true')
-TIME_FORMAT = '%Y-%m-%dT%H:%M:%SZ'
 EVENTS = ('create', 'start', 'die', 'destroy', 'connect')
 FLUSH_DELAY = 0.2
 RETRY_FIRST = 0.25
@@ -65,19 +63,6 @@ DEFAULT_LOGFILE = '/var/log/microlab-lab-recorder.log'
 
 
 # Time -----------------------------------------------------------------------------------------
-
-def time_text(seconds):
-    """Unix seconds as the history writes time (UTC, '%Y-%m-%dT%H:%M:%SZ')."""
-    return datetime.datetime.fromtimestamp(int(seconds), datetime.timezone.utc).strftime(TIME_FORMAT)
-
-
-def text_seconds(text):
-    """Unix seconds of a '%Y-%m-%dT%H:%M:%SZ' time, None when it is not one."""
-    try:
-        return calendar.timegm(time.strptime(text, TIME_FORMAT))
-    except (TypeError, ValueError, OverflowError):
-        return None
-
 
 # Bounded values -------------------------------------------------------------------------------
 
@@ -107,7 +92,7 @@ def bounded_int(value, low=0, high=2 ** 32):
 
 def bounded_time(value):
     """A well-formed time text, else None."""
-    return value if isinstance(value, str) and len(value) == 20 and text_seconds(value) is not None else None
+    return value if is_time(value) else None
 
 
 def _bool(value):
@@ -251,13 +236,7 @@ def save_record(path, record):
 
 def _labels_flags(labels):
     labels = labels if isinstance(labels, dict) else {}
-    return labels.get(LAB_LABEL[0]) == LAB_LABEL[1], labels.get(PROBE_LABEL[0]) == PROBE_LABEL[1]
-
-
-def _published(ports):
-    """Container ports that have at least one host binding ({'80/tcp': [{'HostPort': ...}]})."""
-    ports = ports if isinstance(ports, dict) else {}
-    return sorted(port for port, bindings in ports.items() if isinstance(port, str) and bindings)
+    return labels.get(LAB_LABEL) == LAB_VALUE, labels.get(PROBE_LABEL) == PROBE_VALUE
 
 
 def run_from_create(run, inspected):
@@ -271,7 +250,7 @@ def run_from_create(run, inspected):
     run['cmd'] = bounded_list(config.get('Cmd'))
     run['entrypoint'] = bounded_list(config.get('Entrypoint'))
     run['network_mode'] = bounded_text(host.get('NetworkMode'))
-    run['ports'] = _published(host.get('PortBindings'))[:MAX_ITEMS]
+    run['ports'] = published(host.get('PortBindings'))[:MAX_ITEMS]
     run['auto_remove'] = host.get('AutoRemove') is True
     run['labels_lab'], run['probe'] = _labels_flags(config.get('Labels'))
 
@@ -290,7 +269,7 @@ def run_from_start(run, inspected):
                       'gateway': bounded_text(value.get('Gateway'), 64)}
         if attachment['ip'] or bounded_text(name) not in run['networks']:
             run['networks'][bounded_text(name)] = attachment
-    run['ports'] = sorted(set(run['ports']) | set(_published(settings.get('Ports'))))[:MAX_ITEMS]
+    run['ports'] = sorted(set(run['ports']) | set(published(settings.get('Ports'))))[:MAX_ITEMS]
 
 
 def host_uids(pid, proc='/proc'):

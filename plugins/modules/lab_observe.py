@@ -190,6 +190,12 @@ failure:
   description: One sentence naming the scenarios and outcomes that did not pass, in O(language); empty when all passed.
   returned: always
   type: str
+failures:
+  description: By scenario with an outcome that did not pass, the sentence naming them, in O(language).
+  returned: always
+  type: dict
+  sample: {network: "The network scenario did not pass: network_lonely_times_out"}
+  version_added: 0.3.0
 explanations:
   description: By scenario, what was done, what to look at, the commands, why, and the result, in O(language).
   returned: always
@@ -205,66 +211,47 @@ observation:
 
 from ansible.module_utils.basic import AnsibleModule
 
-from ansible_collections.microlab.docker_internals.plugins.module_utils import catalog, lab_explain, lab_judge, lab_observe
+from ansible_collections.microlab.docker_internals.plugins.module_utils import catalog, lab_explain, scenarios
 from ansible_collections.microlab.docker_internals.plugins.module_utils.docker_api import DEFAULT_DOCKER_HOST, DockerAPI
 
-SPEC_OPTIONS = {
-    'users': dict(root_container=dict(type='str', default='lab_user_root'),
-                  uid_container=dict(type='str', default='lab_user_1234'),
-                  uid=dict(type='int', default=1234),
-                  userns_remap=dict(type='bool', default=False),
-                  remapped_container=dict(type='str', default='lab_user_remapped'),
-                  share_dir=dict(type='str', default='/var/lib/microlab/users')),
-    'nginx': dict(container=dict(type='str', default='web_server'),
-                  port=dict(type='int', default=80),
-                  http_timeout=dict(type='int', default=5)),
-    'network': dict(name=dict(type='str', default='lonely_curl'),
-                    server=dict(type='str', default='web_server'),
-                    bridge_client=dict(type='str', default='curl_bridge'),
-                    lonely_client=dict(type='str', default='curl_lonely'),
-                    timeout=dict(type='int', default=2)),
-}
-
-
-def failure_text(lang, scenarios, failed):
+def failure_text(lang, names, failed):
     """One sentence naming the scenarios and the outcomes that did not pass, singular or plural as they are."""
-    names = ', '.join(scenarios)
-    label = catalog.text(lang, 'word.scenario' if len(scenarios) == 1 else 'word.scenarios', names=names)
+    label = catalog.text(lang, 'word.scenario' if len(names) == 1 else 'word.scenarios', names=', '.join(names))
     key = 'err.outcome_failed' if len(failed) == 1 else 'err.outcomes_failed'
     return catalog.text(lang, key, scenarios=label, ids=', '.join(failed))
 
 
 def main():
     argument_spec = dict(
-        scenarios=dict(type='list', elements='str', choices=list(lab_observe.SCENARIOS),
-                       default=list(lab_observe.SCENARIOS)),
+        scenarios=dict(type='list', elements='str', choices=list(scenarios.NAMES), default=list(scenarios.NAMES)),
         images=dict(type='dict', default={}),
         language=dict(type='str', choices=['es', 'en'], default='es'),
         outcomes=dict(type='dict', default={}),
         docker_host=dict(type='str', default=DEFAULT_DOCKER_HOST),
     )
-    argument_spec.update((name, dict(type='dict', default={}, options=options, apply_defaults=True))
-                         for name, options in SPEC_OPTIONS.items())
+    argument_spec.update(scenarios.argument_spec())
     module = AnsibleModule(argument_spec=argument_spec, supports_check_mode=True)
     params = module.params
-    spec = dict((name, params[name]) for name in SPEC_OPTIONS)
-    scenarios = [s for s in lab_observe.SCENARIOS if s in params['scenarios']]
-    api = DockerAPI(params['docker_host'], timeout=max(30, spec['network']['timeout'] + 10))
+    spec = dict((name, params[name]) for name in scenarios.NAMES)
+    names = [unit.NAME for unit in scenarios.in_order(params['scenarios'])]
+    api = DockerAPI(params['docker_host'], timeout=scenarios.api_timeout(spec))
     try:
-        observation = lab_observe.observe(spec, scenarios, api)
+        observation = scenarios.observe(spec, names, api)
     finally:
         api.close()
-    results = lab_judge.judge(observation, spec)
+    results = scenarios.judge(observation, spec)
     outcomes = lab_explain.rendered_outcomes(params['language'], results)
-    explanations = dict((scenario, lab_explain.explain(params['language'], scenario, spec, observation, outcomes,
-                                                       params['images']))
-                        for scenario in scenarios)
+    explanations = dict((name, lab_explain.explain(params['language'], name, spec, observation, outcomes,
+                                                   params['images']))
+                        for name in names)
     merged = dict(params['outcomes'])
     merged.update(outcomes)
-    failed = lab_judge.failed(results)
-    failure = failure_text(params['language'], scenarios, failed) if failed else ''
+    failed = scenarios.failed(results)
+    failure = failure_text(params['language'], names, failed) if failed else ''
+    by_scenario = dict((name, [oid for oid in scenarios.outcome_ids(spec, [name]) if oid in failed]) for name in names)
+    failures = dict((name, failure_text(params['language'], [name], ids)) for name, ids in by_scenario.items() if ids)
     module.exit_json(changed=False, ansible_facts={'lab_outcomes': merged}, failed_outcomes=failed, failure=failure,
-                     explanations=explanations, observation=observation)
+                     failures=failures, explanations=explanations, observation=observation)
 
 
 if __name__ == '__main__':

@@ -22,12 +22,12 @@ import datetime
 import unicodedata
 from collections.abc import Mapping
 
-from ansible_collections.microlab.docker_internals.plugins.module_utils.lab_judge import OUTCOMES
+from ansible_collections.microlab.docker_internals.plugins.module_utils.lab_time import TIME_FORMAT, is_time
+from ansible_collections.microlab.docker_internals.plugins.module_utils.scenarios import OUTCOMES
 from ansible_collections.microlab.docker_internals.plugins.module_utils.lab_steps import STEP_IDS
 
 # Every outcome id the judge can record, in its order (scenario by scenario).
 OUTCOME_IDS = tuple(oid for ids in OUTCOMES.values() for oid in ids)
-TIME_FORMAT = '%Y-%m-%dT%H:%M:%SZ'
 EVIDENCE_CAP = 400  # characters of one outcome's or step's evidence
 TEXT_CAP = 300      # characters of a message: verify's error, why the VM was unreachable
 HINTS_MAX = 1000    # hints shown for one step
@@ -106,12 +106,7 @@ def _count(value, field, high):
 
 def parse_time(value):
     """A datetime from a TIME_FORMAT text, or None when it is not one."""
-    if not isinstance(value, str) or len(value) != 20:
-        return None
-    try:
-        return datetime.datetime.strptime(value, TIME_FORMAT)
-    except ValueError:
-        return None
+    return datetime.datetime.strptime(value, TIME_FORMAT) if is_time(value) else None
 
 
 def _time(value, field):

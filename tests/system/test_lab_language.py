@@ -68,13 +68,14 @@ def playbook(*args, check=False):
 
 
 def messages(output):
-    """Every msg a task printed or failed with (debug, assert, module failures)."""
+    """Every msg a task printed or failed with (debug, assert, module failures), each item's of a loop too."""
     found = []
     for play in output['plays']:
         for task in play['tasks']:
             for result in task['hosts'].values():
-                if isinstance(result.get('msg'), str) and task['task']['name'] not in ('Gathering Facts',):
-                    found.append(result['msg'])
+                for one in [result] + list(result.get('results') or []):
+                    if isinstance(one.get('msg'), str) and task['task']['name'] not in ('Gathering Facts',):
+                        found.append(one['msg'])
     return found
 
 

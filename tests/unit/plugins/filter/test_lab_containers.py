@@ -16,7 +16,7 @@ from ansible.errors import AnsibleFilterError
 
 from ansible_collections.microlab.docker_internals.plugins.filter.lab_containers import (
     SPEC_LABEL, lab_container_specs, lab_containers_to_start, lab_networks_to_create, lab_not_the_labs, lab_observe_options,
-    spec_hash)
+    lab_scenario_plan, lab_scenarios_selected, spec_hash)
 from ansible_collections.microlab.docker_internals.plugins.module_utils import catalog
 
 REPO = os.path.abspath(os.path.join(os.path.dirname(__file__), '..', '..', '..', '..'))
@@ -184,3 +184,40 @@ def test_the_scenario_fails_with_the_refusal_alone_in_the_students_language(tmp_
     failed, = [result for result in results if result.get('failed')]
     assert failed['msg'] == catalog.text(lang, 'err.container_not_lab', name='web_server')
     assert not any(result.get('changed') for result in results)
+
+
+NGINX = {'container': 'web_server', 'port': 80, 'http_timeout': 5}
+
+
+def test_a_plan_for_several_scenarios_makes_a_shared_container_once_in_the_chapters_order():
+    plan = lab_scenario_plan({'network': NETWORK, 'nginx': NGINX, 'users': USERS}, IMAGES)
+    assert [c['name'] for c in plan['containers']] == ['lab_user_root', 'lab_user_1234', 'web_server', 'curl_bridge',
+                                                       'curl_lonely']
+    assert plan['containers'][2] == lab_container_specs(NGINX, 'nginx', IMAGES)[0]
+    assert [n['name'] for n in plan['networks']] == ['lonely_curl']
+    assert list(plan['observe']) == ['users', 'nginx', 'network']
+    assert plan['observe']['users'] == lab_observe_options(USERS, 'users')
+
+
+def test_a_plan_for_one_scenario_is_that_scenarios():
+    plan = lab_scenario_plan({'nginx': NGINX}, IMAGES)
+    assert plan == {'containers': lab_container_specs(NGINX, 'nginx', IMAGES), 'networks': [],
+                    'observe': {'nginx': NGINX}}
+
+
+def test_a_plan_for_an_unknown_scenario_is_refused():
+    with pytest.raises(AnsibleFilterError, match='unknown scenario'):
+        lab_scenario_plan({'overlay': {}}, IMAGES)
+
+
+@pytest.mark.parametrize('run, skip, selected', [
+    (['all'], [], ['users', 'nginx', 'network']),
+    ([], [], ['users', 'nginx', 'network']),
+    (['network', 'users'], [], ['users', 'network']),
+    (['all'], ['network'], ['users', 'nginx']),
+    (['challenge'], [], []),
+    (['users', 'nginx'], ['nginx'], ['users']),
+])
+def test_the_run_tags_select_the_scenarios(run, skip, selected):
+    inputs = {'network': NETWORK, 'nginx': NGINX, 'users': USERS}
+    assert list(lab_scenarios_selected(inputs, run, skip)) == selected

@@ -18,14 +18,14 @@ import pytest
 from ansible.errors import AnsibleFilterError
 
 from ansible_collections.microlab.docker_internals.plugins.filter.lab_text import lab_text
-from ansible_collections.microlab.docker_internals.plugins.module_utils import catalog, lab_steps, lab_observe
+from ansible_collections.microlab.docker_internals.plugins.module_utils import catalog, lab_steps, scenarios
 
 ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), '..', '..', '..', '..'))
 LANGS = sorted(catalog.LANGUAGES)
 REFERENCE = 'en'
 KEYS = sorted(set(key for lang in LANGS for key in catalog.messages(lang)))
 # Keys built at run time: lab_explain says '<scenario>.<part>' and 'status.<status>'.
-DYNAMIC_KEYS = (['%s.%s' % (scenario, part) for scenario in lab_observe.SCENARIOS
+DYNAMIC_KEYS = (['%s.%s' % (scenario, part) for scenario in scenarios.NAMES
                  for part in ('title', 'done', 'look', 'commands', 'why', 'notes', 'errata')]
                 + ['status.pass', 'status.fail']
                 # lab_explain.py: 'label.' + a part of the chapter's comments.
@@ -45,7 +45,7 @@ KEY_PREFIXES = ('ev', 'users', 'nginx', 'network', 'err', 'input', 'label', 'wor
 # Keys built from a step id, e.g. 'ch.%s.title' % step in lab_cli.py and lab_steps.py.
 STEP_KEY = re.compile(r"""['"]ch\.%s\.([a-z0-9_]+)['"]""")
 # A scenario's comments on the chapter: a part may have no item.
-MAY_BE_EMPTY = set('%s.%s' % (scenario, part) for scenario in lab_observe.SCENARIOS for part in ('notes', 'errata'))
+MAY_BE_EMPTY = set('%s.%s' % (scenario, part) for scenario in scenarios.NAMES for part in ('notes', 'errata'))
 # Lists whose length is each language's own: the answers `lab reset` takes as yes.
 OWN_LENGTH = {'ch.reset.yes'}
 QUOTED_KEY = re.compile(r"""['"]((?:%s)(?:\.[a-z0-9_]+)+)['"]""" % '|'.join(KEY_PREFIXES))
@@ -109,7 +109,7 @@ def test_go_templates_are_not_placeholders_of_the_caller(key):
 def test_the_code_names_catalog_keys_that_the_scan_finds():
     """The scan itself works: a few keys known to be used are found where they are used."""
     used = keys_used_in_code()
-    assert 'plugins/module_utils/lab_judge.py' in used['ev.curl_timeout']
+    assert 'plugins/module_utils/scenarios/network.py' in used['ev.curl_timeout']
     assert 'plugins/module_utils/input_rules.py' in used['input.range']
     assert 'plugins/filter/lab_containers.py' in used['err.container_not_lab']
     assert 'plugins/modules/lab_observe.py' in used['err.outcomes_failed']

@@ -324,8 +324,16 @@ def test_reset_with_nothing(lab):
 # Installation -----------------------------------------------------------------------------------
 
 
+def module_file(dotted):
+    """The file of a module_utils module or package, relative to module_utils ('' when there is none)."""
+    base = os.path.join(REPO, 'plugins', 'module_utils', *dotted.split('.'))
+    if os.path.isdir(base):
+        return os.path.relpath(os.path.join(base, '__init__.py'), os.path.join(REPO, 'plugins', 'module_utils'))
+    return os.path.relpath(base + '.py', os.path.join(REPO, 'plugins', 'module_utils')) if os.path.exists(base + '.py') else ''
+
+
 def imported_module_utils(name, seen=None):
-    """The module_utils a module_utils file imports, transitively (file names)."""
+    """The module_utils a module_utils file imports, transitively (paths relative to module_utils, packages' too)."""
     seen = set() if seen is None else seen
     if name in seen:
         return seen
@@ -337,9 +345,13 @@ def imported_module_utils(name, seen=None):
     for node in ast.walk(tree):
         if isinstance(node, ast.ImportFrom) and node.module and node.module.startswith(prefix):
             rest = node.module[len(prefix):].lstrip('.')
-            names = [rest] if rest else [alias.name for alias in node.names]
-            for module in names:
-                imported_module_utils(module + '.py', seen)
+            for alias in node.names:
+                # `from package import name`: name is a submodule, or a name the package (or module) defines.
+                found = module_file('.'.join(filter(None, (rest, alias.name)))) or module_file(rest)
+                assert found, '%s imports %s.%s, which is not in module_utils' % (name, rest, alias.name)
+                imported_module_utils(found, seen)
+                if rest and module_file(rest) != found:
+                    imported_module_utils(module_file(rest), seen)
         elif isinstance(node, ast.ImportFrom) and node.module and node.module.split('.')[0] == 'ansible':
             raise AssertionError('%s imports Ansible: the lab command has no Ansible on the VM' % name)
     return seen

@@ -14,7 +14,7 @@ import re
 
 import pytest
 
-from ansible_collections.microlab.docker_internals.plugins.module_utils import catalog, lab_explain, lab_judge
+from ansible_collections.microlab.docker_internals.plugins.module_utils import catalog, lab_explain, scenarios
 
 OBSERVATIONS = os.path.join(os.path.dirname(os.path.abspath(__file__)), 'fixtures', 'observations')
 LANGS = ('en', 'es')
@@ -61,7 +61,7 @@ def explained(lang, scenario, spec=None, images=None):
     spec = SPEC if spec is None else spec
     images = IMAGES if images is None else images
     obs = observation()
-    outcomes = lab_explain.rendered_outcomes(lang, lab_judge.judge(obs, spec))
+    outcomes = lab_explain.rendered_outcomes(lang, scenarios.judge(obs, spec))
     return lab_explain.explain(lang, scenario, spec, obs, outcomes, images), outcomes
 
 
@@ -94,7 +94,7 @@ def test_the_four_parts_in_order(lang, scenario):
     assert commands and all(line.startswith('  ') for line in commands)
     # The result names every outcome of the scenario with its status word and evidence.
     results = lines[result + 1:]
-    ids = lab_judge.outcome_ids(SPEC, [scenario])
+    ids = scenarios.outcome_ids(SPEC, [scenario])
     assert len(results) == len(ids)
     for line, oid in zip(results, ids):
         assert line == '  %s %s: %s' % (say('status.' + outcomes[oid]['status']), oid, outcomes[oid]['evidence'])

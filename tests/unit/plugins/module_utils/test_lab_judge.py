@@ -21,7 +21,8 @@ import os
 
 import pytest
 
-from ansible_collections.microlab.docker_internals.plugins.module_utils import catalog, lab_judge
+from ansible_collections.microlab.docker_internals.plugins.module_utils import catalog, scenarios
+from ansible_collections.microlab.docker_internals.plugins.module_utils.scenarios import network
 
 OBSERVATIONS = os.path.join(os.path.dirname(os.path.abspath(__file__)), 'fixtures', 'observations')
 ALL = ['users', 'nginx', 'network']
@@ -29,15 +30,8 @@ LANGS = ('en', 'es')
 
 
 def make_spec(users=None, nginx=None, network=None):
-    """The spec lab.yml observes with its defaults, with some options changed."""
-    spec = {
-        'users': {'root_container': 'lab_user_root', 'uid_container': 'lab_user_1234', 'uid': 1234,
-                  'userns_remap': False, 'remapped_container': 'lab_user_remapped',
-                  'share_dir': '/var/lib/microlab/users'},
-        'nginx': {'container': 'web_server', 'port': 80, 'http_timeout': 5},
-        'network': {'name': 'lonely_curl', 'server': 'web_server', 'bridge_client': 'curl_bridge',
-                    'lonely_client': 'curl_lonely', 'timeout': 2},
-    }
+    """The spec lab.yml observes with its defaults (the units' declarations), with some options changed."""
+    spec = scenarios.default_spec()
     for key, changes in (('users', users), ('nginx', nginx), ('network', network)):
         spec[key].update(changes or {})
     return spec
@@ -356,16 +350,16 @@ NOT_ISOLATED = {'en': ['not isolated'], 'es': ['no están aisladas']}
 # Whole observations ------------------------------------------------------------------------------------------
 
 def test_the_live_lab_passes_every_outcome():
-    results = lab_judge.judge(recorded('live_all_pass'), SPECS['live_all_pass'])
-    assert list(results) == lab_judge.outcome_ids(SPECS['live_all_pass'], ALL)
+    results = scenarios.judge(recorded('live_all_pass'), SPECS['live_all_pass'])
+    assert list(results) == scenarios.outcome_ids(SPECS['live_all_pass'], ALL)
     assert dict((oid, r['status']) for oid, r in results.items()) == dict((oid, 'pass') for oid in results)
-    assert lab_judge.failed(results) == []
+    assert scenarios.failed(results) == []
 
 
 @pytest.mark.parametrize('name', sorted(SPECS))
 def test_every_recording_is_judged_for_every_outcome_id(name):
-    results = lab_judge.judge(recorded(name), SPECS[name])
-    assert sorted(results) == sorted(lab_judge.outcome_ids(SPECS[name], ALL))
+    results = scenarios.judge(recorded(name), SPECS[name])
+    assert sorted(results) == sorted(scenarios.outcome_ids(SPECS[name], ALL))
     for result in results.values():
         said(result)
 
@@ -383,21 +377,21 @@ def test_every_recording_is_judged_for_every_outcome_id(name):
                           'users_pid_namespace']),
 ])
 def test_failed_lists_the_outcomes_that_did_not_pass_sorted(name, failed):
-    assert lab_judge.failed(lab_judge.judge(recorded(name), SPECS[name])) == failed
+    assert scenarios.failed(scenarios.judge(recorded(name), SPECS[name])) == failed
 
 
-@pytest.mark.parametrize('spec, scenarios', [
+@pytest.mark.parametrize('spec, names', [
     (SPECS['live_all_pass'], ALL),
     (REMAP, ALL),
     (REMAP, ['users']),
     (SPECS['live_all_pass'], ['network']),
 ])
-def test_engine_down_fails_every_outcome_with_the_error(spec, scenarios):
+def test_engine_down_fails_every_outcome_with_the_error(spec, names):
     obs = engine_down(recorded())
-    obs['scenarios'] = scenarios
-    results = lab_judge.judge(obs, spec)
-    assert list(results) == lab_judge.outcome_ids(spec, scenarios)
-    assert ('users_userns_remapped' in results) == ('users' in scenarios and spec['users']['userns_remap'])
+    obs['scenarios'] = names
+    results = scenarios.judge(obs, spec)
+    assert list(results) == scenarios.outcome_ids(spec, names)
+    assert ('users_userns_remapped' in results) == ('users' in names and spec['users']['userns_remap'])
     for result in results.values():
         check(result, 'fail', 'ev.engine_down', ['unix:///var/run/docker.sock', 'No such file or directory',
                                                  'sudo systemctl start docker'],
@@ -407,10 +401,10 @@ def test_engine_down_fails_every_outcome_with_the_error(spec, scenarios):
 def test_only_the_observed_scenarios_are_judged():
     obs = recorded()
     obs['scenarios'] = ['nginx']
-    assert list(lab_judge.judge(obs, make_spec())) == list(lab_judge.OUTCOMES['nginx'])
+    assert list(scenarios.judge(obs, make_spec())) == list(scenarios.OUTCOMES['nginx'])
 
 
-@pytest.mark.parametrize('spec, scenarios, ids', [
+@pytest.mark.parametrize('spec, names, ids', [
     (make_spec(), ['users'], ['users_root_is_uid0', 'users_uid_matches', 'users_file_owner',
                               'users_pid_namespace']),
     (REMAP, ['users'], ['users_root_is_uid0', 'users_uid_matches', 'users_file_owner', 'users_pid_namespace',
@@ -423,8 +417,8 @@ def test_only_the_observed_scenarios_are_judged():
                                    'users_uid_matches', 'users_file_owner', 'users_pid_namespace',
                                    'users_userns_remapped']),
 ])
-def test_outcome_ids(spec, scenarios, ids):
-    assert lab_judge.outcome_ids(spec, scenarios) == ids
+def test_outcome_ids(spec, names, ids):
+    assert scenarios.outcome_ids(spec, names) == ids
 
 
 # One outcome per case -----------------------------------------------------------------------------------------
@@ -679,7 +673,7 @@ CASES = [
 
 @pytest.mark.parametrize('obs, spec, oid, status, key, facts, words', CASES)
 def test_outcome(obs, spec, oid, status, key, facts, words):
-    results = lab_judge.judge(obs, spec)
+    results = scenarios.judge(obs, spec)
     check(results[oid], status, key, facts, words)
 
 
@@ -797,7 +791,7 @@ NEW_CASES = [
 
 @pytest.mark.parametrize('obs, spec, oid, status, key, facts, words', NEW_CASES)
 def test_new_outcome(obs, spec, oid, status, key, facts, words):
-    results = lab_judge.judge(obs, spec)
+    results = scenarios.judge(obs, spec)
     check(results[oid], status, key, facts, words)
 
 
@@ -808,12 +802,12 @@ def test_new_outcome(obs, spec, oid, status, key, facts, words):
     (host_link(48, master='br-f261f03768cc'), 'network_veth_pairs'),
 ])
 def test_one_broken_part_fails_only_its_own_outcome(edit, oid):
-    assert lab_judge.failed(lab_judge.judge(build('live_all_pass', edit), LIVE)) == [oid]
+    assert scenarios.failed(scenarios.judge(build('live_all_pass', edit), LIVE)) == [oid]
 
 
 def test_evidence_is_json_friendly_after_a_round_trip():
     """lab_outcomes keep the rendered text; the evidence pairs themselves also survive JSON (lists for tuples)."""
-    results = lab_judge.judge(recorded('recorded_shapes'), SPECS['recorded_shapes'])
+    results = scenarios.judge(recorded('recorded_shapes'), SPECS['recorded_shapes'])
     assert json.loads(json.dumps(results))
 
 
@@ -828,7 +822,7 @@ def test_evidence_is_json_friendly_after_a_round_trip():
     ({'rc': None}, False, 'ev.curl_other'),
 ])
 def test_curl_what(result, lonely, key):
-    what = lab_judge.curl_what(result, lonely, 2)
+    what = network.curl_what(result, lonely, 2)
     assert what[0] == key
     if result.get('stderr'):
         assert what[1]['stderr'] == result['stderr']

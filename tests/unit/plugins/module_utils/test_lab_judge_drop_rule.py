@@ -17,7 +17,7 @@ import os
 
 import pytest
 
-from ansible_collections.microlab.docker_internals.plugins.module_utils import catalog, lab_judge
+from ansible_collections.microlab.docker_internals.plugins.module_utils import catalog, scenarios
 
 HERE = os.path.join(os.path.dirname(os.path.abspath(__file__)), 'fixtures', 'observations')
 SPEC = {'users': {'root_container': 'lab_user_root', 'uid_container': 'lab_user_1234', 'uid': 1234,
@@ -34,7 +34,7 @@ def live():
 
 
 def judged(observation):
-    result = lab_judge.judge(observation, SPEC)['network_drop_rule']
+    result = scenarios.judge(observation, SPEC)['network_drop_rule']
     return result['status'], result['evidence'][0], dict((lang, catalog.render(lang, result['evidence']))
                                                          for lang in ('es', 'en'))
 

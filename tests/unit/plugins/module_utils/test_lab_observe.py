@@ -21,12 +21,13 @@ import urllib.request
 
 import pytest
 
-from ansible_collections.microlab.docker_internals.plugins.module_utils import lab_observe
+from ansible_collections.microlab.docker_internals.plugins.module_utils import firewall, lab_observe, scenarios
+from ansible_collections.microlab.docker_internals.plugins.module_utils.scenarios import users
 from ansible_collections.microlab.docker_internals.plugins.module_utils import targets as target_utils
 from ansible_collections.microlab.docker_internals.plugins.module_utils.docker_api import DockerAPIError
 
 FIXTURES = os.path.join(os.path.dirname(os.path.abspath(__file__)), 'fixtures')
-ALL = list(lab_observe.SCENARIOS)
+ALL = list(scenarios.NAMES)
 # A guard against a deadlock in a broken implementation, never an expectation on speed.
 GUARD = 10
 BRIDGE_ID = '32654a07cacd4e78c464099cbf057f16a709c4a3b42897541a7fedeaa59377c7'
@@ -34,14 +35,10 @@ LONELY_ID = 'f261f03768cc6a1f6e27a5cbb1e8bb82e3e2c58599454e7b124166d4a0a8edc4'
 
 
 def spec(userns_remap=False):
-    return {
-        'users': {'root_container': 'lab_user_root', 'uid_container': 'lab_user_1234', 'uid': 1234,
-                  'userns_remap': userns_remap, 'remapped_container': 'lab_user_remapped',
-                  'share_dir': '/var/lib/microlab/users'},
-        'nginx': {'container': 'web_server', 'port': 80, 'http_timeout': 5},
-        'network': {'name': 'lonely_curl', 'server': 'web_server', 'bridge_client': 'curl_bridge',
-                    'lonely_client': 'curl_lonely', 'timeout': 2},
-    }
+    """The spec lab_observe observes with its defaults (the units' declarations)."""
+    spec = scenarios.default_spec()
+    spec['users']['userns_remap'] = userns_remap
+    return spec
 
 
 def _json(*parts):
@@ -132,7 +129,7 @@ def readers(monkeypatch):
         seen['firewall'] += 1
         return {'iptables_save': '# snapshot %d' % seen['firewall'], 'errors': {}}
 
-    monkeypatch.setattr(lab_observe.firewall, 'snapshot', snapshot)
+    monkeypatch.setattr(firewall, 'snapshot', snapshot)
     monkeypatch.setattr(lab_observe, 'read_namespaces', read_namespaces)
     monkeypatch.setattr(lab_observe, 'read_file_owner', read_file_owner)
     monkeypatch.setattr(lab_observe, 'host_links', lambda: {'48': {'name': 'veth1eb8e91', 'master': 'docker0'}})
@@ -148,7 +145,7 @@ def readers(monkeypatch):
                                    PermissionError(13, 'Permission denied')])
 def test_engine_down_records_only_the_engine(readers, error):
     api = FakeAPI(down=error)
-    obs = lab_observe.observe(spec(), ALL, api)
+    obs = scenarios.observe(spec(), ALL, api)
     assert obs == {'scenarios': ALL, 'engine': {'reachable': False, 'error': str(error)}}
     assert api.calls == ['version']
     assert readers == {'processes': [], 'sockets': [], 'http': [], 'namespaces': [], 'files': [], 'firewall': 0}
@@ -160,14 +157,14 @@ def test_an_engine_that_fails_while_listing_is_recorded_as_down(readers):
     def broken(names):
         raise DockerAPIError('Docker engine at unix:///var/run/docker.sock answered 500 for network')
     api.list_networks = broken
-    obs = lab_observe.observe(spec(), ALL, api)
+    obs = scenarios.observe(spec(), ALL, api)
     assert obs['engine'] == {'reachable': False,
                              'error': 'Docker engine at unix:///var/run/docker.sock answered 500 for network'}
     assert 'probes' not in obs and readers['processes'] == []
 
 
 def test_the_live_lab_observed_through_the_api_matches_the_recorded_observation(readers):
-    obs = lab_observe.observe(spec(), ALL, FakeAPI())
+    obs = scenarios.observe(spec(), ALL, FakeAPI())
     recorded = _json('observations', 'live_all_pass.json')
     assert obs['engine'] == recorded['engine']
     assert obs['containers'] == recorded['containers']
@@ -179,8 +176,8 @@ def test_the_live_lab_observed_through_the_api_matches_the_recorded_observation(
 
 def test_missing_containers_and_networks_are_none(readers):
     api = FakeAPI(containers={}, networks={'bridge': inspected()['networks']['bridge']})
-    obs = lab_observe.observe(spec(userns_remap=True), ALL, api)
-    assert obs['containers'] == dict((name, None) for name in lab_observe.container_names(spec(True), ALL))
+    obs = scenarios.observe(spec(userns_remap=True), ALL, api)
+    assert obs['containers'] == dict((name, None) for name in scenarios.container_names(spec(True), ALL))
     assert obs['networks']['lonely_curl'] is None and obs['networks']['bridge']['bridge'] == 'docker0'
     assert obs['processes'] == {}
     assert obs['http'] is None and readers['http'] == []
@@ -196,7 +193,7 @@ def test_probes_run_in_running_clients_only(readers):
     containers = inspected()['containers']
     containers['curl_bridge'] = stop(containers['curl_bridge'])
     api = FakeAPI(containers=containers, exec_run=lambda c, argv: (28, '000 2.003', 'curl: (28) timed out\n'))
-    obs = lab_observe.observe(spec(), ALL, api)
+    obs = scenarios.observe(spec(), ALL, api)
     assert [call for call in api.calls if call[0] == 'exec'] == [('exec', 'curl_lonely')]
     assert [call for call in api.calls if call[0] == 'links'] == [('links', 'curl_lonely')]
     assert obs['interfaces'] == {'curl_lonely': {'eth0_peer_index': 50, 'ip_brief': [], 'error': None}}
@@ -213,7 +210,7 @@ def test_a_stopped_server_leaves_the_clients_unprobed_and_nginx_unasked(readers)
     containers = inspected()['containers']
     containers['web_server'] = stop(containers['web_server'])
     api = FakeAPI(containers=containers)
-    obs = lab_observe.observe(spec(), ALL, api)
+    obs = scenarios.observe(spec(), ALL, api)
     assert obs['http'] is None and readers['http'] == []
     assert readers['sockets'] == [('web_server', False)]
     assert set(p['error'] for p in obs['probes'].values()) == {'no server IP'}
@@ -243,7 +240,7 @@ def test_probes_run_concurrently_with_each_other_and_with_the_rest(readers, monk
         return {'url': url, 'status': 200}
 
     monkeypatch.setattr(lab_observe, 'http_get', http_get)
-    obs = lab_observe.observe(spec(), ALL, FakeAPI(exec_run=exec_run))
+    obs = scenarios.observe(spec(), ALL, FakeAPI(exec_run=exec_run))
     assert saw == {'curl_bridge': (True, True, []), 'curl_lonely': (True, True, [])}
     assert sorted(finished) == ['curl_bridge', 'curl_lonely']
     assert obs['probes']['curl_bridge']['rc'] == 0 and obs['probes']['curl_lonely']['rc'] == 28
@@ -261,7 +258,7 @@ def test_the_probes_are_complete_when_observe_returns(readers, monkeypatch):
         return {'url': url, 'status': 200}
 
     monkeypatch.setattr(lab_observe, 'http_get', release)
-    obs = lab_observe.observe(spec(), ALL, FakeAPI(exec_run=exec_run))
+    obs = scenarios.observe(spec(), ALL, FakeAPI(exec_run=exec_run))
     assert [p['ran'] for p in obs['probes'].values()] == [True, True]
 
 
@@ -270,7 +267,7 @@ def test_a_probe_that_cannot_exec_is_recorded_with_its_error(readers):
         if client == 'curl_lonely':
             raise DockerAPIError("cannot exec in container 'curl_lonely' (409): container is paused")
         return (0, '200 0.001\n', '')
-    obs = lab_observe.observe(spec(), ALL, FakeAPI(exec_run=exec_run))
+    obs = scenarios.observe(spec(), ALL, FakeAPI(exec_run=exec_run))
     assert obs['probes']['curl_lonely'] == {
         'ran': False, 'url': 'http://172.17.0.8/',
         'error': "cannot exec in container 'curl_lonely' (409): container is paused"}
@@ -283,7 +280,7 @@ def test_a_broken_exec_stream_is_recorded_not_lost_in_its_thread(readers, error)
     """DockerAPI._exec_start reads the exec stream with http.client directly; its errors are not OSErrors."""
     def exec_run(client, argv):
         raise error
-    obs = lab_observe.observe(spec(), ['network'], FakeAPI(exec_run=exec_run))
+    obs = scenarios.observe(spec(), ['network'], FakeAPI(exec_run=exec_run))
     assert [(p['ran'], p['error']) for p in obs['probes'].values()] == [(False, str(error))] * 2
 
 
@@ -293,7 +290,7 @@ def test_the_clients_run_curl_argv_on_the_servers_bridge_ip(readers):
     def exec_run(client, argv):
         argvs[client] = argv
         return (0, '', '')
-    obs = lab_observe.observe(spec(), ['network'], FakeAPI(exec_run=exec_run))
+    obs = scenarios.observe(spec(), ['network'], FakeAPI(exec_run=exec_run))
     assert argvs == {'curl_bridge': lab_observe.curl_argv('http://172.17.0.8/', 2),
                      'curl_lonely': lab_observe.curl_argv('http://172.17.0.8/', 2)}
     assert obs['probes']['curl_bridge']['http_code'] == '' and obs['probes']['curl_bridge']['time'] == ''
@@ -302,7 +299,7 @@ def test_the_clients_run_curl_argv_on_the_servers_bridge_ip(readers):
 def test_nginx_is_asked_by_its_ip_and_port(readers):
     spec_8080 = spec()
     spec_8080['nginx'].update(port=8080, http_timeout=3)
-    obs = lab_observe.observe(spec_8080, ['nginx'], FakeAPI())
+    obs = scenarios.observe(spec_8080, ['nginx'], FakeAPI())
     assert readers['http'] == [('http://172.17.0.8:8080/', 3)]
     assert readers['sockets'] == [('web_server', True)]
     assert obs['http'] == {'url': 'http://172.17.0.8:8080/', 'status': 200}
@@ -311,29 +308,29 @@ def test_nginx_is_asked_by_its_ip_and_port(readers):
 def test_nginx_without_an_ip_is_not_asked(readers):
     containers = inspected()['containers']
     containers['web_server']['NetworkSettings']['Networks'] = {}
-    obs = lab_observe.observe(spec(), ['nginx'], FakeAPI(containers=containers))
+    obs = scenarios.observe(spec(), ['nginx'], FakeAPI(containers=containers))
     assert obs['http'] is None and readers['http'] == []
 
 
-@pytest.mark.parametrize('scenarios, keys, names', [
-    (['users'], ['containers', 'engine', 'files', 'interfaces', 'namespaces', 'networks', 'probes', 'processes',
+@pytest.mark.parametrize('asked, keys, names', [
+    (['users'], ['containers', 'engine', 'files', 'namespaces', 'networks', 'processes',
                  'scenarios'], ['lab_user_root', 'lab_user_1234']),
-    (['nginx'], ['containers', 'engine', 'http', 'interfaces', 'namespaces', 'networks', 'probes', 'processes',
+    (['nginx'], ['containers', 'engine', 'http', 'namespaces', 'networks', 'processes',
                  'scenarios', 'sockets'], ['web_server']),
     (['network', 'users'], ['containers', 'engine', 'files', 'firewall', 'host_links', 'interfaces', 'namespaces',
                             'networks', 'probes', 'processes', 'scenarios'],
      ['lab_user_root', 'lab_user_1234', 'web_server', 'curl_bridge', 'curl_lonely']),
 ])
-def test_only_the_scenarios_asked_are_observed(readers, scenarios, keys, names):
+def test_only_the_scenarios_asked_are_observed(readers, asked, keys, names):
     api = FakeAPI()
-    obs = lab_observe.observe(spec(), scenarios, api)
-    assert obs['scenarios'] == [s for s in ALL if s in scenarios]
+    obs = scenarios.observe(spec(), asked, api)
+    assert obs['scenarios'] == [s for s in ALL if s in asked]
     assert sorted(obs) == keys
     assert list(obs['containers']) == names
     assert readers['processes'] == [names]
-    assert bool(obs['probes']) == ('network' in scenarios)
-    assert list(obs['networks']) == (['bridge', 'lonely_curl'] if 'network' in scenarios else [])
-    assert readers['files'] == (['/var/lib/microlab/users/written-by-uid-1234'] if 'users' in scenarios else [])
+    assert bool(obs.get('probes')) == ('network' in asked)
+    assert list(obs['networks']) == (['bridge', 'lonely_curl'] if 'network' in asked else [])
+    assert readers['files'] == (['/var/lib/microlab/users/written-by-uid-1234'] if 'users' in asked else [])
     assert readers['namespaces'] == [sorted(names)]
 
 
@@ -345,14 +342,14 @@ def test_curl_argv():
         '--max-time', '2', 'http://172.17.0.8/']
 
 
-@pytest.mark.parametrize('userns_remap, scenarios, names', [
+@pytest.mark.parametrize('userns_remap, asked, names', [
     (False, ALL, ['lab_user_root', 'lab_user_1234', 'web_server', 'curl_bridge', 'curl_lonely']),
     (True, ['users'], ['lab_user_root', 'lab_user_1234', 'lab_user_remapped']),
     (False, ['nginx', 'network'], ['web_server', 'curl_bridge', 'curl_lonely']),
     (False, [], []),
 ])
-def test_container_names_in_order_without_duplicates(userns_remap, scenarios, names):
-    assert lab_observe.container_names(spec(userns_remap), scenarios) == names
+def test_container_names_in_order_without_duplicates(userns_remap, asked, names):
+    assert scenarios.container_names(spec(userns_remap), asked) == names
 
 
 @pytest.mark.parametrize('name, expected', [
@@ -519,7 +516,7 @@ def test_interfaces_of_a_client(answer, expected):
 def test_a_broken_interface_listing_is_recorded_not_lost_in_its_thread(readers):
     api = FakeAPI()
     api.links['curl_bridge'] = http.client.BadStatusLine('garbage')
-    obs = lab_observe.observe(spec(), ['network'], api)
+    obs = scenarios.observe(spec(), ['network'], api)
     assert obs['interfaces']['curl_bridge'] == {'error': str(http.client.BadStatusLine('garbage'))}
     assert obs['interfaces']['curl_lonely']['eth0_peer_index'] == 50
 
@@ -560,7 +557,7 @@ def test_namespace_inode_of_this_process_and_of_none():
 
 
 def test_share_file():
-    assert lab_observe.share_file('/var/lib/microlab/users', 1234) == '/var/lib/microlab/users/written-by-uid-1234'
+    assert users.share_file('/var/lib/microlab/users', 1234) == '/var/lib/microlab/users/written-by-uid-1234'
 
 
 def test_read_file_owner_of_a_regular_file(tmp_path):
@@ -606,7 +603,7 @@ def test_read_file_owner_names_the_uid_when_it_has_a_name(tmp_path, monkeypatch,
 def test_observe_reads_no_file_without_a_share_dir(readers):
     no_share = spec()
     no_share['users']['share_dir'] = ''
-    obs = lab_observe.observe(no_share, ['users'], FakeAPI())
+    obs = scenarios.observe(no_share, ['users'], FakeAPI())
     assert 'files' not in obs and readers['files'] == []
 
 
@@ -647,10 +644,10 @@ def test_http_get_never_goes_through_a_proxy(server, proxy, monkeypatch, variabl
 
 def test_the_firewall_is_read_before_the_probes_start_and_after_they_end(readers):
     """Two snapshots frame the probes, so the drop rule's counter moves between them (firewall.find_drop)."""
-    obs = lab_observe.observe(spec(), ['network'], FakeAPI())
+    obs = scenarios.observe(spec(), ['network'], FakeAPI())
     assert obs['firewall'] == {'before': {'iptables_save': '# snapshot 1', 'errors': {}},
                                'after': {'iptables_save': '# snapshot 2', 'errors': {}}}
 
 
 def test_the_firewall_is_not_read_without_the_network_scenario(readers):
-    assert 'firewall' not in lab_observe.observe(spec(), ['users', 'nginx'], FakeAPI()) and readers['firewall'] == 0
+    assert 'firewall' not in scenarios.observe(spec(), ['users', 'nginx'], FakeAPI()) and readers['firewall'] == 0

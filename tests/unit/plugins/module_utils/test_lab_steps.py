@@ -15,6 +15,9 @@ import stat
 import pytest
 
 from ansible_collections.microlab.docker_internals.plugins.module_utils import catalog, lab_steps
+from ansible_collections.microlab.docker_internals.plugins.module_utils.challenge import observe as challenge_observe
+from ansible_collections.microlab.docker_internals.plugins.module_utils.challenge import probe, readers, verdicts
+from ansible_collections.microlab.docker_internals.plugins.module_utils.scenarios import network
 
 CONFIG = lab_steps.make_config({'images': {'shell': 'microlab.local/lab-shell:bookworm',
                                            'nginx': 'microlab.local/lab-nginx:bookworm',
@@ -340,7 +343,7 @@ def test_a_live_container_on_both_networks_is_not_a_lonely_client():
     observation = chapter_done_later()
     observation['runs'] = []
     observation['containers']['both'] = container('both', 105, networks=('bridge', 'lonely_curl'))
-    assert lab_steps.live_client(observation['containers'], 'lonely_curl', CONFIG) == ''
+    assert verdicts.live_client(observation['containers'], 'lonely_curl', CONFIG) == ''
     assert statuses(observation, ['network_lonely_timeout']) == {'network_lonely_timeout': 'fail'}
 
 
@@ -463,7 +466,7 @@ def test_a_recorded_run_the_lab_made_is_never_the_students():
 
 
 def test_probe_argv_runs_the_labs_image_by_id_in_the_clients_netns_without_proxies():
-    argv = lab_steps.probe_argv(CONFIG, 'container:quirky_bell', 'http://172.17.0.4:80/')
+    argv = probe.probe_argv(CONFIG, 'container:quirky_bell', 'http://172.17.0.4:80/')
     assert argv[:5] == ['docker', 'run', '--rm', '--network', 'container:quirky_bell']
     assert argv[argv.index('--entrypoint') + 1:argv.index('--entrypoint') + 3] == ['curl', 'sha256:c0c0']
     assert 'microlab.lab=docker_internals' in argv and 'microlab.lab.probe=true' in argv
@@ -475,7 +478,7 @@ def test_probe_argv_runs_the_labs_image_by_id_in_the_clients_netns_without_proxi
 
 def test_probe_falls_back_to_the_reference_when_no_id_was_recorded():
     config = lab_steps.make_config({'images': CONFIG['images']})
-    assert config['images']['curl'] in lab_steps.probe_argv(config, 'bridge', 'http://ip/')
+    assert config['images']['curl'] in probe.probe_argv(config, 'bridge', 'http://ip/')
 
 
 class RecordingRunner(object):
@@ -492,7 +495,7 @@ def test_start_probes_join_a_live_client_else_run_on_the_network():
     observation = chapter_done()
     del observation['probe_clients'], observation['probes']
     runner = RecordingRunner({'container:eager_hopper': (0, '200 0.01', ''), 'lonely_curl': (28, '000 2.0', 'x')})
-    results, threads = lab_steps.start_probes(observation, CONFIG, runner)
+    results, threads = network.challenge_probes(observation, CONFIG, runner)
     for thread in threads:
         thread.join()
     assert observation['probe_clients'] == {'bridge': 'eager_hopper', 'lonely': ''}
@@ -503,7 +506,7 @@ def test_start_probes_join_a_live_client_else_run_on_the_network():
 def test_no_probe_on_a_network_that_does_not_exist():
     observation = chapter_done_later()
     observation['networks']['lonely_curl'] = None
-    results, threads = lab_steps.start_probes(observation, CONFIG, RecordingRunner({'bridge': (0, '200 0.1', '')}))
+    results, threads = network.challenge_probes(observation, CONFIG, RecordingRunner({'bridge': (0, '200 0.1', '')}))
     for thread in threads:
         thread.join()
     assert results['lonely'] == {'ran': False, 'url': 'http://172.17.0.4:80/', 'error': 'no network'}
@@ -512,13 +515,13 @@ def test_no_probe_on_a_network_that_does_not_exist():
 def test_live_client_prefers_the_students_and_never_the_server():
     containers = {'curl_bridge': container('curl_bridge', labels=LAB), 'z': container('z'),
                   'web_server': container('web_server'), 'stopped': container('stopped', running=False)}
-    assert lab_steps.live_client(containers, 'bridge', CONFIG) == 'z'
+    assert verdicts.live_client(containers, 'bridge', CONFIG) == 'z'
     del containers['z']
-    assert lab_steps.live_client(containers, 'bridge', CONFIG) == 'curl_bridge'
+    assert verdicts.live_client(containers, 'bridge', CONFIG) == 'curl_bridge'
 
 
 def test_probe_container_that_cannot_start_is_not_a_verdict():
-    result = lab_steps.probe(CONFIG, 'bridge', 'http://ip/', lambda argv: (125, '', 'no such image'))
+    result = probe.probe(CONFIG, 'bridge', 'http://ip/', lambda argv: (125, '', 'no such image'))
     assert result == {'ran': False, 'url': 'http://ip/', 'error': 'no such image'}
 
 
@@ -540,7 +543,7 @@ def fake_proc(tmp_path, processes):
 def test_read_processes_groups_by_cgroup(tmp_path, monkeypatch):
     proc = fake_proc(tmp_path, {10: ('0::/docker/aaa\n', 0, 'nginx master'), 11: ('0::/docker/aaa\n', 33, 'nginx worker'),
                                 20: ('0::/docker/bbb\n', 1234, 'sleep 500'), 30: ('0::/init.scope\n', 0, 'init')})
-    real_entry = lab_steps.container_processes.process_entry
+    real_entry = readers.container_processes.process_entry
 
     def entry(pid, uid_map, users, host_users):  # the real one reads the real /proc
         text = open('%s/%d/status' % (proc, pid)).read()
@@ -548,8 +551,8 @@ def test_read_processes_groups_by_cgroup(tmp_path, monkeypatch):
         return {'pid': pid, 'host_uid': uid, 'args': open('%s/%d/cmdline' % (proc, pid)).read().replace('\0', ' ').strip(),
                 'host_user': None}
 
-    monkeypatch.setattr(lab_steps.container_processes, 'process_entry', entry)
-    found = lab_steps.read_processes({'web': container('web', 10), 'sleepy': container('sleepy', 20),
+    monkeypatch.setattr(readers.container_processes, 'process_entry', entry)
+    found = readers.read_processes({'web': container('web', 10), 'sleepy': container('sleepy', 20),
                                       'gone': container('gone', running=False)}, proc)
     assert sorted(found) == ['sleepy', 'web']
     assert [p['host_uid'] for p in found['web']['processes']] == [0, 33]
@@ -561,13 +564,13 @@ def test_read_net_reads_listening_tcp_without_root(tmp_path, fixture_text):
     net = tmp_path / '42' / 'net'
     net.mkdir(parents=True)
     (net / 'tcp').write_text(fixture_text('proc_net_tcp.txt'))
-    entry = lab_steps.read_net(str(tmp_path / '42'))
+    entry = readers.read_net(str(tmp_path / '42'))
     assert entry['method'] == 'procfs' and entry['netns_inode'] == ('word.netns_unknown', {})
     assert sorted(s['port'] for s in entry['tcp_listen']) == [8080, 8081, 8086]
 
 
 def test_read_net_error_is_recorded():
-    assert 'error' in lab_steps.read_net('/nonexistent/1')
+    assert 'error' in readers.read_net('/nonexistent/1')
 
 
 # Words ------------------------------------------------------------------------------------------
@@ -767,6 +770,6 @@ def test_the_runs_are_read_after_the_live_observation(monkeypatch):
     the record is read after the live state and the probes (seconds), never before."""
     order = []
     monkeypatch.setattr(lab_steps.lab_observe, 'read_engine', lambda api: {'reachable': True})
-    monkeypatch.setattr(lab_steps, '_observe_live', lambda *args: order.append('live, probes included'))
+    monkeypatch.setattr(challenge_observe, '_observe_live', lambda *args: order.append('live, probes included'))
     observation = lab_steps.observe(None, CONFIG, runs=lambda: order.append('runs') or [{'id': 'x'}])
     assert order == ['live, probes included', 'runs'] and observation['runs'] == [{'id': 'x'}]

@@ -92,7 +92,7 @@ def run(monkeypatch):
             obs['scenarios'] = scenarios
             return obs
 
-        monkeypatch.setattr(module.lab_observe, 'observe', observe)
+        monkeypatch.setattr(module.scenarios, 'observe', observe)
         with patch_module_args(args):
             try:
                 module.main()

@@ -9,7 +9,7 @@ from __future__ import annotations
 import pytest
 
 from ansible_collections.microlab.docker_internals.plugins.module_utils import catalog
-from ansible_collections.microlab.docker_internals.plugins.module_utils.lab_judge import OUTCOMES
+from ansible_collections.microlab.docker_internals.plugins.module_utils.scenarios import OUTCOMES
 from ansible_collections.microlab.docker_internals.plugins.module_utils.lab_steps import STEP_IDS
 from ansible_collections.microlab.docker_internals.plugins.plugin_utils import vm_data
 from ansible_collections.microlab.docker_internals.plugins.plugin_utils.vm_data import VMDataError, check, clean_text
