@@ -51,7 +51,7 @@ EXAMPLES = r'''
     dir: ./lab-report
     files:
       report.json: "{{ lab_report_class | to_nice_json(indent=2) }}\n"
-      report.html: "{{ lookup('ansible.builtin.template', 'report.html.j2') }}"
+      report.html: "{{ lookup('ansible.builtin.template', 'page.html.j2') }}"
 '''
 
 RETURN = r'''
