@@ -329,7 +329,6 @@ def _text_matches(value, pattern):
     return isinstance(value, str) and bool(pattern.match(value))
 
 
-
 CHECKS = {}
 """{kind: check}, filled by @rule_check: a rule is (kind, *arguments), checked by check_<kind>(values, *arguments)."""
 
@@ -338,6 +337,7 @@ def rule_check(function):
     """Declare check_<kind> as the check of the rules of that kind (the kind is the function's name)."""
     CHECKS[function.__name__[len('check_'):]] = function
     return function
+
 
 @rule_check
 def check_range(values, name, low, high):
