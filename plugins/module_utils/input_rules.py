@@ -329,34 +329,50 @@ def _text_matches(value, pattern):
     return isinstance(value, str) and bool(pattern.match(value))
 
 
+CHECKS = {}
+"""{kind: check}, filled by @rule_check: a rule is (kind, *arguments), checked by check_<kind>(values, *arguments)."""
+
+
+def rule_check(function):
+    """Declare check_<kind> as the check of the rules of that kind (the kind is the function's name)."""
+    CHECKS[function.__name__[len('check_'):]] = function
+    return function
+
+
+@rule_check
 def check_range(values, name, low, high):
     value = values.get(name)
     ok = _is_int(value) and low <= value <= high
     return [] if ok else [('input.range', {'name': name, 'low': low, 'high': high, 'value': _shown(value)})]
 
 
+@rule_check
 def check_container_name(values, *names):
     return [('input.container_name', {'name': name, 'value': _shown(values.get(name))}) for name in names
             if not _text_matches(values.get(name), DOCKER_NAME)]
 
 
+@rule_check
 def check_network_name(values, name):
     value = values.get(name)
     ok = _text_matches(value, DOCKER_NAME) and value not in RESERVED_NETWORKS
     return [] if ok else [('input.network_name', {'name': name, 'value': _shown(value)})]
 
 
+@rule_check
 def check_distinct(values, *names):
     given = [values.get(name) for name in names]
     ok = len(set(map(_shown, given))) == len(given)
     return [] if ok else [('input.distinct', {'names': ', '.join(names), 'value': _shown(given)})]
 
 
+@rule_check
 def check_nonempty(values, *names):
     return [('input.nonempty', {'name': name, 'value': _shown(values.get(name))}) for name in names
             if not (isinstance(values.get(name), str) and values[name].strip())]
 
 
+@rule_check
 def check_absolute_path(values, name):
     value = values.get(name)
     ok = (isinstance(value, str) and value.startswith('/') and '\n' not in value and '..' not in value.split('/')
@@ -364,6 +380,7 @@ def check_absolute_path(values, name):
     return [] if ok else [('input.absolute_path', {'name': name, 'value': _shown(value)})]
 
 
+@rule_check
 def check_at_least(values, name, low):
     value = values.get(name)
     if _is_int(value) and value >= low:
@@ -371,12 +388,14 @@ def check_at_least(values, name, low):
     return [('input.at_least', {'name': name, 'low': low, 'value': _shown(value)})]
 
 
+@rule_check
 def check_matches(values, name, pattern, key, suffix):
     value = values.get(name)
     ok = isinstance(value, str) and bool(PATTERNS[pattern].match(value + suffix))
     return [] if ok else [(key, {'name': name, 'value': _shown(value)})]
 
 
+@rule_check
 def check_each_matches(values, name, pattern, key, nonempty):
     value = values.get(name)
     ok = (isinstance(value, list) and (len(value) > 0 or not nonempty)
@@ -384,11 +403,13 @@ def check_each_matches(values, name, pattern, key, nonempty):
     return [] if ok else [(key, {'name': name, 'value': _shown(value)})]
 
 
+@rule_check
 def check_mapping(values, name):
     value = values.get(name)
     return [] if isinstance(value, dict) else [('input.mapping', {'name': name, 'value': _shown(value)})]
 
 
+@rule_check
 def check_url(values, name, schemes):
     value = values.get(name)
     pattern = re.compile('^(%s)://%s$' % ('|'.join(map(re.escape, schemes)), URL_CHARACTERS))
@@ -397,6 +418,7 @@ def check_url(values, name, schemes):
                                          'value': _shown(value)})]
 
 
+@rule_check
 def check_abs_path(values, name, example, trailing_slash):
     value = values.get(name)
     pattern = re.compile('^(%s)+%s$' % (PATH_PART, '/?' if trailing_slash else ''))
@@ -412,6 +434,7 @@ def network_hosts(options):
     return [str(host) for host in hosts if not LOCAL_SOCKET.match(str(host))]
 
 
+@rule_check
 def check_hosts_need_tls(values, name, allow):
     options = values.get(name)
     tcp = network_hosts(options)
@@ -419,28 +442,33 @@ def check_hosts_need_tls(values, name, allow):
     return [] if ok else [('input.hosts_need_tls', {'name': name, 'allow': allow, 'hosts': ', '.join(tcp)})]
 
 
+@rule_check
 def check_http_key_url(values, name, allow):
     value = values.get(name)
     ok = not (isinstance(value, str) and value.startswith('http://')) or values.get(allow) is True
     return [] if ok else [('input.http_key_url', {'name': name, 'allow': allow, 'value': _shown(value)})]
 
 
+@rule_check
 def check_hash_or_empty(values, *names):
     # The name only, never the value: a wrong value may still be a password.
     return [('input.crypt_hash', {'name': name}) for name in names if not _text_matches(values.get(name), CRYPT_HASH)]
 
 
+@rule_check
 def check_ssh_key_or_empty(values, *names):
     # The name only: a key line is someone's, and a wrong one may be a private key pasted by mistake.
     return [('input.ssh_key', {'name': name}) for name in names if not _text_matches(values.get(name), SSH_KEY)]
 
 
+@rule_check
 def check_required_when(values, name, count):
     needed = _is_int(values.get(count)) and values[count] > 0
     given = isinstance(values.get(name), str) and len(values[name]) > 0
     return [('input.required_when', {'name': name, 'count': count})] if needed and not given else []
 
 
+@rule_check
 def check_dict_with_keys(values, names, keys):
     given = [values.get(name) for name in names]
     ok = all(isinstance(value, dict) and sorted(value) == list(keys) for value in given)
@@ -448,6 +476,7 @@ def check_dict_with_keys(values, names, keys):
                                                     'value': ', '.join(map(_shown, given))})]
 
 
+@rule_check
 def check_in_inventory(values, name):
     value = values.get(name)
     if not (isinstance(value, list) and all(isinstance(item, str) and item for item in value)):
@@ -456,23 +485,27 @@ def check_in_inventory(values, name):
     return [('input.unknown_hosts', {'name': name, 'hosts': ', '.join(unknown)})] if unknown else []
 
 
+@rule_check
 def check_above_zero(values, name):
     value = values.get(name)
     ok = isinstance(value, (int, float)) and not isinstance(value, bool) and value > 0
     return [] if ok else [('input.above_zero', {'name': name, 'value': _shown(value)})]
 
 
+@rule_check
 def check_group_name(values, *names):
     return [('input.group_name', {'name': name, 'value': _shown(values.get(name))}) for name in names
             if not (isinstance(values.get(name), str) and ACCOUNT.match(values[name]))]
 
 
+@rule_check
 def check_different(values, *names):
     given = [values.get(name) for name in names]
     ok = len(set(map(_shown, given))) == len(given)
     return [] if ok else [('input.different', {'names': _and(list(names)), 'value': _shown(given)})]
 
 
+@rule_check
 def check_image_refs_or_empty(values, name, keys):
     value = values.get(name)
     ok = value == {} or (isinstance(value, dict) and sorted(value) == list(keys)
@@ -480,12 +513,14 @@ def check_image_refs_or_empty(values, name, keys):
     return [] if ok else [('input.image_refs', {'name': name, 'keys': ', '.join(keys), 'value': _shown(value)})]
 
 
+@rule_check
 def check_required_for(values, name, other, value):
     needed = values.get(other) == value
     given = isinstance(values.get(name), (str, list, dict)) and len(values[name]) > 0
     return [('input.required_for', {'name': name, 'other': other, 'value': value})] if needed and not given else []
 
 
+@rule_check
 def check_listen_address_or_empty(values, name):
     value = values.get(name)
     if value == '':
@@ -497,48 +532,19 @@ def check_listen_address_or_empty(values, name):
     return [] if ok else [('input.listen_address', {'name': name, 'value': _shown(value)})]
 
 
+@rule_check
 def check_secret_or_empty(values, name):
     # The name only, never the value: a wrong value is still a password.
     return [] if _text_matches(values.get(name), ADMIN_PASSWORD) else [('input.admin_password', {'name': name})]
 
 
+@rule_check
 def check_digests_or_empty(values, name, refs):
     value, roles = values.get(name), values.get(refs)
     ok = isinstance(value, dict) and all(
         isinstance(roles, dict) and role in roles and _text_matches(digest, IMAGE_DIGEST)
         for role, digest in value.items())
     return [] if ok else [('input.image_digests', {'name': name, 'refs': refs, 'value': _shown(value)})]
-
-
-CHECKS = {
-    'range': check_range,
-    'container_name': check_container_name,
-    'network_name': check_network_name,
-    'distinct': check_distinct,
-    'nonempty': check_nonempty,
-    'absolute_path': check_absolute_path,
-    'at_least': check_at_least,
-    'matches': check_matches,
-    'each_matches': check_each_matches,
-    'mapping': check_mapping,
-    'url': check_url,
-    'abs_path': check_abs_path,
-    'hosts_need_tls': check_hosts_need_tls,
-    'http_key_url': check_http_key_url,
-    'hash_or_empty': check_hash_or_empty,
-    'ssh_key_or_empty': check_ssh_key_or_empty,
-    'required_when': check_required_when,
-    'dict_with_keys': check_dict_with_keys,
-    'group_name': check_group_name,
-    'in_inventory': check_in_inventory,
-    'above_zero': check_above_zero,
-    'different': check_different,
-    'image_refs_or_empty': check_image_refs_or_empty,
-    'required_for': check_required_for,
-    'listen_address_or_empty': check_listen_address_or_empty,
-    'secret_or_empty': check_secret_or_empty,
-    'digests_or_empty': check_digests_or_empty,
-}
 
 
 def check(rule, values):

@@ -214,6 +214,7 @@ from ansible.module_utils.basic import AnsibleModule
 from ansible_collections.microlab.docker_internals.plugins.module_utils import catalog, lab_explain, scenarios
 from ansible_collections.microlab.docker_internals.plugins.module_utils.docker_api import DEFAULT_DOCKER_HOST, DockerAPI
 
+
 def failure_text(lang, names, failed):
     """One sentence naming the scenarios and the outcomes that did not pass, singular or plural as they are."""
     label = catalog.text(lang, 'word.scenario' if len(names) == 1 else 'word.scenarios', names=', '.join(names))

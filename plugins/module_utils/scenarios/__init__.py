@@ -12,12 +12,16 @@ A unit (users.py, nginx.py, network.py) is a module with:
 - observe: ``container_names(options)``, ``network_names(options)``; ``start(api, options, containers)``,
   which starts anything slow (threads) and returns a function completing the observation, or None;
   ``read(options, containers, observation)`` for the rest (processes and namespaces are read for all);
-- judge: ``OUTCOMES``, ``OPTIONAL_OUTCOMES`` (recorded only with some options), ``outcome_ids(options)`` and ``judge(observation, options)`` -> {outcome id: result};
+- judge: ``OUTCOMES``, ``OPTIONAL_OUTCOMES`` (recorded only with some options), ``outcome_ids(options)``
+  and ``judge(observation, options)`` -> {outcome id: result}; ``PROBE_TIMEOUT``, the option bounding a probe;
 - explain: ``explain_params(options, observation, images)`` (the catalog texts' placeholders under
   ``<NAME>.title``, ``.done``, ``.look``, ``.commands``, ``.why``, ``.notes``, ``.errata``) and
   ``explain_more(say, lang, options, observation)``, lines added after ``why``;
 - challenge: ``STEPS`` (ids in the chapter's order, texts under ``ch.<step>.``), ``NEEDS`` (the parts of the
-  observation they need), ``SOLVE`` ({step: solve actions}) and the step judges (challenge/judge.py).
+  observation they need), ``challenge_networks(config)``, ``challenge_start(observation, config, runner)`` and
+  ``challenge_read(observation, config, proc)`` (its part of `lab check`'s observation, challenge/observe.py),
+  ``judge_steps(observation, config, steps)``, ``SOLVE`` ({step: action names}) and ``ACTIONS`` ({name:
+  function returning the docker argv `lab solve` runs}).
 
 Nothing outside a unit branches on a scenario's name: this registry iterates over ``UNITS``. Adding a scenario
 is adding its unit here (docs/adding-a-scenario.md). Standard library only.

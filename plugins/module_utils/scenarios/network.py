@@ -364,7 +364,8 @@ def judge_network_created(observation, config):
         return verdicts.fail(*problem)
     network = observation['networks'][name]
     return verdicts.ok('ch.ev.network_exists', is_lab(network), network=name, driver=network['driver'],
-                 subnet=', '.join(network.get('subnets') or []) or verdicts.UNKNOWN, bridge=network.get('bridge') or verdicts.UNKNOWN)
+                       subnet=', '.join(network.get('subnets') or []) or verdicts.UNKNOWN,
+                       bridge=network.get('bridge') or verdicts.UNKNOWN)
 
 
 def probe_what(observation, side, lonely, config):
@@ -402,7 +403,7 @@ def judge_curl(observation, config, lonely):
     run = find(observation.get('runs'), network, server_ip, _created(observation, network, config))
     if run:
         return verdicts.ok('ch.ev.run_curl', network=network, rc=run.get('exit_code'), ip=server_ip,
-                     **lab_step_runs.described(run))
+                           **lab_step_runs.described(run))
     client = (observation.get('probe_clients') or {}).get(side) or ''
     if client:
         return verdicts.ok_from(seen, is_lab(observation['containers'][client]))

@@ -21,4 +21,3 @@ def sleeper(name, image, scenario, user=None, network='', userns_mode=''):
     if userns_mode:
         spec['userns_mode'] = userns_mode
     return spec
-

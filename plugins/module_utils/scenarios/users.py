@@ -227,7 +227,7 @@ def judge_runs_as(observation, uid):
     if not running:
         return verdicts.fail('ch.ev.no_container', uid=uid)
     return verdicts.fail('ch.ev.no_uid', uid=uid, seen=('list', {'items': [r['evidence'] for _n, r in seen[:4]],
-                                                         'separator': '; '}))
+                                                                 'separator': '; '}))
 
 
 def judge_steps(observation, config, steps):

@@ -360,3 +360,10 @@ def test_required_when_needs_nothing_without_seats():
 def test_a_list_or_dict_for_a_text_option_is_refused_by_name(given, expected):
     found = input_rules.text_problems(lab_input.load_options('lab_students', 'main'), given)
     assert found == [('input.text', {'name': name}) for name in expected]
+
+
+def test_every_rule_of_every_role_has_its_check_declared():
+    """A rule's kind is checked by the check_<kind> declared with @rule_check, and only by it."""
+    kinds = set(rule[0] for rules in input_rules.RULES.values() for rule in rules)
+    assert kinds <= set(input_rules.CHECKS)
+    assert all(input_rules.CHECKS[kind].__name__ == 'check_' + kind for kind in input_rules.CHECKS)

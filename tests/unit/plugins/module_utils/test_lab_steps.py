@@ -553,7 +553,7 @@ def test_read_processes_groups_by_cgroup(tmp_path, monkeypatch):
 
     monkeypatch.setattr(readers.container_processes, 'process_entry', entry)
     found = readers.read_processes({'web': container('web', 10), 'sleepy': container('sleepy', 20),
-                                      'gone': container('gone', running=False)}, proc)
+                                    'gone': container('gone', running=False)}, proc)
     assert sorted(found) == ['sleepy', 'web']
     assert [p['host_uid'] for p in found['web']['processes']] == [0, 33]
     assert [p['args'] for p in found['sleepy']['processes']] == ['sleep 500']

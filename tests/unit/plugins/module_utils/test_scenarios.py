@@ -122,7 +122,6 @@ def test_steps_outcomes_and_actions_are_unique_across_units():
     assert set(action for unit in scenarios.UNITS for step in unit.SOLVE.values() for action in step) <= set(actions)
 
 
-
 def unit_files():
     folder = os.path.join(REPO, 'plugins', 'module_utils', 'scenarios')
     return sorted(os.path.join(folder, name) for name in os.listdir(folder) if name.endswith('.py'))
@@ -134,8 +133,8 @@ def code_outside_the_units():
     for top in ('plugins', 'roles', 'playbooks'):
         for folder, dirs, files in os.walk(os.path.join(REPO, top)):
             rel = os.path.relpath(folder, REPO).split(os.sep)
-            if rel[:3] == ['plugins', 'module_utils', 'scenarios'] or (top == 'roles' and len(rel) > 1
-                                                                        and rel[1] in skip_roles):
+            in_unit = rel[:3] == ['plugins', 'module_utils', 'scenarios']
+            if in_unit or (top == 'roles' and len(rel) > 1 and rel[1] in skip_roles):
                 continue
             for name in files:
                 if name.endswith(('.py', '.yml')) and not name.startswith('catalog'):
