@@ -14,7 +14,8 @@ from ansible_collections.microlab.docker_internals.plugins.filter.class_grades i
 from ansible_collections.microlab.docker_internals.plugins.filter.class_report import class_report, class_report_table
 from ansible_collections.microlab.docker_internals.plugins.module_utils.lab_steps import STEP_IDS
 
-START, END = '2026-11-25T10:00:00Z', '2026-11-25T11:00:00Z'
+START = '2026-11-25T10:00:00Z'
+END = '2026-11-25T11:00:00Z'
 
 
 def vm(first='2026-11-25T10:20:00Z', hints=0, **inventory):
