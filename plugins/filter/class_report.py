@@ -141,12 +141,20 @@ def _challenge_entry(entry, data, now, session_start, stuck_minutes, hints_per_s
     return entry
 
 
-def _grade_entry(entry, data, hostvars, scoring, identifier, end, closed):
+def _grade_entry(entry, data, hostvars, scoring, identifier, end, closed, now):
     """Add a student's grade (None when verify could not judge the VM) and their identifier for the gradebook,
-    from the inventory (the roster's column of that name; username defaults to the student), never from the VM."""
+    from the inventory (the roster's column of that name; username defaults to the student), never from the VM.
+
+    The grade compares each step's first pass, clamped to now only, with the end: the session's start may be
+    verify's "now" (no session.json where verify runs), and clamping up to it would put every step after the end.
+    A start that is known is before the end (the input rules), so a pass before it counts either way.
+    """
     name = entry['inventory_hostname']
     judged = entry['status'] != 'unreachable' and not data['error'] and entry['steps']
-    entry['grade'] = grades.grade(entry['steps'], scoring, end, closed) if judged else None
+    steps = {step: dict(values, first_passed_at=_text_time(_clamp(data['challenge']['steps'][step]['first_passed_at'],
+                                                                  None, now)))
+             for step, values in entry['steps'].items()}
+    entry['grade'] = grades.grade(steps, scoring, end, closed) if judged else None
     given = _inventory_value(hostvars, name, hostvars[name], identifier)
     given = given if isinstance(given, str) and given.strip() else (entry['student'] if identifier == 'username' else '')
     entry['grade_identifier'] = given.strip()
@@ -208,7 +216,7 @@ def class_report(hostvars, hosts, generated='', mode='', stuck_minutes=10, hints
         window = _window(start, vm_data.parse_time(session_end), now)
         if scoring is not None:
             table = lab_scoring.table(scoring)
-            entries = [_grade_entry(entry, data, hostvars, table, identifier, window['session_end'], window['closed'])
+            entries = [_grade_entry(entry, data, hostvars, table, identifier, window['session_end'], window['closed'], now)
                        for entry, data in zip(entries, checked)]
     else:
         start, window = None, _window(None, None, None)

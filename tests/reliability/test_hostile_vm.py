@@ -284,7 +284,7 @@ def test_a_hostile_vm_cannot_change_another_students_grade_nor_put_a_formula_in_
     report = graded(challenge_class(lab_challenge=challenge, email='=HYPERLINK("http://x","ana")',
                                     ansible_facts={'email': '=HYPERLINK("http://x","ana")'}))
     assert [entry['grade'] for entry in others(report)] == [entry['grade'] for entry in others(honest)]
-    # A pass in 1970 is before the end (clamped to the start), one in 2099 after it (clamped to now): only the first counts.
+    # A pass in 1970 is before the end, one in 2099 after it (clamped to now, after the end): only the first counts.
     assert mallory(report)['grade']['total'] == 10 and mallory(report)['grade']['late'] == list(STEP_IDS[1:])
     assert mallory(report)['grade_identifier'] == ''
     for kind in ('moodle', 'detail'):

@@ -69,6 +69,16 @@ def test_a_step_first_passed_after_the_end_does_not_change_the_grade():
                   generated='2026-11-25T12:00:00Z')['hosts'][0]['grade']['total'] == 100
 
 
+def test_verify_run_where_no_session_start_is_known_still_counts_the_passes_before_the_end():
+    """Without lab_session_start or session.json the session "starts" when verify runs (after the end, say): the
+    report shows the times clamped to that, but the grade compares the VM's own times with the end."""
+    late = '2026-11-25T12:00:00Z'
+    graded = class_report({'vm1': vm(student='ana')}, ['vm1'], generated=late, session_start=late, session_end=END,
+                          scoring={}, lang='en')
+    assert graded['hosts'][0]['steps']['users_root']['first_passed_at'] == late
+    assert graded['hosts'][0]['grade']['total'] == 100 and graded['closed']
+
+
 def test_a_vm_cannot_move_its_pass_before_the_start_nor_after_now():
     early = report({'vm1': vm(student='ana', first='1970-01-01T00:00:00Z')}, session_end=END)
     assert early['hosts'][0]['steps']['networks_differ']['first_passed_at'] == START
