@@ -236,6 +236,7 @@ BROKEN = [
     ('en', {'lab_report_scoring': {'steps': {'users_rot': 5}}}, 'has the step users_rot, which the lab does not know'),
     ('es', {'lab_report_scoring': {'steps': []}}, 'lab_report_scoring.steps tiene que ser un diccionario YAML'),
     ('en', {'lab_report_scoring': [10]}, 'lab_report_scoring must be a mapping'),
+    ('es', {'lab_report_scoring': 'hint=1'}, 'lab_report_scoring tiene que ser un diccionario YAML'),
     ('en', {'lab_report_session_start': '2026-11-25T10:00:00Z', 'lab_report_session_end': '2026-11-25T10:00:00Z'},
      'lab_report_session_end (2026-11-25T10:00:00Z) must be later than lab_report_session_start'),
     ('es', {'lab_report_session_start': '2026-11-25T10:00:00Z', 'lab_report_session_end': '2026-11-25T09:00:00Z'},
