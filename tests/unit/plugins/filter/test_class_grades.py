@@ -100,7 +100,7 @@ def test_an_unreachable_vm_is_left_out_of_grades_not_given_0():
 ])
 def test_the_terminal_says_the_session_is_closed_in_the_reports_language(lang, line):
     graded = report({'vm1': vm(student='ana')}, generated='2026-11-25T11:30:00Z', session_end=END)
-    assert class_report_table(dict(graded, lang=lang)).split('\n')[-1] == line
+    assert class_report_table(dict(graded, lang=lang)).splitlines()[-1] == line
 
 
 @pytest.mark.parametrize('options, words', [

@@ -122,4 +122,4 @@ def test_the_identifier_comes_from_the_roster_never_from_the_vm():
     rows = list(csv.reader(io.StringIO(class_grades_csv(graded, 'moodle', item='Docker lab'))))
     assert rows == [['Email address', 'Docker lab'], ['ana@school.example', '100']]
     # The student missing from grades.csv is named in the terminal, never silently dropped.
-    assert class_report_table(graded).split('\n')[-1] == 'Not in grades.csv: bruno has no email in the roster.'
+    assert class_report_table(graded).splitlines()[-1] == 'Not in grades.csv: bruno has no email in the roster.'
