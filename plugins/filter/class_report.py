@@ -7,13 +7,14 @@
 from __future__ import annotations
 
 import json
+import math
 from collections.abc import Mapping
 
 from ansible.errors import AnsibleFilterError
 
-from ansible_collections.microlab.docker_internals.plugins.module_utils import catalog
+from ansible_collections.microlab.docker_internals.plugins.module_utils import catalog, lab_scoring
 from ansible_collections.microlab.docker_internals.plugins.module_utils.lab_steps import HINTS, STEP_IDS
-from ansible_collections.microlab.docker_internals.plugins.plugin_utils import vm_data
+from ansible_collections.microlab.docker_internals.plugins.plugin_utils import grades, vm_data
 
 SCHEMA_VERSION = 2
 STATUSES = ('pass', 'fail', 'unreachable')
@@ -140,6 +141,42 @@ def _challenge_entry(entry, data, now, session_start, stuck_minutes, hints_per_s
     return entry
 
 
+def _grade_entry(entry, data, hostvars, scoring, identifier, end, closed, now):
+    """Add a student's grade (None when verify could not judge the VM) and their identifier for the gradebook,
+    from the inventory (the roster's column of that name; username defaults to the student), never from the VM.
+
+    The grade compares each step's first pass, clamped to now only, with the end: the session's start may be
+    verify's "now" (no session.json where verify runs), and clamping up to it would put every step after the end.
+    A start that is known is before the end (the input rules), so a pass before it counts either way.
+    """
+    name = entry['inventory_hostname']
+    judged = entry['status'] != 'unreachable' and not data['error'] and entry['steps']
+    steps = {step: dict(values, first_passed_at=_text_time(_clamp(data['challenge']['steps'][step]['first_passed_at'],
+                                                                  None, now)))
+             for step, values in entry['steps'].items()}
+    entry['grade'] = grades.grade(steps, scoring, end, closed) if judged else None
+    given = _inventory_value(hostvars, name, hostvars[name], identifier)
+    given = given if isinstance(given, str) and given.strip() else (entry['student'] if identifier == 'username' else '')
+    entry['grade_identifier'] = given.strip()
+    return entry
+
+
+def _grades(entries, scoring, identifier):
+    """The report's grades: the table, the identifier, and who is left out of grades.csv and why."""
+    left_out = [{'student': entry['student'], 'reason_id': 'not_graded' if entry['grade'] is None else 'no_identifier'}
+                for entry in sorted(entries, key=lambda entry: entry['student'])
+                if entry['grade'] is None or not entry['grade_identifier']]
+    return {'identifier': identifier, 'scoring': scoring, 'left_out': left_out,
+            'max': grades.grade({}, scoring)['max']}
+
+
+def _window(start, end, now):
+    """The session's window: its end, whether it is closed, and the whole minutes left (None once closed)."""
+    closed = bool(end and now and now >= end)
+    left = math.ceil((end - now).total_seconds() / 60) if end and now and not closed else None
+    return {'session_end': _text_time(end), 'closed': closed, 'closes_in_minutes': left}
+
+
 def _mode(hostvars, hosts, mode):
     if mode in MODES:
         return mode
@@ -149,17 +186,24 @@ def _mode(hostvars, hosts, mode):
 
 
 def class_report(hostvars, hosts, generated='', mode='', stuck_minutes=10, hints_per_step=2,
-                 lang=catalog.DEFAULT_LANGUAGE, session_start=''):
+                 lang=catalog.DEFAULT_LANGUAGE, session_start='', session_end='', scoring=None, identifier='username'):
     """Build the report for C(hosts) from C(hostvars), its reasons in C(lang); see docs/report.md for the schema.
 
     Every VM's data goes through vm_data.check first: a VM that breaks it is that VM's verify_error and changes
     nothing else. The session starts at C(session_start), the controller's (never a VM's): a VM's times are
     clamped to it and to C(generated); without it, a student with no history is idle since C(generated).
+    It ends at C(session_end) (optional): from then on it is closed and a step first passed later earns no points.
+    With C(scoring) (a table lab_scoring.problems accepts), challenge mode grades every student.
     """
     try:
         catalog.messages(lang)
     except catalog.CatalogError as exc:
         raise AnsibleFilterError('class_report: %s' % exc)
+    broken = ([] if scoring is None else lab_scoring.problems(scoring)) + (
+        [] if identifier in grades.IDENTIFIERS else [('input.one_of', {'name': 'identifier', 'value': identifier,
+                                                                       'choices': ', '.join(grades.IDENTIFIERS)})])
+    if broken:
+        raise AnsibleFilterError('class_report: %s' % ' '.join(catalog.text(lang, key, **params) for key, params in broken))
     mode = _mode(hostvars, hosts, mode)
     checked = [_checked(hostvars[name], lang) for name in hosts]
     entries = [_host_entry(name, data, hostvars[name], hostvars, lang) for name, data in zip(hosts, checked)]
@@ -169,14 +213,26 @@ def class_report(hostvars, hosts, generated='', mode='', stuck_minutes=10, hints
         start = min(start, now) if start and now else start
         entries = [_challenge_entry(entry, data, now, start, int(stuck_minutes), float(hints_per_step), lang)
                    for entry, data in zip(entries, checked)]
+        window = _window(start, vm_data.parse_time(session_end), now)
+        if scoring is not None:
+            table = lab_scoring.table(scoring)
+            entries = [_grade_entry(entry, data, hostvars, table, identifier, window['session_end'], window['closed'], now)
+                       for entry, data in zip(entries, checked)]
     else:
-        start = None
+        start, window = None, _window(None, None, None)
         for entry in entries:
             entry['steps'], entry['progress'] = {}, {}
+    if scoring is None or mode != 'challenge':
+        for entry in entries:
+            entry['grade'], entry['grade_identifier'] = None, None
     return {
         'schema_version': SCHEMA_VERSION,
         'generated': generated,
         'session_start': _text_time(start),
+        'session_end': window['session_end'],
+        'closed': window['closed'],
+        'closes_in_minutes': window['closes_in_minutes'],
+        'grades': _grades(entries, lab_scoring.table(scoring), identifier) if scoring is not None and mode == 'challenge' else None,
         'lang': lang,
         'mode': mode,
         'outcome_ids': sorted(vm_data.OUTCOME_IDS) if mode == 'demo' else [],
@@ -206,6 +262,12 @@ def class_report_table(report, page=''):
                              _cell(vm['reason']))).rstrip()
                      + ''.join(' ' + mark for mark in marks))
     lines.append(catalog.text(lang, 'report.table.counts', page=page, **report['summary']))
+    if report.get('session_end'):
+        lines.append(catalog.text(lang, 'report.session.closed' if report['closed'] else 'report.session.open',
+                                  end=report['session_end'], minutes=report['closes_in_minutes']))
+    for left in (report.get('grades') or {}).get('left_out', []):
+        lines.append(catalog.text(lang, 'report.grades.' + left['reason_id'], student=_cell(left['student']),
+                                  identifier=report['grades']['identifier']))
     return '\n'.join(lines)
 
 

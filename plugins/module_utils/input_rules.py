@@ -18,7 +18,7 @@ import ipaddress
 import json
 import re
 
-from ansible_collections.microlab.docker_internals.plugins.module_utils import catalog
+from ansible_collections.microlab.docker_internals.plugins.module_utils import catalog, lab_scoring
 
 DOCKER_NAME = re.compile(r'^[a-zA-Z0-9][a-zA-Z0-9_.-]*$')
 RESERVED_NETWORKS = ('bridge', 'host', 'none', 'default')
@@ -158,6 +158,21 @@ def required_for(name, other, value):
     return ('required_for', name, other, value)
 
 
+def scoring_table(name):
+    """A scoring table of the class's grades (lab_scoring.problems)."""
+    return ('scoring_table', name)
+
+
+def one_of(name, choices):
+    """One of the texts choices, said in the student's language (an argument spec's choices would say it in English)."""
+    return ('one_of', name, tuple(choices))
+
+
+def later_than(name, other):
+    """UTC time name is later than UTC time other, when both are given (same format: text order is time order)."""
+    return ('later_than', name, other)
+
+
 RULES = {
     'lab_users': [
         in_range('lab_users_uid', 1, 65534),
@@ -261,6 +276,10 @@ RULES = {
         at_least('lab_report_stuck_minutes', 1),
         above_zero('lab_report_hints_per_step'),
         matches('lab_report_session_start', 'utc_time_or_empty', 'input.utc_time'),
+        matches('lab_report_session_end', 'utc_time_or_empty', 'input.utc_time'),
+        later_than('lab_report_session_end', 'lab_report_session_start'),
+        scoring_table('lab_report_scoring'),
+        one_of('lab_report_grades_identifier', ('username', 'email', 'idnumber')),
     ],
     # Names only, never the hashes or keys themselves: a wrong value may still be a password.
     'lab_students': [
@@ -545,6 +564,25 @@ def check_digests_or_empty(values, name, refs):
         isinstance(roles, dict) and role in roles and _text_matches(digest, IMAGE_DIGEST)
         for role, digest in value.items())
     return [] if ok else [('input.image_digests', {'name': name, 'refs': refs, 'value': _shown(value)})]
+
+
+@rule_check
+def check_scoring_table(values, name):
+    return lab_scoring.problems(values.get(name), name)
+
+
+@rule_check
+def check_one_of(values, name, choices):
+    value = values.get(name)
+    ok = isinstance(value, str) and value in choices
+    return [] if ok else [('input.one_of', {'name': name, 'choices': ', '.join(choices), 'value': _shown(value)})]
+
+
+@rule_check
+def check_later_than(values, name, other):
+    end, start = values.get(name), values.get(other)
+    given = all(_text_matches(value, PATTERNS['utc_time_or_empty']) and value for value in (end, start))
+    return [('input.later_than', {'name': name, 'other': other, 'value': end, 'start': start})] if given and end <= start else []
 
 
 def check(rule, values):

@@ -249,6 +249,10 @@ def hostile_report(mode):
         if entry['progress']:
             entry['progress'].update(passed=XSS, total=XSS, hints=XSS, solved_by_lab=XSS, idle_minutes=XSS)
     report.update(generated=XSS)
+    if mode == 'challenge':
+        report.update(session_end=XSS, closed=True, grades={'max': XSS, 'identifier': 'email', 'left_out': []})
+        for entry in report['hosts']:
+            entry['grade'] = {'total': XSS, 'late': [XSS]}
     report['outcome_ids'] = report['outcome_ids'] + [XSS]
     report['step_ids'] = report['step_ids'] + [XSS] if mode == 'challenge' else []
     return report
@@ -262,3 +266,27 @@ def test_the_template_escapes_every_value_even_in_attributes(mode):
     # Statuses reach a class attribute only from the fixed set.
     classes = set(re.findall(r'class="([^"]*)"', html))
     assert all(re.fullmatch(r'[a-z -]*', value) for value in classes), classes
+
+
+def test_a_hostile_vm_cannot_change_another_students_grade_nor_put_a_formula_in_grades_csv():
+    """With grades on: mallory's VM claims an email fact (someone else's, or a formula), steps passed in 1970 and
+    after the session's end; the other students' grades are what they were, mallory's is bounded, no cell starts a
+    formula."""
+    from ansible_collections.microlab.docker_internals.plugins.filter.class_grades import class_grades_csv
+
+    def graded(hosts):
+        return class_report(hosts, sorted(hosts), generated=NOW, lang='en', session_start=SESSION,
+                            session_end='2026-11-25T10:26:00Z', scoring={}, identifier='email')
+
+    honest = graded(challenge_class())
+    challenge = good_challenge(9, '2099-01-01T00:00:00Z')
+    challenge['steps']['users_root'].update(first_passed_at='1970-01-01T00:00:00Z', hints=0)
+    report = graded(challenge_class(lab_challenge=challenge, email='=HYPERLINK("http://x","ana")',
+                                    ansible_facts={'email': '=HYPERLINK("http://x","ana")'}))
+    assert [entry['grade'] for entry in others(report)] == [entry['grade'] for entry in others(honest)]
+    # A pass in 1970 is before the end, one in 2099 after it (clamped to now, after the end): only the first counts.
+    assert mallory(report)['grade']['total'] == 10 and mallory(report)['grade']['late'] == list(STEP_IDS[1:])
+    assert mallory(report)['grade_identifier'] == ''
+    for kind in ('moodle', 'detail'):
+        cells = [cell for line in class_grades_csv(report, kind).splitlines() for cell in line.split(',')]
+        assert not any(cell.lstrip().startswith(('=', '+', '-', '@')) for cell in cells), cells

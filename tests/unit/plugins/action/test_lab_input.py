@@ -31,6 +31,8 @@ DEFAULTS = {
     'lab_report': {'lab_report_language': 'es', 'lab_report_dir': './lab-report', 'lab_report_hosts': ['vm1'],
                    'lab_report_title': '', 'lab_report_refresh': 0, 'lab_report_stuck_minutes': 10,
                    'lab_report_hints_per_step': 2.0, 'lab_report_session_start': '',
+                   'lab_report_session_end': '', 'lab_report_grades': False, 'lab_report_grades_identifier': 'username',
+                   'lab_report_scoring': {},
                    input_rules.INVENTORY_KEY: ['vm1', 'vm2', 'localhost']},
 }
 MUST = {'en': 'must be', 'es': 'que ser'}
@@ -201,6 +203,19 @@ BROKEN = [
                  ['lab_report_session_start', '2026-11-25T10:00:00Z', '"2026-11-25 10:00"'], id='session-start-format'),
     pytest.param('lab_report', {'lab_report_session_start': '2026-13-25T10:00:00Z'},
                  ['lab_report_session_start', '"2026-13-25T10:00:00Z"'], id='session-start-month'),
+    pytest.param('lab_report', {'lab_report_session_end': '2026-11-25 12:00'},
+                 ['lab_report_session_end', '2026-11-25T10:00:00Z', '"2026-11-25 12:00"'], id='session-end-format'),
+    # scoring_table, one_of (lab_report's grades)
+    pytest.param('lab_report', {'lab_report_scoring': {'hint': -1}}, ['lab_report_scoring.hint', '-1', '1000'],
+                 id='scoring-negative-cost'),
+    pytest.param('lab_report', {'lab_report_scoring': {'steps': {'users_root': True}}},
+                 ['lab_report_scoring.steps.users_root', 'True'], id='scoring-bool-points'),
+    pytest.param('lab_report', {'lab_report_scoring': {'solved_by_lab': float('nan')}},
+                 ['lab_report_scoring.solved_by_lab', 'nan'], id='scoring-nan'),
+    pytest.param('lab_report', {'lab_report_scoring': {'steps': {'users_uid': '10'}}},
+                 ['lab_report_scoring.steps.users_uid', '10'], id='scoring-text-points'),
+    pytest.param('lab_report', {'lab_report_grades_identifier': 'mail'},
+                 ['lab_report_grades_identifier', 'username, email, idnumber', '"mail"'], id='one-of-identifier'),
     pytest.param('lab_users', {'lab_users_share_dir': '/'}, ['lab_users_share_dir', '"/"'], id='absolute-path-root'),
     pytest.param('lab_users', {'lab_users_share_dir': '/tmp/'}, ['lab_users_share_dir', '"/tmp/"'],
                  id='absolute-path-tmp'),
@@ -213,6 +228,33 @@ BROKEN = [
     pytest.param('lab_users', {'lab_users_share_dir': '/srv/a\nb'}, ['lab_users_share_dir', '"/srv/a\\nb"'],
                  id='absolute-path-newline'),
 ]
+
+
+@pytest.mark.parametrize('lang, changes, words', [
+    ('en', {'lab_report_scoring': {'step': {}}}, 'has the key step, which the scoring table does not know'),
+    ('es', {'lab_report_scoring': {'step': {}}}, 'tiene la clave step, que la tabla de puntajes no conoce'),
+    ('en', {'lab_report_scoring': {'steps': {'users_rot': 5}}}, 'has the step users_rot, which the lab does not know'),
+    ('es', {'lab_report_scoring': {'steps': []}}, 'lab_report_scoring.steps tiene que ser un diccionario YAML'),
+    ('en', {'lab_report_scoring': [10]}, 'lab_report_scoring must be a mapping'),
+    ('es', {'lab_report_scoring': 'hint=1'}, 'lab_report_scoring tiene que ser un diccionario YAML'),
+    ('en', {'lab_report_session_start': '2026-11-25T10:00:00Z', 'lab_report_session_end': '2026-11-25T10:00:00Z'},
+     'lab_report_session_end (2026-11-25T10:00:00Z) must be later than lab_report_session_start'),
+    ('es', {'lab_report_session_start': '2026-11-25T10:00:00Z', 'lab_report_session_end': '2026-11-25T09:00:00Z'},
+     'lab_report_session_end (2026-11-25T09:00:00Z) tiene que ser posterior a lab_report_session_start'),
+])
+def test_a_bad_scoring_table_or_window_is_one_sentence_in_the_language(lang, changes, words):
+    problems = input_rules.problems('lab_report', dict(DEFAULTS['lab_report'], **changes), lang)
+    assert len(problems) == 1 and words in problems[0], problems
+
+
+@pytest.mark.parametrize('changes', [
+    {'lab_report_scoring': {'steps': {'users_root': 0, 'networks_differ': 2.5}, 'hint': 0, 'solved_by_lab': 1000}},
+    {'lab_report_grades_identifier': 'idnumber', 'lab_report_scoring': {'hint': 1}},
+    {'lab_report_session_end': '2026-11-25T12:00:00Z'},
+    {'lab_report_session_start': '2026-11-25T10:00:00Z', 'lab_report_session_end': '2026-11-25T10:00:01Z'},
+])
+def test_a_good_scoring_table_and_window_pass(changes):
+    assert input_rules.problems('lab_report', dict(DEFAULTS['lab_report'], **changes), 'en') == []
 
 
 @pytest.mark.parametrize('value', ['/var/lib/microlab/users', '/srv/share/', '/home/student/lab', '/tmp/lab'])

@@ -7,6 +7,8 @@ facts take precedence over inventory variables, and the VM's root chooses its fa
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 import os
 import subprocess
@@ -14,7 +16,9 @@ import sys
 
 import pytest
 
-from ansible_collections.microlab.docker_internals.plugins.filter.class_report import class_report
+from ansible_collections.microlab.docker_internals.plugins.filter.class_grades import class_grades_csv
+from ansible_collections.microlab.docker_internals.plugins.filter.class_report import class_report, class_report_table
+from ansible_collections.microlab.docker_internals.plugins.module_utils.lab_steps import STEP_IDS
 
 FIXTURE = os.path.join(os.path.dirname(os.path.abspath(__file__)), 'fixtures', 'fact_shadow')
 REPO = os.path.abspath(os.path.join(os.path.dirname(__file__), '..', '..', '..', '..'))
@@ -97,3 +101,25 @@ def test_a_vm_claiming_another_student_in_a_real_play(tmp_path):
     # vm2's student comes from a host_vars file, which the inventory host does not hold itself.
     assert hosts['vm2']['student'] in ('bruno', 'vm2')
     assert CLAIMS['student'] not in (hosts['vm1']['student'], hosts['vm2']['student'])
+
+
+def challenge_vm(**inventory):
+    steps = {step: {'status': 'pass', 'hints': 0, 'first_passed_at': '2026-11-25T10:10:00Z'} for step in STEP_IDS}
+    return dict(inventory, lab_verify_mode='challenge', lab_challenge={'steps': steps})
+
+
+def test_the_identifier_comes_from_the_roster_never_from_the_vm():
+    merged = dict(challenge_vm(student='ana', email='ana@school.example', idnumber='A-1'),
+                  email='=HYPERLINK("http://evil")', ansible_facts={'email': '=HYPERLINK("http://evil")'})
+    hostvars = FakeHostVars({'vm1': merged, 'vm2': challenge_vm(student='bruno')},
+                            FakeInventory({'vm1': FakeHost({'student': 'ana', 'email': 'ana@school.example'}),
+                                           'vm2': FakeHost({'student': 'bruno'})}))
+    graded = class_report(hostvars, ['vm1', 'vm2'], generated='2026-11-25T10:30:00Z', lang='en', scoring={},
+                          identifier='email')
+    ana, bruno = graded['hosts']
+    assert ana['grade_identifier'] == 'ana@school.example' and bruno['grade_identifier'] == ''
+    assert graded['grades']['left_out'] == [{'student': 'bruno', 'reason_id': 'no_identifier'}]
+    rows = list(csv.reader(io.StringIO(class_grades_csv(graded, 'moodle', item='Docker lab'))))
+    assert rows == [['Email address', 'Docker lab'], ['ana@school.example', '100']]
+    # The student missing from grades.csv is named in the terminal, never silently dropped.
+    assert class_report_table(graded).splitlines()[-1] == 'Not in grades.csv: bruno has no email in the roster.'

@@ -39,7 +39,10 @@ DYNAMIC_KEYS = (['%s.%s' % (scenario, part) for scenario in scenarios.NAMES
                 + ['report.table.%s' % flag for flag in ('stuck', 'hint_heavy')]
                 + ['report.html.col.%s' % column for column in ('student', 'host', 'status', 'steps', 'hints',
                                                                 'solved', 'idle', 'attention')]
-                + ['report.html.state.%s' % state for state in ('pass', 'earlier', 'todo', 'missing')])
+                + ['report.html.state.%s' % state for state in ('pass', 'earlier', 'todo', 'missing')]
+                # grades.py and class_report.py: the identifier's column head, why a student is left out.
+                + ['report.grades.id.%s' % identifier for identifier in ('username', 'email', 'idnumber')]
+                + ['report.grades.%s' % reason for reason in ('no_identifier', 'not_graded')])
 KEY_PREFIXES = ('ev', 'users', 'nginx', 'network', 'err', 'input', 'label', 'word', 'status', 'reset', 'ch', 'report',
                 'class', 'images')
 # Keys built from a step id, e.g. 'ch.%s.title' % step in lab_cli.py and lab_steps.py.
