@@ -18,7 +18,7 @@ import pytest
 from ansible.errors import AnsibleFilterError
 
 from ansible_collections.microlab.docker_internals.plugins.filter.lab_text import lab_text
-from ansible_collections.microlab.docker_internals.plugins.module_utils import catalog, lab_steps, lab_observe
+from ansible_collections.microlab.docker_internals.plugins.module_utils import catalog, lab_judge, lab_steps, lab_observe
 
 ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), '..', '..', '..', '..'))
 LANGS = sorted(catalog.LANGUAGES)
@@ -38,8 +38,13 @@ DYNAMIC_KEYS = (['%s.%s' % (scenario, part) for scenario in lab_observe.SCENARIO
                                                               'no_steps', 'at_step')]
                 + ['report.table.%s' % flag for flag in ('stuck', 'hint_heavy')]
                 + ['report.html.col.%s' % column for column in ('student', 'host', 'status', 'steps', 'hints',
-                                                                'solved', 'idle', 'attention')]
-                + ['report.html.state.%s' % state for state in ('pass', 'earlier', 'todo', 'missing')])
+                                                                'solved', 'idle', 'attention', 'step', 'message',
+                                                                'waiting')]
+                + ['report.html.state.%s' % state for state in ('pass', 'earlier', 'todo', 'missing')]
+                # report_glance.py: a scenario's title and a column's short title, by id.
+                + ['report.group.%s' % scenario for scenario in ('users', 'nginx', 'network')]
+                + ['report.short.%s' % oid for ids in lab_judge.OUTCOMES.values() for oid in ids]
+                + ['report.short.%s' % step for step in lab_steps.STEP_IDS])
 KEY_PREFIXES = ('ev', 'users', 'nginx', 'network', 'err', 'input', 'label', 'word', 'status', 'reset', 'ch', 'report',
                 'class', 'images')
 # Keys built from a step id, e.g. 'ch.%s.title' % step in lab_cli.py and lab_steps.py.

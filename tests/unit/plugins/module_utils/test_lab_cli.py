@@ -95,8 +95,8 @@ def lab(tmp_path, monkeypatch):
 
 
 @pytest.mark.parametrize('argv, message', [
-    ([], 'Digan qué hacer: lab status, lab check, lab hint, lab solve o lab reset.'),
-    (['bogus'], 'No existe el comando "bogus": usen status, check, hint, solve o reset.'),
+    ([], 'Digan qué hacer: lab status, lab check, lab hint, lab solve, lab reset o lab ayuda.'),
+    (['bogus'], 'No existe el comando "bogus": usen status, check, hint, solve, reset o ayuda.'),
     (['check', 'users_rot'], 'No existe el paso "users_rot". Los pasos son: users_root, users_uid'),
     (['hint', 'nope'], 'No existe el paso "nope".'),
     (['check', '--fast'], '"--fast" no es una opción de lab aquí (lab --help las muestra).'),
