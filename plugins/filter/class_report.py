@@ -14,7 +14,7 @@ from ansible.errors import AnsibleFilterError
 
 from ansible_collections.microlab.docker_internals.plugins.module_utils import catalog, lab_scoring
 from ansible_collections.microlab.docker_internals.plugins.module_utils.lab_steps import HINTS, STEP_IDS
-from ansible_collections.microlab.docker_internals.plugins.plugin_utils import grades, vm_data
+from ansible_collections.microlab.docker_internals.plugins.plugin_utils import grades, report_glance, vm_data
 
 SCHEMA_VERSION = 2
 STATUSES = ('pass', 'fail', 'unreachable')
@@ -119,6 +119,15 @@ def _progress(steps, challenge, now, session_start, stuck_minutes, hints_per_ste
     }
 
 
+def _hand(hand, now, session_start):
+    """A raised hand with its time clamped to the session and the minutes it has waited; None when down."""
+    if not hand:
+        return None
+    raised = _clamp(hand['raised_at'], session_start, now)
+    return {'message': hand['message'], 'raised_at': _text_time(raised),
+            'waiting_minutes': int((now - raised).total_seconds() // 60) if now else None}
+
+
 def _challenge_entry(entry, data, now, session_start, stuck_minutes, hints_per_step, lang):
     """Add a VM's steps and progress (challenge mode); its status then says where the student is."""
     challenge = data['challenge']
@@ -127,6 +136,7 @@ def _challenge_entry(entry, data, now, session_start, stuck_minutes, hints_per_s
                       for step, values in steps.items()}
     entry['progress'] = (_progress(entry['steps'], challenge, now, session_start, stuck_minutes, hints_per_step)
                          if challenge else {})
+    entry['hand'] = _hand(challenge.get('hand') if challenge else None, now, session_start)
     if entry['status'] == 'unreachable' or data['error']:
         return entry
     if not challenge:
@@ -221,10 +231,11 @@ def class_report(hostvars, hosts, generated='', mode='', stuck_minutes=10, hints
     else:
         start, window = None, _window(None, None, None)
         for entry in entries:
-            entry['steps'], entry['progress'] = {}, {}
+            entry['steps'], entry['progress'], entry['hand'] = {}, {}, None
     if scoring is None or mode != 'challenge':
         for entry in entries:
             entry['grade'], entry['grade_identifier'] = None, None
+    rows = sorted(entries, key=lambda entry: entry['student'])
     return {
         'schema_version': SCHEMA_VERSION,
         'generated': generated,
@@ -239,8 +250,12 @@ def class_report(hostvars, hosts, generated='', mode='', stuck_minutes=10, hints
         'step_ids': list(STEP_IDS) if mode == 'challenge' else [],
         'settings': {'stuck_minutes': int(stuck_minutes), 'hints_per_step': float(hints_per_step)},
         'summary': {status: sum(entry['status'] == status for entry in entries) for status in STATUSES},
-        'attention': {flag: sum(bool(entry['progress'].get(flag)) for entry in entries) for flag in ('stuck', 'hint_heavy')},
-        'hosts': sorted(entries, key=lambda entry: entry['student']),
+        'attention': dict({flag: sum(bool(entry['progress'].get(flag)) for entry in entries) for flag in ('stuck', 'hint_heavy')},
+                          hands=sum(bool(entry['hand']) for entry in entries)),
+        'groups': report_glance.groups(mode, rows, lang),
+        'hands': report_glance.hand_queue(rows, lang),
+        'stuck': report_glance.stuck_list(rows, lang),
+        'hosts': rows,
     }
 
 
@@ -257,10 +272,16 @@ def class_report_table(report, page=''):
     lines = [row % tuple(words['report.table.header'])]
     for vm in report['hosts']:
         progress = vm.get('progress') or {}
-        marks = [words['report.table.' + flag] for flag in ('stuck', 'hint_heavy') if progress.get(flag)]
+        marks = ([words['report.table.hand']] if vm.get('hand') else []) + [
+            words['report.table.' + flag] for flag in ('stuck', 'hint_heavy') if progress.get(flag)]
         lines.append((row % (_cell(vm['student']), _cell(vm['host']), words['report.status.' + vm['status']],
                              _cell(vm['reason']))).rstrip()
                      + ''.join(' ' + mark for mark in marks))
+    if report.get('hands'):
+        lines.append(words['report.table.hands'])
+        lines += [catalog.text(lang, 'report.table.hand_line', student=_cell(hand['student']), step=_cell(hand['step'] or '-'),
+                               minutes=_cell(hand['waiting_minutes']), message=_cell(hand['message']))
+                  for hand in report['hands']]
     lines.append(catalog.text(lang, 'report.table.counts', page=page, **report['summary']))
     if report.get('session_end'):
         lines.append(catalog.text(lang, 'report.session.closed' if report['closed'] else 'report.session.open',

@@ -3,7 +3,7 @@
 # GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
 # SPDX-License-Identifier: GPL-3.0-or-later
 
-"""The `lab` command on a student's VM (challenge mode): status, check, hint, solve, reset.
+"""The `lab` command on a student's VM (challenge mode): status, check, hint, solve, reset, help (a raised hand).
 
 Installed by the lab_challenge role with the collection's module_utils,
 byte for byte, and started by /usr/local/bin/lab, which only sets sys.path
@@ -25,7 +25,7 @@ import shutil
 import subprocess
 import sys
 
-from ansible_collections.microlab.docker_internals.plugins.module_utils import catalog, lab_steps, lab_timeline, procfs
+from ansible_collections.microlab.docker_internals.plugins.module_utils import catalog, lab_hand, lab_steps, lab_timeline, procfs
 from ansible_collections.microlab.docker_internals.plugins.module_utils.docker_api import DockerAPI, DockerAPIError
 
 CONFIG_PATH = '/etc/microlab/lab.json'
@@ -82,6 +82,8 @@ def parse(argv):
         raise UsageError('ch.err.no_command')
     if rest[0].startswith('-'):
         raise UsageError('ch.err.unknown_option', option=rest[0])
+    if rest[0] in lab_hand.COMMANDS:
+        return hand_args(rest[1:], args), args.lang
     if rest[0] not in COMMANDS:
         raise UsageError('ch.err.unknown_command', command=rest[0])
     sub = command_parser(rest[0]).parse_args(rest[1:])
@@ -93,6 +95,22 @@ def parse(argv):
     if step is not None and step not in lab_steps.STEP_IDS:
         raise UsageError('ch.err.unknown_step', step=step, steps=', '.join(lab_steps.STEP_IDS))
     return sub, sub.lang
+
+
+def hand_args(words, args):
+    """`lab help [MESSAGE | --done]` (or its Spanish words): usage without a message, else the hand's change."""
+    if args.help or not words:
+        return argparse.Namespace(command='help', lang=args.lang)
+    if words[0] in lab_hand.DONE_FLAGS:
+        if len(words) > 1:
+            raise UsageError('ch.err.unknown_option', option=words[1])
+        return argparse.Namespace(command='hand', message=None, lang=args.lang)
+    if words[0].startswith('--'):
+        raise UsageError('ch.err.unknown_option', option=words[0])
+    try:
+        return argparse.Namespace(command='hand', message=lab_hand.checked_message(words), lang=args.lang)
+    except lab_hand.HandError as exc:
+        raise UsageError(exc.key, **exc.params)
 
 
 def lang_in(argv):
@@ -229,6 +247,9 @@ class Lab(object):
             self.out.write('    %s %s\n' % (self.text('ch.label.todo'), self.text('ch.%s.todo' % following, observation)))
         else:
             self.say('ch.status.all_done')
+        raised = lab_hand.load_hand(lab_hand.hand_path(self.path))
+        if raised:
+            self.say('ch.hand.status', time=raised['raised_at'][11:16], message=raised['message'])
         return OK
 
     def hint(self, step=None):
@@ -325,6 +346,22 @@ class Lab(object):
         return OK if ok else NOT_YET
 
 
+def hand(lang, config, message, out, err, now=None):
+    """Raise the hand with message, or lower it (message None); needs no engine: help is asked for when it is down."""
+    path = lab_hand.hand_path(config['progress'])
+    try:
+        if message is None:
+            lowered = lab_hand.lower_hand(path)
+            out.write(catalog.text(lang, 'ch.hand.lowered' if lowered else 'ch.hand.none') + '\n')
+            return OK
+        raised = lab_hand.raise_hand(path, message, lab_steps.now_text(now() if now else None))
+    except OSError as exc:
+        err.write(catalog.text(lang, 'ch.hand.err.not_saved', path=path, error=exc.strerror or exc) + '\n')
+        return NOT_YET
+    out.write(catalog.text(lang, 'ch.hand.raised', time=raised['raised_at'][11:16], message=raised['message']) + '\n')
+    return OK
+
+
 def _quoted(arg):
     return arg if arg and all(c.isalnum() or c in '-_./:=@%+,' for c in arg) else "'%s'" % arg.replace("'", "'\\''")
 
@@ -354,6 +391,8 @@ def main(argv=None, config_path=None, api=None, runner=run_command, out=None, er
     if config_error:
         err.write(catalog.text(lang, 'ch.err.config', path=config_path, error=config_error) + '\n')
         return NOT_YET
+    if args.command == 'hand':
+        return hand(lang, config, args.message, out, err, now)
     own_api = api is None
     api = api or DockerAPI(config['docker_host'], timeout=max(30, int(config['timeout']) + 10))
     lab = Lab(lang, config, api, runner, out, err, stdin, now)

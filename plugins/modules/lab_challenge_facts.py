@@ -16,7 +16,7 @@ description:
     module judges the same steps with the same code (C(plugins/module_utils/lab_steps.py)) from the runs the
     recorder kept (C(plugins/module_utils/lab_recorder.py), root's file) and the live state of the VM, so a student
     cannot fake a pass by editing the progress file, and adds the history that C(lab) keeps there (when each step
-    first passed, hints used).
+    first passed, hints used) and the student's raised hand (C(lab help "message")), if any.
   - "C(solved_by_lab) is judged, never read from the history: a step passes as solved by the lab when what made it
     pass (live containers and networks, recorded runs) carries the label C(microlab.lab=docker_internals) that
     C(lab solve) puts on what it makes."
@@ -130,13 +130,21 @@ ansible_facts:
         last_progress_at:
           description: When a step last passed for the first time, else C(started_at).
           type: str
+        hand:
+          description:
+            - The student's raised hand (C(lab help "message") on the VM), or null when it is down. C(raised_at) (UTC)
+              and C(message) (one line, at most 200 characters, no control or bidirectional character); a file that
+              does not validate counts as no hand. The student's own word, read from C(hand.json) next to the
+              history without following a link.
+          type: dict
+          sample: {raised_at: "2026-11-25T10:12:00Z", message: "lonely_curl answers 200, why?"}
 '''
 
 import json
 
 from ansible.module_utils.basic import AnsibleModule
 
-from ansible_collections.microlab.docker_internals.plugins.module_utils import catalog, lab_steps, procfs
+from ansible_collections.microlab.docker_internals.plugins.module_utils import catalog, lab_hand, lab_steps, procfs
 from ansible_collections.microlab.docker_internals.plugins.module_utils.docker_api import DEFAULT_DOCKER_HOST, DockerAPI
 
 
@@ -167,8 +175,8 @@ def settings(params, data):
     return config
 
 
-def challenge_facts(config, observation, progress, configured):
-    """The lab_challenge fact from an observation and the history."""
+def challenge_facts(config, observation, progress, configured, hand=None):
+    """The lab_challenge fact from an observation, the history and the raised hand (None: down)."""
     results = lab_steps.judge(observation, config)
     steps = lab_steps.history_view(progress, results)
     for entry in steps.values():
@@ -182,6 +190,7 @@ def challenge_facts(config, observation, progress, configured):
         'next': lab_steps.next_step(results),
         'started_at': progress.get('started_at'),
         'last_progress_at': lab_steps.last_progress_at(progress),
+        'hand': hand,
     }
 
 
@@ -219,7 +228,8 @@ def main():
                                         runs=lambda: lab_steps.session_runs(config, progress, session_start))
     finally:
         api.close()
-    module.exit_json(changed=False, ansible_facts={'lab_challenge': challenge_facts(config, observation, progress, configured)})
+    hand = lab_hand.load_hand(lab_hand.hand_path(config['progress']))
+    module.exit_json(changed=False, ansible_facts={'lab_challenge': challenge_facts(config, observation, progress, configured, hand)})
 
 
 if __name__ == '__main__':

@@ -6,7 +6,7 @@
 
 A student is root on their VM, so everything the VM returns is hostile: the
 facts lab_outcomes and lab_challenge (a module's output, which the VM's root
-can replace), and lab_verify_error / lab_verify_reach / lab_verify_mode (set on
+can replace; with the student's raised hand), and lab_verify_error / lab_verify_reach / lab_verify_mode (set on
 the controller, but a fact of the same name from the VM shows through when the
 controller set none). ``check(host_vars)`` returns a new structure of known
 ids, the statuses pass or fail, bounded texts without control or bidirectional
@@ -22,6 +22,7 @@ import datetime
 import unicodedata
 from collections.abc import Mapping
 
+from ansible_collections.microlab.docker_internals.plugins.module_utils.lab_hand import MESSAGE_CAP, UNSAFE_CATEGORIES
 from ansible_collections.microlab.docker_internals.plugins.module_utils.lab_time import TIME_FORMAT, is_time
 from ansible_collections.microlab.docker_internals.plugins.module_utils.scenarios import OUTCOMES
 from ansible_collections.microlab.docker_internals.plugins.module_utils.lab_steps import STEP_IDS
@@ -31,12 +32,13 @@ OUTCOME_IDS = tuple(oid for ids in OUTCOMES.values() for oid in ids)
 EVIDENCE_CAP = 400  # characters of one outcome's or step's evidence
 TEXT_CAP = 300      # characters of a message: verify's error, why the VM was unreachable
 HINTS_MAX = 1000    # hints shown for one step
+HAND_CAP = MESSAGE_CAP  # characters of a raised hand's message, as `lab help` takes it
 ELLIPSIS = '\u2026'
 REPLACEMENT = '\ufffd'
 # Unicode categories replaced: control (Cc), format (Cf: bidi overrides and isolates U+202A-202E, U+2066-2069,
 # marks U+200E/F, zero-width characters), surrogates (Cs), private use (Co), unassigned (Cn), and the line and
-# paragraph separators (Zl, Zp) a terminal may break a line at.
-REPLACED_CATEGORIES = ('Cc', 'Cf', 'Cs', 'Co', 'Cn', 'Zl', 'Zp')
+# paragraph separators (Zl, Zp) a terminal may break a line at; the ones `lab help` refuses in a message.
+REPLACED_CATEGORIES = UNSAFE_CATEGORIES
 
 
 class VMDataError(ValueError):
@@ -146,7 +148,19 @@ def _challenge(value):
         }
     return {'steps': steps,
             'started_at': _time(challenge.get('started_at'), 'lab_challenge.started_at'),
-            'last_progress_at': _time(challenge.get('last_progress_at'), 'lab_challenge.last_progress_at')}
+            'last_progress_at': _time(challenge.get('last_progress_at'), 'lab_challenge.last_progress_at'),
+            'hand': _hand(challenge.get('hand'))}
+
+
+def _hand(value):
+    """None (the hand is down), or a raised hand: when (a time, required) and its message (one line, capped)."""
+    if value is None:
+        return None
+    hand = _mapping(value, 'lab_challenge.hand', ('raised_at', 'message'))
+    raised_at = _time(hand.get('raised_at'), 'lab_challenge.hand.raised_at')
+    if raised_at is None:
+        raise VMDataError('report.invalid.time', field='lab_challenge.hand.raised_at')
+    return {'raised_at': raised_at, 'message': _text(hand.get('message'), 'lab_challenge.hand.message', HAND_CAP)}
 
 
 def _reach(value):

@@ -113,6 +113,12 @@ HOSTILE_CHALLENGE = {
     'steps "x"': {'lab_challenge': {'steps': 'x'}},
     'an unknown step': {'lab_challenge': {'steps': {'root_shell': {'status': 'pass'}}}},
     'started_at 2026-13-45': {'lab_challenge': dict(good_challenge(1, SESSION), started_at='2026-13-45T99:00:00Z')},
+    'hand "up"': {'lab_challenge': dict(good_challenge(1, SESSION), hand='up')},
+    'hand at 2026-13-45': {'lab_challenge': dict(good_challenge(1, SESSION), hand={'raised_at': '2026-13-45T99:00:00Z',
+                                                                                   'message': 'x'})},
+    'hand without a time': {'lab_challenge': dict(good_challenge(1, SESSION), hand={'message': XSS})},
+    'hand message a dict': {'lab_challenge': dict(good_challenge(1, SESSION), hand={'raised_at': NOW, 'message': {}})},
+    'hand with a made-up key': {'lab_challenge': dict(good_challenge(1, SESSION), hand={'raised_at': NOW, XSS: 'x'})},
     'lab_verify_error a dict': {'lab_verify_error': {'msg': 'x'}},
     'lab_verify_reach "no"': {'lab_verify_reach': 'no'},
 }
@@ -236,6 +242,53 @@ def test_every_string_a_vm_returns_is_escaped_in_the_page():
         assert '&#34;&gt;&lt;img src=x onerror=alert(1)&gt;' in html or mallory(report)['reason_id'] == 'verify_error'
 
 
+def hand_of(raised_at, message):
+    return {'lab_challenge': dict(good_challenge(1, SESSION), hand={'raised_at': raised_at, 'message': message})}
+
+
+HOSTILE_HANDS = {
+    'a megabyte': 'x' * (1 << 20),
+    'control characters': 'help\nzoe              192.0.2.99       pass\r\x1b[2J\x07',
+    'a bidi override': 'abc\u202edcba\u2066x\u2069\u200f',
+    'HTML': XSS + '<script>alert(1)</script>',
+}
+
+
+@pytest.mark.parametrize('message', HOSTILE_HANDS.values(), ids=list(HOSTILE_HANDS))
+def test_a_hostile_hand_is_one_capped_line_of_text_everywhere(message):
+    honest = report_of(challenge_class())
+    honest_page = page(honest)
+    report = report_of(challenge_class(**hand_of('2026-11-25T10:20:00Z', message)))
+    hand = mallory(report)['hand']
+    assert mallory(report)['status'] == 'fail' and mallory(report)['reason_id'] == 'at_step'
+    assert len(hand['message']) <= vm_data.HAND_CAP
+    assert not re.search('[\x00-\x1f\x7f\u202a-\u202e\u2066-\u2069\u200e\u200f]', hand['message'])
+    assert report['hands'] == [dict(hand, student='mallory', host='192.0.2.3', step='users_uid', step_title='chosen UID')]
+    assert (hand['raised_at'], hand['waiting_minutes']) == ('2026-11-25T10:20:00Z', 10)
+    assert others(report) == honest['hosts']
+    lines = class_report_table(report).split('\n')
+    assert len(lines) == 1 + 3 + 2 + 1  # header, three VMs, the queue's title and its one hand, counts
+    assert not re.search('[\u202a-\u202e\u2066-\u2069\u200e\u200f\r\x1b\x07]', '\n'.join(lines))
+    html = page(report)
+    assert not RAW_TAG.search(html) and '<script' not in html
+    assert 0 < len(html.encode()) - len(honest_page.encode()) < PAGE_PER_VM
+
+
+@pytest.mark.parametrize('raised_at, shown', [('1970-01-01T00:00:00Z', SESSION), ('2099-01-01T00:00:00Z', NOW)])
+def test_a_hand_with_a_fake_time_waits_within_the_session(raised_at, shown):
+    report = report_of(challenge_class(**hand_of(raised_at, 'x')))
+    assert [(hand['student'], hand['raised_at']) for hand in report['hands']] == [('mallory', shown)]
+    assert 0 <= report['hands'][0]['waiting_minutes'] <= 30
+
+
+def test_the_terminal_table_cleans_a_hand_even_if_the_filter_let_it_through():
+    report = copy.deepcopy(report_of(challenge_class(**hand_of(NOW, 'x'))))
+    report['hands'][0].update(student='zoe\n', step='a\u202eb', message='boom\nzoe  192.0.2.99  pass\x1b[2J\u2066')
+    lines = class_report_table(report).split('\n')
+    assert len(lines) == 1 + 3 + 2 + 1
+    assert not re.search('[\u202a-\u202e\u2066-\u2069\r\x1b]', '\n'.join(lines))
+
+
 def hostile_report(mode):
     """A report whose every value is hostile, as if the filter had let it through: the template escapes anyway."""
     report = report_of(challenge_class() if mode == 'challenge' else demo_class())
@@ -248,11 +301,19 @@ def hostile_report(mode):
             step.update(status=XSS, evidence=XSS, first_passed_at=XSS, hints=XSS)
         if entry['progress']:
             entry['progress'].update(passed=XSS, total=XSS, hints=XSS, solved_by_lab=XSS, idle_minutes=XSS)
+        entry['hand'] = {'message': XSS, 'raised_at': XSS, 'waiting_minutes': XSS}
     report.update(generated=XSS)
     if mode == 'challenge':
         report.update(session_end=XSS, closed=True, grades={'max': XSS, 'identifier': 'email', 'left_out': []})
         for entry in report['hosts']:
             entry['grade'] = {'total': XSS, 'late': [XSS]}
+    report['hands'] = [{'student': XSS, 'host': XSS, 'step': XSS, 'step_title': XSS, 'message': XSS, 'raised_at': XSS,
+                        'waiting_minutes': XSS}]
+    report['stuck'] = [{'student': XSS, 'host': XSS, 'step': XSS, 'step_title': XSS, 'idle_minutes': XSS}]
+    for group in report['groups']:
+        group.update(id=XSS, title=XSS)
+        for column in group['columns']:
+            column.update(id=XSS, title=XSS)
     report['outcome_ids'] = report['outcome_ids'] + [XSS]
     report['step_ids'] = report['step_ids'] + [XSS] if mode == 'challenge' else []
     return report

@@ -89,7 +89,7 @@ def test_challenge_report_shows_where_each_student_is():
     assert (bruno['status'], bruno['reason'], bruno['progress']['stuck']) == ('pass', '', False)
     assert carla['status'] == 'unreachable' and carla['steps'] == {} and carla['progress'] == {}
     assert report['outcome_ids'] == [] and ana['outcomes'] == {}
-    assert report['attention'] == {'stuck': 0, 'hint_heavy': 0}
+    assert report['attention'] == {'stuck': 0, 'hint_heavy': 0, 'hands': 0}
 
 
 @pytest.mark.parametrize('values, stuck, heavy', [

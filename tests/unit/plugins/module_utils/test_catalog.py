@@ -38,8 +38,13 @@ DYNAMIC_KEYS = (['%s.%s' % (scenario, part) for scenario in scenarios.NAMES
                                                               'no_steps', 'at_step')]
                 + ['report.table.%s' % flag for flag in ('stuck', 'hint_heavy')]
                 + ['report.html.col.%s' % column for column in ('student', 'host', 'status', 'steps', 'hints',
-                                                                'solved', 'idle', 'attention')]
+                                                                'solved', 'idle', 'attention', 'step', 'message',
+                                                                'waiting')]
                 + ['report.html.state.%s' % state for state in ('pass', 'earlier', 'todo', 'missing')]
+                # report_glance.py: a scenario's title and a column's short title, by id.
+                + ['report.group.%s' % scenario for scenario in scenarios.NAMES]
+                + ['report.short.%s' % oid for ids in scenarios.OUTCOMES.values() for oid in ids]
+                + ['report.short.%s' % step for step in lab_steps.STEP_IDS]
                 # grades.py and class_report.py: the identifier's column head, why a student is left out.
                 + ['report.grades.id.%s' % identifier for identifier in ('username', 'email', 'idnumber')]
                 + ['report.grades.%s' % reason for reason in ('no_identifier', 'not_graded')])

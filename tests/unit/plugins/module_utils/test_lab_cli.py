@@ -95,8 +95,8 @@ def lab(tmp_path, monkeypatch):
 
 
 @pytest.mark.parametrize('argv, message', [
-    ([], 'Digan qué hacer: lab status, lab check, lab hint, lab solve o lab reset.'),
-    (['bogus'], 'No existe el comando "bogus": usen status, check, hint, solve o reset.'),
+    ([], 'Digan qué hacer: lab status, lab check, lab hint, lab solve, lab reset o lab ayuda.'),
+    (['bogus'], 'No existe el comando "bogus": usen status, check, hint, solve, reset o ayuda.'),
     (['check', 'users_rot'], 'No existe el paso "users_rot". Los pasos son: users_root, users_uid'),
     (['hint', 'nope'], 'No existe el paso "nope".'),
     (['check', '--fast'], '"--fast" no es una opción de lab aquí (lab --help las muestra).'),
@@ -319,6 +319,87 @@ def test_reset_yes_does_not_ask_and_leaves_the_rest(lab):
 def test_reset_with_nothing(lab):
     rc, out, _err = lab('reset', '--yes')
     assert rc == 0 and 'El laboratorio no había hecho nada' in out and lab.state['commands'] == []
+
+
+# A raised hand ---------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize('argv', [['help'], ['ayuda'], ['help', '--help'], ['--lang', 'en', 'ayuda']])
+def test_help_without_a_message_prints_usage_and_how_to_raise_a_hand(lab, argv):
+    rc, out, err = lab(*argv)
+    english = 'en' in argv
+    assert (rc, err) == (0, '')
+    assert ('lab help "MESSAGE"' if english else 'lab ayuda "MENSAJE"') in out
+    assert ('lab help --done' if english else 'lab ayuda --listo') in out
+    assert out.startswith('Usage: lab' if english else 'Uso: lab')
+    assert not (lab.tmp_path / 'hand.json').exists()
+
+
+@pytest.mark.parametrize('argv, lang, said', [
+    (['ayuda', 'no me sale', 'el paso'], 'es', 'Levantaron la mano (desde las 10:00 UTC): "no me sale el paso".'),
+    (['--lang', 'en', 'help', 'why 28?'], 'en', 'Your hand is raised (since 10:00 UTC): "why 28?".'),
+    (['help', '<b>hola</b>'], 'es', 'Levantaron la mano (desde las 10:00 UTC): "<b>hola</b>".'),
+])
+def test_raising_a_hand_writes_it_next_to_the_history_in_the_students_language(lab, argv, lang, said):
+    rc, out, err = lab(*argv)
+    assert (rc, err) == (0, '') and out.startswith(said)
+    hand = json.loads((lab.tmp_path / 'hand.json').read_text())
+    assert hand == {'raised_at': '2026-11-25T10:00:00Z', 'message': said.split('"')[1]}
+    assert lab.state['commands'] == []
+
+
+@pytest.mark.parametrize('argv, said', [
+    (['ayuda', '--listo'], 'Bajaron la mano.'), (['help', '--done'], 'Bajaron la mano.'),
+    (['ayuda', '--done'], 'Bajaron la mano.'), (['--lang', 'en', 'help', '--listo'], 'Your hand is down.'),
+])
+def test_both_languages_words_lower_the_hand(lab, argv, said):
+    assert lab('ayuda', 'x')[0] == 0
+    assert lab(*argv) == (0, said + '\n', '')
+    assert not (lab.tmp_path / 'hand.json').exists()
+    assert lab(*argv)[1] in ('No tenían la mano levantada.\n', 'Your hand was not raised.\n')
+
+
+def test_the_hand_needs_no_engine(lab):
+    """A student whose engine is down is the one who needs help."""
+    lab.state['api'] = FakeAPI(down=OSError('no engine'))
+    assert lab('ayuda', 'docker no anda')[0] == 0
+
+
+def test_status_shows_a_raised_hand(lab):
+    lab('ayuda', 'no me sale')
+    assert 'Mano levantada desde las 10:00 UTC: "no me sale" (lab ayuda --listo la baja).' in lab('status')[1]
+    lab('ayuda', '--listo')
+    assert 'Mano levantada' not in lab('status')[1]
+
+
+@pytest.mark.parametrize('argv, message', [
+    (['ayuda', ' '], 'Digan en qué necesitan ayuda, entre comillas: lab ayuda "mensaje".'),
+    (['ayuda', 'x' * 201], 'El mensaje tiene 201 caracteres; caben como máximo 200.'),
+    (['ayuda', 'uno\ndos'], 'El mensaje tiene un carácter que el laboratorio no muestra (U+000A'),
+    (['ayuda', 'a\u202eb'], '(U+202E'),
+    (['help', '--now'], '"--now" no es una opción de lab aquí'),
+    (['ayuda', '--listo', 'ya'], '"ya" no es una opción de lab aquí'),
+])
+def test_a_bad_message_exits_2_in_the_students_language_and_raises_nothing(lab, argv, message):
+    rc, out, err = lab(*argv)
+    assert (rc, out) == (2, '')
+    assert message in err and 'Uso: lab [--lang es|en] COMANDO' in err
+    assert not any(word in err for word in ARGPARSE_ENGLISH), err
+    assert not (lab.tmp_path / 'hand.json').exists()
+
+
+def test_a_bad_message_in_english_with_lang(lab):
+    rc, _out, err = lab('--lang', 'en', 'help', 'x' * 300)
+    assert rc == 2 and err.startswith('The message has 300 characters; at most 200 fit.')
+
+
+def test_a_hand_that_cannot_be_saved_says_so(lab, monkeypatch):
+    def denied(path, data):
+        raise PermissionError(13, 'Permission denied', path)
+
+    monkeypatch.setattr(lab_steps, 'save_progress', denied)
+    rc, _out, err = lab('ayuda', 'x')
+    assert rc == 1 and err == 'No se pudo guardar la mano en %s (Permission denied).\n' % (lab.tmp_path / 'hand.json')
 
 
 # Installation -----------------------------------------------------------------------------------

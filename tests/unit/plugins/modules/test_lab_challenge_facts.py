@@ -109,3 +109,17 @@ def test_a_rewritten_history_changes_only_the_students_own_wording(run, tmp_path
     assert facts['steps']['users_uid']['solved_by_lab'] is False  # fails now: nothing to credit
     assert (facts['steps']['users_uid']['hints'], facts['steps']['users_uid']['first_passed_at']) == (
         2, '2026-12-02T19:05:00Z')  # the student's own word
+
+
+def test_the_raised_hand_is_read_next_to_the_history_the_module_is_given(run, tmp_path, monkeypatch):
+    monkeypatch.setattr(lab_steps, 'observe', lambda api, config, steps=None, runner=None, proc=None, runs=(): fresh())
+    state = tmp_path / 'state'
+    state.mkdir()
+    (state / 'hand.json').write_text(json.dumps({'raised_at': '2026-11-25T10:12:00Z', 'message': 'why 28?'}))
+    options = {'config_path': settings(tmp_path), 'progress_path': str(state / 'progress.json')}
+    _kind, result = run(lab_challenge_facts, options)
+    assert result['ansible_facts']['lab_challenge']['hand'] == {'raised_at': '2026-11-25T10:12:00Z', 'message': 'why 28?'}
+    (state / 'hand.json').unlink()
+    (state / 'hand.json').symlink_to(tmp_path / 'lab.json')  # a link planted by a student: not followed
+    _kind, result = run(lab_challenge_facts, options)
+    assert result['ansible_facts']['lab_challenge']['hand'] is None
