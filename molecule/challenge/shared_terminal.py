@@ -103,7 +103,7 @@ def main(argv=None):
 
     student = Stream(ssh + ['-tt', '%s@%s' % (args.student, args.address)], env)
     up = False
-    for _ in range(40):
+    for attempt in range(40):  # pylint: disable=unused-variable
         up = as_root('runuser -u %s -- tmux -L microlab has-session -t lab' % shlex.quote(args.student)).returncode == 0
         if up:
             break
@@ -112,7 +112,7 @@ def main(argv=None):
 
     instructor = Stream(['script', '-qfec', shlex.join(watch + [args.student]), '/dev/null'], env)
     readers = []
-    for _ in range(40):
+    for attempt in range(40):  # pylint: disable=unused-variable
         clients = as_root('runuser -u %s -- tmux -L microlab list-clients -F "#{client_readonly} #{client_pid}"'
                           % shlex.quote(args.student)).stdout
         readers = [line.split()[1] for line in clients.splitlines() if line.startswith('1 ')]

@@ -38,8 +38,8 @@ def test_bad_arguments_are_a_usage_error(argv):
 
 def test_arguments_as_given():
     args = lab_watch.parse(['-i', 'class.csv', '-i', 'more.yml', '--private-key', 'k', '--snapshot', 'ana'])
-    assert (args.inventory, args.private_key, args.snapshot, args.student) == (['class.csv', 'more.yml'], 'k', True,
-                                                                                 'ana')
+    expected = (['class.csv', 'more.yml'], 'k', True, 'ana')
+    assert (args.inventory, args.private_key, args.snapshot, args.student) == expected
 
 
 @pytest.mark.parametrize('name', ['ana', 'walkin1', 'g1_carla', 'a-b', '_x'])
@@ -87,8 +87,8 @@ def test_the_remote_command_attaches_read_only_as_the_student():
 
 def test_another_account_becomes_the_student_with_sudo_and_a_snapshot_only_reads():
     command = lab_watch.remote_command('ana', 'admin', snapshot=True)
-    assert shlex.split(command.split('; exec ')[1]) == ['sudo', '-u', 'ana', '--', 'tmux', '-u', '-L', 'microlab',
-                                                       'capture-pane', '-p', '-t', 'lab']
+    expected = ['sudo', '-u', 'ana', '--', 'tmux', '-u', '-L', 'microlab', 'capture-pane', '-p', '-t', 'lab']
+    assert shlex.split(command.split('; exec ')[1]) == expected
 
 
 def test_ssh_gets_the_inventorys_connection_and_forwards_nothing():
@@ -110,7 +110,8 @@ def test_a_snapshot_asks_for_no_terminal_and_host_keys_are_checked_by_default():
 
 @pytest.mark.parametrize('field,value,what', [
     ('host', '-oProxyCommand=touch /tmp/PWNED', 'host'), ('host', 'vm 1', 'host'), ('host', '', 'host'),
-    ('host', 'a;b', 'host'), ('host', 'vm\n', 'host'), ('user', 'root\n', 'user'), ('user', 'root user', 'user'), ('user', '-lroot', 'user'), ('user', '', 'user')])
+    ('host', 'a;b', 'host'), ('host', 'vm\n', 'host'), ('user', 'root\n', 'user'), ('user', 'root user', 'user'),
+    ('user', '-lroot', 'user'), ('user', '', 'user')])
 def test_an_address_ssh_would_take_as_an_option_is_refused(field, value, what):
     with pytest.raises(WatchError) as exc:
         lab_watch.ssh_argv('ana', dict(CONNECTION, **{field: value}), snapshot=False)
@@ -157,8 +158,8 @@ def test_a_failed_watch_says_why_in_the_students_hosts_language(rc, key):
 
 def test_a_refusal_is_said_in_english_unless_told_and_runs_no_ssh():
     ssh = FakeSsh()
-    assert run(['-i', 'class.csv', 'Ana;id'], ssh)[::2] == (2, catalog.text('en', 'watch.err.bad_name',
-                                                                              value="'Ana;id'") + '\n')
+    refusal = catalog.text('en', 'watch.err.bad_name', value="'Ana;id'") + '\n'
+    assert run(['-i', 'class.csv', 'Ana;id'], ssh)[::2] == (2, refusal)
     code, out, err = run(['--lang', 'es', '-i', 'class.csv', 'dora'], ssh)
     assert (code, err) == (2, catalog.text('es', 'watch.err.unknown_student', student='dora', sources='class.csv')
                            + '\n')
