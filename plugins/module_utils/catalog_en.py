@@ -406,6 +406,24 @@ MESSAGES = {
     'input.required_when': '{name} is required when {count} is above 0.',
     'input.utc_time': '{name} must be a UTC time such as 2026-11-25T10:00:00Z, or empty (got {value}).',
     'input.shell': '{name} must be the absolute path of a shell such as /bin/bash (got {value}).',
+    # The shared terminal (lab_students_shared_terminal): the student's status line, and lab-watch's words to the
+    # instructor. 'terminal.watched' goes into tmux's settings as it is: letters, spaces and . , ( ) only.
+    'terminal.watched': 'The instructor is watching this terminal (read-only)',
+    'watch.usage': ['Usage: lab-watch [-i INVENTORY]... [--private-key FILE] [--vault-password-file FILE]',
+                    '                 [--ask-vault-pass] [--snapshot] [--lang es|en] STUDENT',
+                    'Opens a read-only view of the student\'s shared terminal over SSH (Ctrl-b d leaves it).',
+                    'Without a terminal, or with --snapshot, prints the student\'s screen once.'],
+    'watch.err.usage': 'That is not how lab-watch is used.',
+    'watch.err.bad_name': ('{value} is not a student name (a Linux account name: lower case letters, digits, _ and -, '
+                           'at most 32).'),
+    'watch.err.unknown_student': 'No student {student} in the inventory ({sources}).',
+    'watch.err.two_hosts': 'Student {student} is in the inventory twice ({hosts}): name the one to watch in the roster.',
+    'watch.err.bad_address': ('The address ({what}) of {student} in the inventory is not a host name, an IP address or '
+                              'an account name: refused, since ssh would take it as given.'),
+    'watch.err.inventory': 'The inventory could not be read: {error}',
+    'watch.err.no_terminal': ('{student} has no shared terminal open on {host}: the student has not logged in over SSH '
+                              'since lab.yml ran, or lab_students_shared_terminal is not true there.'),
+    'watch.err.ssh': 'ssh to {host} failed (exit code {rc}).',
     'err.apt_lock': ('The apt/dpkg lock was still held after docker_host_apt_lock_timeout ({timeout} s) by: '
                      '{holders}. Wait for it to finish (unattended-upgrades and cloud-init do, after a boot) and run '
                      'again, or raise docker_host_apt_lock_timeout. apt said: {error}'),

@@ -424,6 +424,25 @@ MESSAGES = {
     'input.required_when': '{name} es obligatorio cuando {count} es mayor que 0.',
     'input.utc_time': '{name} tiene que ser una hora UTC como 2026-11-25T10:00:00Z, o estar vacío (se recibió {value}).',
     'input.shell': '{name} tiene que ser la ruta absoluta de una shell, como /bin/bash (se recibió {value}).',
+    # La terminal compartida (lab_students_shared_terminal): la línea de estado del estudiante y lo que lab-watch
+    # le dice al instructor. 'terminal.watched' va tal cual a la configuración de tmux: letras, espacios y . , ( ).
+    'terminal.watched': 'El instructor está mirando esta terminal (solo lectura)',
+    'watch.usage': ['Uso: lab-watch [-i INVENTARIO]... [--private-key ARCHIVO] [--vault-password-file ARCHIVO]',
+                    '                [--ask-vault-pass] [--snapshot] [--lang es|en] ESTUDIANTE',
+                    'Abre por SSH una vista de solo lectura de la terminal compartida del estudiante (Ctrl-b d sale).',
+                    'Sin terminal, o con --snapshot, muestra una vez la pantalla del estudiante.'],
+    'watch.err.usage': 'Así no se usa lab-watch.',
+    'watch.err.bad_name': ('{value} no es un nombre de estudiante (un nombre de cuenta de Linux: minúsculas, dígitos, '
+                           '_ y -, como mucho 32).'),
+    'watch.err.unknown_student': 'No hay ningún estudiante {student} en el inventario ({sources}).',
+    'watch.err.two_hosts': ('El estudiante {student} aparece dos veces en el inventario ({hosts}): dejen solo una fila '
+                            'en la lista de la clase.'),
+    'watch.err.bad_address': ('La dirección ({what}) de {student} en el inventario no es un nombre de host, una '
+                              'dirección IP ni un nombre de cuenta: se rechaza, porque ssh la tomaría tal cual.'),
+    'watch.err.inventory': 'No se pudo leer el inventario: {error}',
+    'watch.err.no_terminal': ('{student} no tiene una terminal compartida abierta en {host}: el estudiante no entró '
+                              'por SSH desde que corrió lab.yml, o lab_students_shared_terminal no es true allí.'),
+    'watch.err.ssh': 'Falló ssh a {host} (código de salida {rc}).',
     'err.apt_lock': ('El bloqueo de apt/dpkg seguía tomado después de docker_host_apt_lock_timeout ({timeout} s) por: '
                      '{holders}. Esperen a que termine (unattended-upgrades y cloud-init terminan, después del '
                      'arranque) y vuelvan a correrlo, o suban docker_host_apt_lock_timeout. apt dijo: {error}'),
