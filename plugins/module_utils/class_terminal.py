@@ -21,6 +21,7 @@ import base64
 import binascii
 import ipaddress
 import re
+from collections.abc import Mapping
 
 from ansible_collections.microlab.docker_internals.plugins.module_utils.class_services import ClassServicesError
 
@@ -87,7 +88,7 @@ def terminal_targets(given, vms=()):
     else:
         pairs = []
         for vm in vms or ():
-            if not isinstance(vm, dict):
+            if not isinstance(vm, Mapping):
                 raise ClassServicesError('a VM must be its host variables, got %r' % (vm,))
             host = vm.get('ansible_host') or vm.get('inventory_hostname')
             pairs.append((_host(host), _port(vm.get('ansible_port') or DEFAULT_SSH_PORT)))
