@@ -3,7 +3,7 @@
 # .venv. Each step is timed; the last line counts the steps that passed.
 #   engine    docker_host on this machine: apt install + start dockerd when none answers
 #   images    lab_images on this machine (offline build where no registry answers)
-#   browser   Debian's chromium, for the class report's browser test
+#   browser   Debian's chromium and chromium-driver, for the class report's and the browser terminal's browser tests
 #   vm-images the Docker-in-Docker VM images of the later steps (debootstrap where no registry answers)
 #   unit      pytest tests/unit (recorded /proc text and netlink messages)
 #   paperwork antsibull-changelog lint (+ the next release rendered), antsibull-docs lint, ansible-builder create
@@ -55,8 +55,8 @@ step() {
 }
 
 install_browser() {
-    command -v chromium >/dev/null && return 0
-    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends chromium >/dev/null
+    command -v chromium >/dev/null && command -v chromedriver >/dev/null && return 0
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends chromium chromium-driver >/dev/null
 }
 
 # Changelog fragments, plugin/role docs and the execution environment, checked in a

@@ -3,17 +3,18 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
 
 """Class services: names in the class registry, the endpoints, the VMs' variables, daemon.json,
-why a class pull failed, the one address the services listen on, the seeded images' digests and what a VM
-pulls by digest.
+why a class pull failed, the one address the services listen on, the seeded images' digests, what a VM
+pulls by digest, and the browser terminal's allow-list of SSH servers.
 
-Thin wrappers of plugins/module_utils/class_services.py, which holds the logic and its reasons.
+Thin wrappers of plugins/module_utils/class_services.py and class_terminal.py, which hold the logic and its
+reasons.
 """
 
 from __future__ import annotations
 
 from ansible.errors import AnsibleFilterError
 
-from ansible_collections.microlab.docker_internals.plugins.module_utils import class_services
+from ansible_collections.microlab.docker_internals.plugins.module_utils import class_services, class_terminal
 
 
 def _wrapped(function):
@@ -38,6 +39,8 @@ class FilterModule:
             'lab_class_seed_digests': _wrapped(class_services.seed_digests),
             'lab_class_seed_plan': _wrapped(class_services.seed_plan),
             'lab_class_endpoints': _wrapped(class_services.endpoints),
+            'lab_class_known_hosts': _wrapped(class_terminal.known_hosts),
+            'lab_class_terminal_targets': _wrapped(class_terminal.terminal_targets),
             'lab_class_vm_vars': _wrapped(class_services.vm_vars),
             'lab_daemon_options': _wrapped(class_services.daemon_options),
             'lab_image_registry': _wrapped(class_services.image_registry),

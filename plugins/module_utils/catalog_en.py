@@ -465,6 +465,20 @@ MESSAGES = {
     'class.no_archive': ('No image archive in {dir} on the controller: the class registry holds none of the lab\'s '
                          'images, and the VMs will get them their usual way. Make the archive with `{command}`, then '
                          'run this playbook again.'),
+    'input.ssh_targets': ('{name} must be a YAML list of SSH servers of the class\'s VMs, each host, host:port or '
+                          '[IPv6]:port, such as 192.0.2.11 or 192.0.2.12:2222; empty takes the inventory group '
+                          'lab_vms (got {value}).'),
+    'class.terminal_no_hosts': ('The browser terminal has no VM to reach: lab_class_services_browser_terminal_hosts '
+                                'is empty and the inventory has no host in the group lab_vms. Give the class roster '
+                                '(-i class.csv) or the VMs\' addresses.'),
+    'class.terminal_no_keys': ('No VM of the class gave its SSH host key ({missing}): the browser terminal refuses '
+                               'every host it has no key for, so it would reach none. Start the VMs and their sshd, '
+                               'then run this playbook again.'),
+    'class.terminal_missing_keys': ('These VMs did not give their SSH host key and cannot be reached from the browser '
+                                    'terminal until this playbook runs again with them up: {missing}.'),
+    'class.terminal_url': ('Browser terminal: students open {url} and log in with their own account and password '
+                           '(Hostname: their VM\'s address; Port: 22 unless the roster says otherwise). It reaches only '
+                           'these SSH servers: {hosts}.'),
     'class.vars_file': ('The class services answer. For the VMs to use them, pass this file to lab.yml: '
                         '`-e @{path}`'),
     'images.class_fallback_archive': ('The class registry {registry} did not give the lab\'s images ({error}): the '

@@ -490,6 +490,22 @@ MESSAGES = {
     'class.no_archive': ('No hay archivo de imágenes en {dir} del controlador: el registro de la clase no tiene '
                          'ninguna imagen del laboratorio, y las VMs las obtienen por su camino habitual. Creen el '
                          'archivo con `{command}` y vuelvan a correr este playbook.'),
+    'input.ssh_targets': ('{name} tiene que ser una lista de YAML de servidores SSH de las VMs de la clase, cada uno '
+                          'host, host:puerto o [IPv6]:puerto, como 192.0.2.11 o 192.0.2.12:2222; vacía toma el grupo '
+                          'lab_vms del inventario (se recibió {value}).'),
+    'class.terminal_no_hosts': ('La terminal en el navegador no tiene ninguna VM a la que llegar: '
+                                'lab_class_services_browser_terminal_hosts está vacía y el inventario no tiene hosts en '
+                                'el grupo lab_vms. Pasen la lista de la clase (-i class.csv) o las direcciones de las '
+                                'VMs.'),
+    'class.terminal_no_keys': ('Ninguna VM de la clase entregó su clave de host SSH ({missing}): la terminal en el '
+                               'navegador rechaza todo host del que no tiene clave, así que no llegaría a ninguna. '
+                               'Enciendan las VMs y su sshd, y vuelvan a correr este playbook.'),
+    'class.terminal_missing_keys': ('Estas VMs no entregaron su clave de host SSH y no se alcanzan desde la terminal '
+                                    'en el navegador hasta que este playbook vuelva a correr con ellas encendidas: '
+                                    '{missing}.'),
+    'class.terminal_url': ('Terminal en el navegador: los estudiantes abren {url} y entran con su propia cuenta y '
+                           'contraseña (Hostname: la dirección de su VM; Port: 22 salvo que la lista diga otro). Solo '
+                           'llega a estos servidores SSH: {hosts}.'),
     'class.vars_file': ('Los servicios de la clase responden. Para que las VMs los usen, pasen este archivo a '
                         'lab.yml: `-e @{path}`'),
     'images.class_fallback_archive': ('El registro de la clase {registry} no entregó las imágenes del laboratorio '

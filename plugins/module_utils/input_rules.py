@@ -257,8 +257,11 @@ RULES = {
         in_range('lab_class_services_class_port', 1, 65535),
         in_range('lab_class_services_apt_cache_port', 1, 65535),
         in_range('lab_class_services_seed_port', 1, 65535),
+        in_range('lab_class_services_browser_terminal_port', 1, 65535),
         different('lab_class_services_mirror_port', 'lab_class_services_class_port',
-                  'lab_class_services_apt_cache_port', 'lab_class_services_seed_port'),
+                  'lab_class_services_apt_cache_port', 'lab_class_services_seed_port',
+                  'lab_class_services_browser_terminal_port'),
+        each_matches('lab_class_services_browser_terminal_hosts', 'ssh_target', 'input.ssh_targets'),
         secret_or_empty('lab_class_services_apt_admin_password'),
         abs_path('lab_class_services_data_dir', '/var/lib/microlab-class'),
         abs_path('lab_class_services_config_dir', '/etc/microlab-class'),
@@ -316,6 +319,8 @@ PATTERNS = {
     'utc_time_or_empty': re.compile(r'^(20[0-9]{2}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])'
                                     r'T([01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9]Z)?$'),
     'address_or_empty': re.compile(r'^(%s|%s)?$' % (HOST_NAME, IPV6)),
+    # An SSH server: host, host:port, [IPv6]:port or a bare IPv6 address.
+    'ssh_target': re.compile(r'^(%s(:[0-9]{1,5})?|\[%s\]:[0-9]{1,5}|%s)$' % (HOST_NAME, IPV6, IPV6)),
     'registry_namespace': re.compile(r'^[a-z0-9]+([._-][a-z0-9]+)*(/[a-z0-9]+([._-][a-z0-9]+)*)*$'),
 }
 # An image reference by tag, of characters that mean nothing to a shell.

@@ -195,8 +195,9 @@ def test_class_pull_error_says_what_failed_first(probe, pulls, expected):
 
 def test_the_filters_wrap_errors_and_keep_names():
     filters = FilterModule().filters()
-    assert sorted(filters) == ['lab_class_endpoints', 'lab_class_listen_address', 'lab_class_pull_error',
-                               'lab_class_pulls', 'lab_class_seed_digests', 'lab_class_seed_plan', 'lab_class_vm_vars',
+    assert sorted(filters) == ['lab_class_endpoints', 'lab_class_known_hosts', 'lab_class_listen_address',
+                               'lab_class_pull_error', 'lab_class_pulls', 'lab_class_seed_digests', 'lab_class_seed_plan',
+                               'lab_class_terminal_targets', 'lab_class_vm_vars',
                                'lab_daemon_options', 'lab_image_registry']
     assert filters['lab_image_registry']('debian:12') == 'docker.io'
     assert filters['lab_daemon_options'].__name__ == 'daemon_options'
