@@ -12,13 +12,15 @@ module: lab_observe
 short_description: Observe and judge the chapter's scenarios on a VM in one call
 version_added: 0.2.0
 description:
-  - Reads everything the chapter's three scenarios teach, in one module call, then judges it and says it in
+  - Reads everything the chapter's scenarios teach, in one module call, then judges it and says it in
     the student's language.
   - "Observation: the scenario's containers and networks through the Docker Engine API, their processes with
     host and container UIDs (as M(microlab.docker_internals.container_uid_facts)), the listening sockets of the
     nginx container's network namespace and of the host's (as M(microlab.docker_internals.netns_socket_facts)),
     an HTTP GET from the VM by the container's IP, and curl run inside both curl clients through the Docker exec
-    API. The two curl probes run concurrently with the rest, so curl's timeout is paid once."
+    API. The two curl probes run concurrently with the rest, so curl's timeout is paid once. For the files scenario,
+    the owners of the files in its directories (lstat) and whether the refused container's process may write there,
+    asked of the kernel with that process's credentials (a child process calling faccessat)."
   - "Judgement: a pure function from the observation to outcomes (C(status) pass or fail, C(evidence) text)."
   - Returns the outcomes merged into O(outcomes) as the fact C(lab_outcomes), which playbooks/verify.yml and the
     class report read, and the explanation of each scenario (what was done, what to look at, the commands to see
@@ -39,8 +41,8 @@ options:
     description: The scenarios to observe and judge.
     type: list
     elements: str
-    choices: [users, nginx, network]
-    default: [users, nginx, network]
+    choices: [users, nginx, network, files]
+    default: [users, nginx, network, files]
   users:
     description: Scenario 1, the containers that sleep as root and as O(users.uid).
     type: dict
@@ -114,6 +116,37 @@ options:
         description: curl's C(--max-time) in seconds; the lonely client must time out after it.
         type: int
         default: 2
+  files:
+    description: Scenario 4, UIDs and file permissions in a bind-mounted host directory.
+    type: dict
+    default: {}
+    suboptions:
+      owner_container:
+        description: The container that runs as O(files.uid) and writes a file.
+        type: str
+        default: lab_files_owner
+      other_container:
+        description: The container that runs as O(files.other_uid) and is refused.
+        type: str
+        default: lab_files_other
+      root_container:
+        description: The container that writes a file as its root.
+        type: str
+        default: lab_files_root
+      uid:
+        description: The host UID that owns the directory O(files.share_dir)C(/owned).
+        type: int
+        default: 1234
+      other_uid:
+        description: The host UID of O(files.other_container), which is not the owner.
+        type: int
+        default: 4321
+      share_dir:
+        description:
+          - The host directory holding C(owned) (owner O(files.uid), mode 0755) and C(open) (mode 1777).
+          - Read without following a link.
+        type: str
+        default: /srv/lab_files
   images:
     description:
       - Image references the explanations show in the commands to repeat by hand (keys C(shell), C(nginx), C(curl)),
