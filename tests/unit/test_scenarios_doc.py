@@ -22,6 +22,6 @@ def test_the_page_of_the_scenarios_as_the_student_sees_them_is_up_to_date():
 def test_the_page_shows_every_scenario_in_spanish_and_english():
     with open(os.path.join(REPO, 'docs', 'scenarios-as-seen.md'), encoding='utf-8') as handle:
         text = handle.read()
-    for scenario in ('users', 'nginx', 'network'):
+    for scenario in ('users', 'nginx', 'network', 'files'):
         assert '## %s (Español)' % scenario in text and '## %s (English)' % scenario in text
     assert 'Fe de erratas del capítulo:' in text and 'Errata of the chapter:' in text
