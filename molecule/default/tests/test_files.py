@@ -42,15 +42,16 @@ def test_the_other_uid_is_refused_by_the_vms_kernel_not_only_by_the_containers_w
     assert not host.file(f"{SHARE}/owned/written-by-{OTHER}").exists
     uid, gid, groups = credentials(host, pid_of(host, "lab_files_other"))
     assert uid == OTHER
-    probe = f"{SHARE}/owned/probe-from-the-vm"
-    tried = host.run(f"setpriv --reuid {uid} --regid {gid} --groups {','.join(groups) or gid} touch {probe}")
-    assert tried.rc != 0 and "Permission denied" in tried.stderr, tried.stderr
-    assert not host.file(probe).exists
-    # The same credentials may write where the mode lets them: the refusal is the directory's, not setpriv's.
-    allowed = host.run(f"setpriv --reuid {uid} --regid {gid} --groups {','.join(groups) or gid} "
-                       f"touch {SHARE}/open/probe-from-the-vm")
-    assert allowed.rc == 0, allowed.stderr
-    host.run(f"rm -f {SHARE}/open/probe-from-the-vm")
+    as_it = f"setpriv --reuid {uid} --regid {gid} --groups {','.join(groups) or gid}"
+    probes = [f"{SHARE}/owned/probe-from-the-vm", f"{SHARE}/open/probe-from-the-vm"]
+    try:
+        tried = host.run(f"{as_it} touch {probes[0]}")
+        assert tried.rc != 0 and "Permission denied" in tried.stderr, tried.stderr
+        # The same credentials may write where the mode lets them: the refusal is the directory's, not setpriv's.
+        allowed = host.run(f"{as_it} touch {probes[1]}")
+        assert allowed.rc == 0, allowed.stderr
+    finally:
+        host.run(f"rm -f {probes[0]} {probes[1]}")
 
 
 def test_roots_file_belongs_to_the_uid_root_is_in_its_container(host):
