@@ -367,33 +367,22 @@ def solve_dirs(observation, config, results):
                                    '&& chmod 1777 %s/open' % ((MOUNT, MOUNT, uid, uid) + (MOUNT,) * 3)]]
 
 
-def _solve_writer(observation, config, name, directory, who, user):
-    return make_container(observation, name, ['docker', 'run', '-d', '--name', name, '--user', user]
-                          + labels_argv(NAME) + ['-v', '%s:%s' % (directory, MOUNT), '--entrypoint', 'sh',
-                                                 config['images']['shell'], '-c', writer_command(who)])
+def writer_solver(step, name, directory, setting):
+    """The `lab solve` action of a writing container: name in config's names, directory (owned_dir or open_dir)
+    of the files directory, and the config setting of its UID (None: root)."""
+    def solve(observation, config, results):
+        if results[step]['status'] == 'pass':
+            return []
+        who = int(config[setting]) if setting else 'root'
+        container = config['names'][name]
+        return make_container(observation, container, ['docker', 'run', '-d', '--name', container, '--user',
+                                                       str(who) if setting else '0'] + labels_argv(NAME)
+                              + ['-v', '%s:%s' % (directory(config['files_dir']), MOUNT), '--entrypoint', 'sh',
+                                 config['images']['shell'], '-c', writer_command(who)])
+    return solve
 
 
-def solve_owner(observation, config, results):
-    if results['files_owner_writes']['status'] == 'pass':
-        return []
-    uid = int(config['uid'])
-    return _solve_writer(observation, config, config['names']['files_owner'], owned_dir(config['files_dir']), uid,
-                         str(uid))
-
-
-def solve_other(observation, config, results):
-    if results['files_other_refused']['status'] == 'pass':
-        return []
-    other = int(config['other_uid'])
-    return _solve_writer(observation, config, config['names']['files_other'], owned_dir(config['files_dir']), other,
-                         str(other))
-
-
-def solve_root(observation, config, results):
-    if results['files_root_writes']['status'] == 'pass':
-        return []
-    return _solve_writer(observation, config, config['names']['files_root'], open_dir(config['files_dir']), 'root',
-                         '0')
-
-
-ACTIONS = {'files_dirs': solve_dirs, 'files_owner': solve_owner, 'files_other': solve_other, 'files_root': solve_root}
+ACTIONS = {'files_dirs': solve_dirs,
+           'files_owner': writer_solver('files_owner_writes', 'files_owner', owned_dir, 'uid'),
+           'files_other': writer_solver('files_other_refused', 'files_other', owned_dir, 'other_uid'),
+           'files_root': writer_solver('files_root_writes', 'files_root', open_dir, None)}
