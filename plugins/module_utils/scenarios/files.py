@@ -56,6 +56,9 @@ OUTCOMES = ('files_owner_writes', 'files_other_refused', 'files_root_writes')
 OPTIONAL_OUTCOMES = ()
 PROBE_TIMEOUT = None
 MOUNT = '/data'
+# The containers with the owned directory bind-mounted that challenge mode asks the host about (a student may start
+# any number; each costs a child process).
+MAX_CHECKED = 8
 # How the host decided a write (write_access.may_write's method), said as.
 METHODS = {'kernel': 'ev.files_by_kernel', 'mode': 'ev.files_by_mode'}
 
@@ -287,12 +290,13 @@ def _mounts_dir(container, directory):
 def challenge_read(observation, config, proc):
     """The two directories, and the host's answer for every running container with the owned one bind-mounted."""
     owned = owned_dir(config['files_dir'])
-    running = verdicts.running(observation)
+    mounting = [(name, container) for name, container in sorted(verdicts.running(observation).items())
+                if _mounts_dir(container, owned)]
     observation['permissions'] = {
         'owned': write_access.entries(owned), 'open': write_access.entries(open_dir(config['files_dir'])),
         'owned_dir': write_access.describe(owned),
         'checks': dict((name, write_access.may_write(owned, container['pid'], proc))
-                       for name, container in sorted(running.items()) if _mounts_dir(container, owned)),
+                       for name, container in mounting[:MAX_CHECKED]),
     }
 
 

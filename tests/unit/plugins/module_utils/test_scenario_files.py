@@ -279,3 +279,16 @@ def test_recorded_observations_hold_what_they_claim():
     live = recorded('files_live')['permissions']
     assert live['checks']['fj_live_other']['errno'] == 'EACCES' and live['checks']['fj_live_other']['method'] == 'kernel'
     assert recorded('files_open')['permissions']['checks']['fj_open_other']['errno'] == ''
+
+
+def test_challenge_asks_the_host_about_a_bounded_number_of_containers(monkeypatch):
+    asked = []
+    monkeypatch.setattr(write_access, 'may_write', lambda path, pid, proc: asked.append(pid) or check(4321))
+    running = dict(('c%02d' % n, {'name': 'c%02d' % n, 'running': True, 'pid': 100 + n, 'labels': {},
+                                  'mounts': [{'type': 'bind', 'source': OWNED, 'destination': '/data'}]})
+                   for n in range(20))
+    running['elsewhere'] = {'name': 'elsewhere', 'running': True, 'pid': 99, 'labels': {}, 'mounts': []}
+    observation = {'containers': running}
+    files.challenge_read(observation, CONFIG, '/proc')
+    assert asked == list(range(100, 100 + files.MAX_CHECKED))
+    assert sorted(observation['permissions']['checks']) == ['c%02d' % n for n in range(files.MAX_CHECKED)]
