@@ -58,7 +58,6 @@ def test_student_defaults_to_inventory_name():
 # Schema version 2: challenge mode ----------------------------------------------------------------
 
 
-
 def challenge(passing, hints=0, solved=(), started='2026-11-25T10:00:00Z', last=None, earlier=()):
     steps = {}
     for step in STEP_IDS:

@@ -163,12 +163,13 @@ CONFIG = make_config({'images': {'shell': 'shell:1'}})
 OWNED = '/srv/lab_files/owned'
 
 
+def listing(path, found):
+    return {'path': path, 'files': [{'name': name, 'uid': uid, 'regular': True} for name, uid in found]}
+
+
 def challenge(owned=(), opened=(), checks=None, owner=1234, containers=None):
     return {'engine': {'reachable': True}, 'containers': containers or {}, 'processes': {},
-            'permissions': {'owned': {'path': OWNED, 'files': [{'name': n, 'uid': u, 'regular': True}
-                                                               for n, u in owned]},
-                            'open': {'path': '/srv/lab_files/open', 'files': [{'name': n, 'uid': u, 'regular': True}
-                                                                               for n, u in opened]},
+            'permissions': {'owned': listing(OWNED, owned), 'open': listing('/srv/lab_files/open', opened),
                             'owned_dir': {'path': OWNED, 'uid': owner, 'gid': owner, 'mode': '0755',
                                           'directory': True},
                             'checks': checks or {}}}
