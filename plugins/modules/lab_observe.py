@@ -147,6 +147,16 @@ options:
           - Read without following a link.
         type: str
         default: /srv/lab_files
+  observe:
+    description:
+      - Every scenario to observe, by name, with its options (as O(users) and the others take them), for example the
+        C(observe) of the microlab.docker_internals.lab_scenario_plan filter or the fact C(lab_scenario_observe) of
+        M(microlab.docker_internals.lab_input) with O(microlab.docker_internals.lab_input#module:scenarios).
+      - When given, the scenarios observed are its keys, and O(scenarios) and the options named after a scenario
+        are not used.
+    type: dict
+    default: {}
+    version_added: 0.3.0
   images:
     description:
       - Image references the explanations show in the commands to repeat by hand (keys C(shell), C(nginx), C(curl)),
@@ -243,6 +253,7 @@ observation:
 '''
 
 from ansible.module_utils.basic import AnsibleModule
+from ansible.module_utils.common.arg_spec import ArgumentSpecValidator
 
 from ansible_collections.microlab.docker_internals.plugins.module_utils import catalog, lab_explain, scenarios
 from ansible_collections.microlab.docker_internals.plugins.module_utils.docker_api import DEFAULT_DOCKER_HOST, DockerAPI
@@ -255,6 +266,21 @@ def failure_text(lang, names, failed):
     return catalog.text(lang, key, scenarios=label, ids=', '.join(failed))
 
 
+def observed(module, observe):
+    """Option observe's scenarios with their options checked as the options of their names would be."""
+    unknown = sorted(set(map(str, observe)) - set(scenarios.NAMES))
+    if unknown:
+        module.fail_json(msg='observe: no scenario called %s (scenarios: %s)' % (', '.join(unknown),
+                                                                                ', '.join(scenarios.NAMES)))
+    checked = {}
+    for name, options in observe.items():
+        result = ArgumentSpecValidator(scenarios.argument_spec()[name]['options']).validate(options or {})
+        if result.error_messages:
+            module.fail_json(msg='observe.%s: %s' % (name, '; '.join(result.error_messages)))
+        checked[name] = result.validated_parameters
+    return checked
+
+
 def main():
     argument_spec = dict(
         scenarios=dict(type='list', elements='str', choices=list(scenarios.NAMES), default=list(scenarios.NAMES)),
@@ -264,10 +290,14 @@ def main():
         docker_host=dict(type='str', default=DEFAULT_DOCKER_HOST),
     )
     argument_spec.update(scenarios.argument_spec())
+    argument_spec.update(observe=dict(type='dict', default={}))
     module = AnsibleModule(argument_spec=argument_spec, supports_check_mode=True)
     params = module.params
     spec = dict((name, params[name]) for name in scenarios.NAMES)
     names = [unit.NAME for unit in scenarios.in_order(params['scenarios'])]
+    if params['observe']:
+        spec.update(observed(module, params['observe']))
+        names = [unit.NAME for unit in scenarios.in_order(params['observe'])]
     api = DockerAPI(params['docker_host'], timeout=scenarios.api_timeout(spec))
     try:
         observation = scenarios.observe(spec, names, api)

@@ -174,6 +174,24 @@ def test_the_files_scenario_passes_from_what_the_host_saw(run):
         "EACCES, says the host's kernel (faccessat by a process with its credentials)")
 
 
+def test_observe_names_the_scenarios_and_their_options_in_one_option(run):
+    observe = {'files': dict(FILES_ARGS, uid='1234')}
+    outcome, result, asked = run({'language': 'en', 'observe': observe, 'users': {'uid': 1}}, recorded('files_live'))
+    assert outcome == 'exit' and result['failed_outcomes'] == []
+    assert list(result['ansible_facts']['lab_outcomes']) == ['files_owner_writes', 'files_other_refused',
+                                                             'files_root_writes']
+
+
+@pytest.mark.parametrize('observe, word', [
+    ({'firewall': {}}, 'no scenario called firewall'),
+    ({'files': {'uid': 'many'}}, 'observe.files'),
+    ({'files': {'no_such_option': 1}}, 'no_such_option'),
+])
+def test_observe_with_an_unknown_scenario_or_option_fails(run, observe, word):
+    outcome, result, asked = run({'observe': observe}, recorded('files_live'))
+    assert outcome == 'fail' and word in result['msg']
+
+
 @pytest.mark.parametrize('language, failure', [
     ('en', 'Scenarios users, nginx, network: network_bridge_http_200, network_drop_rule, network_interfaces_differ, '
            'network_lonely_times_out, network_veth_pairs, nginx_absent_on_host, nginx_http_by_ip, '
