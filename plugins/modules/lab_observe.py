@@ -270,8 +270,8 @@ def observed(module, observe):
     """Option observe's scenarios with their options checked as the options of their names would be."""
     unknown = sorted(set(map(str, observe)) - set(scenarios.NAMES))
     if unknown:
-        module.fail_json(msg='observe: no scenario called %s (scenarios: %s)' % (', '.join(unknown),
-                                                                                ', '.join(scenarios.NAMES)))
+        known = ', '.join(scenarios.NAMES)
+        module.fail_json(msg='observe: no scenario called %s (scenarios: %s)' % (', '.join(unknown), known))
     checked = {}
     for name, options in observe.items():
         result = ArgumentSpecValidator(scenarios.argument_spec()[name]['options']).validate(options or {})
