@@ -10,6 +10,8 @@ import posixpath
 
 from ansible.errors import AnsibleFilterError
 
+from ansible_collections.microlab.docker_internals.plugins.module_utils.challenge.steps import DEFAULT_CONFIG
+
 IMAGE_ROLES = ('shell', 'nginx', 'curl')
 
 
@@ -41,14 +43,15 @@ def lab_challenge_settings(values, images, found):
         'port': 80,
         'timeout': int(values['timeout']),
         'http_timeout': int(values['http_timeout']),
-        'names': {
+        # Every container the scenarios name: the role's own variables, the units' defaults for the rest.
+        'names': dict(DEFAULT_CONFIG['names'], **{
             'server': values['server'],
             'network': values['network'],
             'root_container': values['root_container'],
             'uid_container': values['uid_container'],
             'bridge_client': values['bridge_client'],
             'lonely_client': values['lonely_client'],
-        },
+        }),
         'images': dict((role, images[role]) for role in IMAGE_ROLES),
         'image_ids': image_ids(images, found),
         'progress': posixpath.join(values['state_dir'], 'progress.json'),

@@ -1,4 +1,4 @@
-"""Verify the chapter's three scenarios on the converged VM, then the reset.
+"""Verify the users, nginx and network scenarios on the converged VM, then the reset.
 
 Every outcome is read the way a student would see it, with nothing from the
 collection: the process table (`ps`), `ss` inside the container's network
@@ -208,5 +208,5 @@ def test_reset_removes_the_lab_and_nothing_else(host):
         host.run("docker rm -f mine; docker network rm mine_net; docker rmi mine/image:1")
 
     # Put the lab back, so that `molecule verify` can run again.
-    recap = run_playbook(host, "playbooks/lab.yml", "--tags", "users,nginx,network")
+    recap = run_playbook(host, "playbooks/lab.yml", "--tags", "users,nginx,network,files")
     assert "failed=0" in recap

@@ -27,7 +27,8 @@ from ansible_collections.microlab.docker_internals.plugins.module_utils import t
 from ansible_collections.microlab.docker_internals.plugins.module_utils.docker_api import DockerAPIError
 
 FIXTURES = os.path.join(os.path.dirname(os.path.abspath(__file__)), 'fixtures')
-ALL = list(scenarios.NAMES)
+# The scenarios the live lab's recording (live_all_pass.json) was observed with.
+ALL = ['users', 'nginx', 'network']
 # A guard against a deadlock in a broken implementation, never an expectation on speed.
 GUARD = 10
 BRIDGE_ID = '32654a07cacd4e78c464099cbf057f16a709c4a3b42897541a7fedeaa59377c7'
@@ -378,7 +379,7 @@ def test_container_view_of_a_stopped_container():
 def test_container_view_of_almost_nothing():
     assert lab_observe.container_view({}) == {'id': None, 'image_id': '', 'network_mode': '', 'ports': [],
                                               'name': '', 'state': None, 'running': False, 'pid': 0,
-                                              'image': None, 'user': '', 'labels': {}, 'networks': {}}
+                                              'image': None, 'user': '', 'labels': {}, 'mounts': [], 'networks': {}}
 
 
 def test_container_view_says_how_the_container_meets_the_host():

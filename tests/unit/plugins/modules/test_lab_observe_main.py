@@ -34,6 +34,11 @@ ALL_IDS = ['users_root_is_uid0', 'users_uid_matches', 'users_file_owner', 'users
            'nginx_listens_in_netns', 'nginx_absent_on_host', 'nginx_http_by_ip', 'nginx_own_netns',
            'network_bridge_http_200', 'network_lonely_times_out', 'network_interfaces_differ', 'network_veth_pairs',
            'network_drop_rule']
+# The scenarios the lab-wide recordings hold (record_observations.py); files_*.json hold the files scenario's.
+RECORDED = ['users', 'nginx', 'network']
+# The options files_live.json was observed with (record_files.py).
+FILES_ARGS = {'owner_container': 'fj_live_owner', 'other_container': 'fj_live_other',
+              'root_container': 'fj_live_root', 'share_dir': '/srv/fj_live'}
 # What recorded_shapes.json passes (record_observations.py): the --user container has its own PID namespace.
 SHAPES_PASS = ['users_pid_namespace']
 # The options recorded_shapes.json was observed with (record_observations.py).
@@ -105,7 +110,7 @@ def run(monkeypatch):
 
 
 def test_the_live_lab_passes_with_nothing_failed(run):
-    outcome, result, asked = run({'language': 'en'}, recorded('live_all_pass'))
+    outcome, result, asked = run({'language': 'en', 'scenarios': RECORDED}, recorded('live_all_pass'))
     assert outcome == 'exit' and result['changed'] is False
     outcomes = result['ansible_facts']['lab_outcomes']
     assert list(outcomes) == ALL_IDS
@@ -158,6 +163,35 @@ def test_new_outcomes_are_merged_into_the_earlier_ones(run):
     assert result['failed_outcomes'] == [] and list(result['explanations']) == ['users']
 
 
+def test_the_files_scenario_passes_from_what_the_host_saw(run):
+    outcome, result, asked = run({'language': 'en', 'scenarios': ['files'], 'files': FILES_ARGS},
+                                 recorded('files_live'))
+    outcomes = result['ansible_facts']['lab_outcomes']
+    assert outcome == 'exit' and list(outcomes) == ['files_owner_writes', 'files_other_refused', 'files_root_writes']
+    assert result['failed_outcomes'] == [] and list(result['explanations']) == ['files']
+    assert outcomes['files_other_refused']['evidence'] == (
+        "fj_live_other's process (host UID 4321, GID 0) may not write in /srv/fj_live/owned (owner 1234, mode 0755): "
+        "EACCES, says the host's kernel (faccessat by a process with its credentials)")
+
+
+def test_observe_names_the_scenarios_and_their_options_in_one_option(run):
+    observe = {'files': dict(FILES_ARGS, uid='1234')}
+    outcome, result, asked = run({'language': 'en', 'observe': observe, 'users': {'uid': 1}}, recorded('files_live'))
+    assert outcome == 'exit' and result['failed_outcomes'] == []
+    assert list(result['ansible_facts']['lab_outcomes']) == ['files_owner_writes', 'files_other_refused',
+                                                             'files_root_writes']
+
+
+@pytest.mark.parametrize('observe, word', [
+    ({'firewall': {}}, 'no scenario called firewall'),
+    ({'files': {'uid': 'many'}}, 'observe.files'),
+    ({'files': {'no_such_option': 1}}, 'no_such_option'),
+])
+def test_observe_with_an_unknown_scenario_or_option_fails(run, observe, word):
+    outcome, result, asked = run({'observe': observe}, recorded('files_live'))
+    assert outcome == 'fail' and word in result['msg']
+
+
 @pytest.mark.parametrize('language, failure', [
     ('en', 'Scenarios users, nginx, network: network_bridge_http_200, network_drop_rule, network_interfaces_differ, '
            'network_lonely_times_out, network_veth_pairs, nginx_absent_on_host, nginx_http_by_ip, '
@@ -169,7 +203,8 @@ def test_new_outcomes_are_merged_into_the_earlier_ones(run):
            'pasaron (vean la evidencia de arriba).'),
 ])
 def test_failed_outcomes_and_failure_in_the_language(run, language, failure):
-    outcome, result, unused_asked = run(dict(SHAPES_ARGS, language=language), recorded('recorded_shapes'))
+    outcome, result, unused_asked = run(dict(SHAPES_ARGS, language=language, scenarios=RECORDED),
+                                        recorded('recorded_shapes'))
     assert outcome == 'exit' and result['changed'] is False
     assert result['failed_outcomes'] == sorted(set(ALL_IDS) - set(SHAPES_PASS))
     assert result['failure'] == failure
