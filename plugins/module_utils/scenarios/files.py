@@ -375,7 +375,7 @@ def solve_dirs(observation, config, results):
     return [['docker', 'run', '--rm', '--user', '0', '-v', '%s:%s' % (config['files_dir'], MOUNT)]
             + labels_argv(NAME) + ['--entrypoint', 'sh', config['images']['shell'], '-c',
                                    'mkdir -p %s/owned %s/open && chown %d:%d %s/owned && chmod 0755 %s/owned '
-                                   '&& chmod 1777 %s/open' % ((MOUNT, MOUNT, uid, uid) + (MOUNT,) * 3)]]
+                                   '&& chmod 0777 %s/open' % ((MOUNT, MOUNT, uid, uid) + (MOUNT,) * 3)]]
 
 
 def writer_solver(step, name, directory, setting):
@@ -389,7 +389,7 @@ def writer_solver(step, name, directory, setting):
         return make_container(observation, container, ['docker', 'run', '-d', '--name', container, '--user',
                                                        str(who) if setting else '0'] + labels_argv(NAME)
                               + ['-v', '%s:%s' % (directory(config['files_dir']), MOUNT), '--entrypoint', 'sh',
-                                 config['images']['shell'], '-c', writer_command(who)])
+                                 config['images']['shell'], '-c', writer_command(who, anew=not setting)])
     return solve
 
 
