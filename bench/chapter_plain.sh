@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The chapter's three scenarios as a plain shell script: the same docker
+# The chapter's scenarios as a plain shell script: the same docker
 # commands the lab's roles run, without Ansible, to compare wall times
 # (docs/benchmarks.md). Everything it makes is labelled microlab.bench=plain and
 # only that is removed at the end: never `docker rm -f $(docker ps -aq)`.
@@ -12,12 +12,15 @@ CURL_IMG=${CURL_IMG:-microlab.local/lab-curl:bookworm}
 TIMEOUT=${TIMEOUT:-2} # the lab's lab_network_timeout
 LABEL=(--label microlab.bench=plain)
 
+FILES_DIR=/tmp/microlab-bench-files # the lab's lab_files_share_dir
+
 cleanup() {
     local ids
     ids=$(docker ps -aq --filter label=microlab.bench=plain)
     [ -z "$ids" ] || docker rm -f $ids >/dev/null
     ids=$(docker network ls -q --filter label=microlab.bench=plain)
     [ -z "$ids" ] || docker network rm $ids >/dev/null
+    rm -rf "$FILES_DIR"
 }
 trap cleanup EXIT
 cleanup
@@ -43,3 +46,18 @@ rc=0
 docker run --rm "${LABEL[@]}" --network bench_lonely_curl "$CURL_IMG" -sS -m "$TIMEOUT" "http://$IP/" || rc=$?
 echo "lonely -> curl exit $rc (28 timeout, 7 refused)"
 docker network inspect bridge bench_lonely_curl -f '{{.Name}} {{range .IPAM.Config}}{{.Subnet}}{{end}}'
+
+echo "== 4. files (UIDs matter for files)"
+mkdir -p "$FILES_DIR/owned" "$FILES_DIR/open"
+chown 1234:1234 "$FILES_DIR/owned"
+chmod 0755 "$FILES_DIR/owned"
+chmod 0777 "$FILES_DIR/open"
+writer() { # NAME USER DIR COMMAND
+    docker run -d "${LABEL[@]}" --name "$1" --user "$2" -v "$3:/data" --entrypoint sh "$SHELL_IMG" -c "$4; exec sleep infinity" >/dev/null
+}
+writer bench_files_owner 1234 "$FILES_DIR/owned" 'touch /data/written-by-1234'
+writer bench_files_other 4321 "$FILES_DIR/owned" 'touch /data/written-by-4321'
+writer bench_files_root 0 "$FILES_DIR/open" 'rm -f /data/written-by-root; touch /data/written-by-root'
+until [ -e "$FILES_DIR/owned/written-by-1234" ] && [ -e "$FILES_DIR/open/written-by-root" ] &&
+    [ "$(docker inspect -f '{{.State.Running}}' bench_files_other)" = true ]; do sleep 0.05; done
+ls -ln "$FILES_DIR/owned" "$FILES_DIR/open"

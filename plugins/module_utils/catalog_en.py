@@ -282,6 +282,10 @@ MESSAGES = {
     'err.network_not_lab': ("A network named {name} already exists and is not the lab's (it has no microlab.lab "
                             "label), so the lab will not change it. Remove or rename it, or set lab_network_name to "
                             "another name."),
+    'err.dir_is_link': ('{path} is a symbolic link: the lab makes its directories itself and never follows a link. '
+                        'Remove the link, or set the scenario\'s directory to another path.'),
+    'err.dir_not_dir': ('{path} exists and is not a directory, so the lab will not use it. Remove it, or set the '
+                        'scenario\'s directory to another path.'),
     'err.outcome_failed': '{scenarios}: {ids} did not pass (see the evidence above).',
     'err.outcomes_failed': '{scenarios}: {ids} did not pass (see the evidence above).',
     'err.input': 'The lab\'s settings are not valid, nothing was changed: {problems}',

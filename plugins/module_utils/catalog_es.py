@@ -292,6 +292,10 @@ MESSAGES = {
     'err.network_not_lab': ('Ya existe una red llamada {name} que no es del laboratorio (no tiene la etiqueta '
                             'microlab.lab), así que el laboratorio no la va a cambiar. Bórrenla o renómbrenla, o pongan '
                             'otro nombre en lab_network_name.'),
+    'err.dir_is_link': ('{path} es un enlace simbólico: el laboratorio crea sus directorios y nunca sigue un enlace. '
+                        'Borren el enlace o elijan otra ruta para el directorio del escenario.'),
+    'err.dir_not_dir': ('{path} existe y no es un directorio, así que el laboratorio no lo va a usar. Bórrenlo o '
+                        'elijan otra ruta para el directorio del escenario.'),
     'err.outcome_failed': '{scenarios}: {ids} no pasó (vean la evidencia de arriba).',
     'err.outcomes_failed': '{scenarios}: {ids} no pasaron (vean la evidencia de arriba).',
     'err.input': 'La configuración del laboratorio no es válida, no se cambió nada: {problems}',

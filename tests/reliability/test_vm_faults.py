@@ -17,7 +17,7 @@ import signal
 
 import pytest
 
-from vm_lab import LAB_CONTAINERS, OUTCOMES, VM
+from vm_lab import OUTCOMES, VM
 
 # A user's own resources on the VM, made before the first lab.yml. The container is made from a lab
 # image and even carries microlab.lab=docker_internals (as a container inherits from a lab image):
@@ -101,10 +101,10 @@ def test_engine_stopped_and_rules_gone_before_a_run(converged, user_resources):
     assert isolation_rules(converged), 'no DOCKER-ISOLATION rules after the engine came back'
 
 
-# Tasks that run only in lab.yml's scenarios play, while it creates: lab_scenario makes every scenario of
-# the run at once (one listing, then the missing networks, then the containers).
-NGINX_SCENARIO = r'^TASK \[microlab\.docker_internals\.lab_scenario : Start the containers that do not run'
-NETWORK_SETUP = r'^TASK \[microlab\.docker_internals\.lab_scenario : Create the user-defined networks'
+# The task of lab.yml's scenarios play that makes every scenario of the run at once (one lab_make call: one
+# listing, then the directories, the missing networks, then the containers, started at once).
+MAKING = r"^TASK \[microlab\.docker_internals\.lab_scenario : Make the scenarios' directories, networks and containers"
+OBSERVING = "TASK [microlab.docker_internals.lab_scenario : Observe, judge and explain the scenarios]"
 
 
 def test_run_interrupted_by_sigint_mid_scenario(converged):
@@ -112,9 +112,9 @@ def test_run_interrupted_by_sigint_mid_scenario(converged):
     reset = converged.play('playbooks/reset.yml')
     assert reset.rc == 0 and converged.state()['container_names'] == [], reset
     proc = converged.start('lab.yml')
-    cut = converged.run_until(proc, NGINX_SCENARIO, lambda: os.killpg(proc.pid, signal.SIGINT))
+    cut = converged.run_until(proc, MAKING, lambda: os.killpg(proc.pid, signal.SIGINT))
     assert cut.rc != 0, cut
-    assert converged.state()['container_names'] != LAB_CONTAINERS, 'the run finished before it was interrupted'
+    assert OBSERVING not in cut.output, 'the run went on after it was interrupted: %r' % cut
     converge_again(converged)
 
 
@@ -122,7 +122,7 @@ def test_run_killed_mid_scenario(converged):
     """SIGKILL (a closed laptop, a dropped SSH session) as the network scenario's network is being created."""
     converged.sh('docker rm -f curl_bridge curl_lonely >/dev/null && docker network rm lonely_curl >/dev/null')
     proc = converged.start('lab.yml')
-    cut = converged.run_until(proc, NETWORK_SETUP, lambda: os.killpg(proc.pid, signal.SIGKILL))
+    cut = converged.run_until(proc, MAKING, lambda: os.killpg(proc.pid, signal.SIGKILL))
     assert cut.rc == -signal.SIGKILL, cut
     converge_again(converged)
 
@@ -130,7 +130,7 @@ def test_run_killed_mid_scenario(converged):
 def test_engine_killed_mid_run(converged):
     """dockerd, containerd and the supervisor die with SIGKILL while lab.yml starts the scenarios' containers."""
     proc = converged.start('lab.yml')
-    cut = converged.run_until(proc, NGINX_SCENARIO, converged.kill_engine)
+    cut = converged.run_until(proc, MAKING, converged.kill_engine)
     assert cut.rc != 0, cut
     assert not converged.engine_answers()
     result = converge_again(converged)

@@ -10,7 +10,7 @@ A unit (users.py, nginx.py, network.py, files.py) is a module with:
 - ``NAME``, ``ROLE`` (the role that runs it) and ``OPTIONS`` ({name: options.Option}, declared once);
   ``RULES``, what the role's argument spec cannot say of its variables, as input_rules checks them
   ((kind, *arguments) tuples; input_rules.CHECKS has a check per kind);
-- make: ``containers(inputs, images)`` and ``networks(inputs)``, the specs lab_scenario creates;
+- make: ``containers(inputs, images)``, ``networks(inputs)`` and ``directories(inputs)``, the specs lab_make makes;
 - observe: ``container_names(options)``, ``network_names(options)``; ``start(api, options, containers)``,
   which starts anything slow (threads) and returns a function completing the observation, or None;
   ``read(options, containers, observation)`` for the rest (processes and namespaces are read for all);

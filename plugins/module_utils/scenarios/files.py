@@ -119,6 +119,15 @@ def networks(inputs):
     return []
 
 
+def directories(inputs):
+    """share_dir (root's), owned/ (uid's, 0755) and open/ (0777, not sticky: a remapped root may replace the file
+    real root left there)."""
+    share = inputs['share_dir']
+    return [{'path': share, 'owner': 0, 'mode': '0755'},
+            {'path': owned_dir(share), 'owner': inputs['uid'], 'mode': '0755'},
+            {'path': open_dir(share), 'owner': 0, 'mode': '0777'}]
+
+
 # Observe --------------------------------------------------------------------------------------
 
 

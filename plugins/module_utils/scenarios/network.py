@@ -81,6 +81,10 @@ def networks(inputs):
     return [{'name': inputs['name'], 'labels': labels(NAME)}]
 
 
+def directories(inputs):
+    return []
+
+
 # Observe --------------------------------------------------------------------------------------
 
 

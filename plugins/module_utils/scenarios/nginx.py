@@ -67,6 +67,10 @@ def networks(inputs):
     return []
 
 
+def directories(inputs):
+    return []
+
+
 # Observe --------------------------------------------------------------------------------------
 
 

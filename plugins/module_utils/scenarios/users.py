@@ -89,6 +89,11 @@ def networks(inputs):
     return []
 
 
+def directories(inputs):
+    """share_dir, root's like /tmp (1777): a student may write in it, the lab only reads a file's owner there."""
+    return [{'path': inputs['share_dir'], 'owner': 0, 'mode': '1777'}]
+
+
 # Observe --------------------------------------------------------------------------------------
 
 

@@ -119,7 +119,7 @@ def test_the_code_names_catalog_keys_that_the_scan_finds():
     used = keys_used_in_code()
     assert 'plugins/module_utils/scenarios/network.py' in used['ev.curl_timeout']
     assert 'plugins/module_utils/input_rules.py' in used['input.range']
-    assert 'plugins/filter/lab_containers.py' in used['err.container_not_lab']
+    assert 'plugins/module_utils/lab_make.py' in used['err.container_not_lab']
     assert 'plugins/modules/lab_observe.py' in used['err.outcomes_failed']
     assert 'roles/lab_users/tasks/userns.yml' in used['users.userns_warning']
 
