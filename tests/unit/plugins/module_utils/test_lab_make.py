@@ -194,7 +194,7 @@ class FakeEngine(object):
         pass
 
     def paths(self):
-        return sorted((method, path) for method, path, _ in self.requests)
+        return sorted((method, path) for method, path, _body in self.requests)
 
 
 def plan(containers=(SPEC,), networks=(), directories=()):
@@ -206,12 +206,12 @@ def test_a_fresh_vm_gets_its_network_first_then_every_container_created_and_star
     done = lab_make.make(engine, plan([SPEC, LONELY], [NETWORK]), 'es')
     assert done == {'changed': True, 'directories': [], 'networks': ['lonely_curl'],
                     'containers': ['lab_user_root', 'curl_lonely']}
-    assert engine.requests[0] == ('POST', '/networks/create', {'Name': 'lonely_curl', 'Labels': LAB,
-                                                              'CheckDuplicate': True})
+    network = {'Name': 'lonely_curl', 'Labels': LAB, 'CheckDuplicate': True}
+    assert engine.requests[0] == ('POST', '/networks/create', network)
     assert engine.paths()[:-1] == sorted([
         ('POST', '/containers/create?name=lab_user_root'), ('POST', '/containers/lab_user_root/start'),
         ('POST', '/containers/create?name=curl_lonely'), ('POST', '/containers/curl_lonely/start')])
-    bodies = dict((path, body) for _, path, body in engine.requests)
+    bodies = dict((path, body) for _method, path, body in engine.requests)
     assert bodies['/containers/create?name=curl_lonely'] == {
         'Image': IMAGE, 'Entrypoint': ['sleep'], 'Cmd': ['infinity'],
         'Labels': dict(LAB, **{SPEC_LABEL: spec_hash(LONELY)}),

@@ -79,19 +79,19 @@ def test_the_options_reach_make_as_a_plan_with_numeric_modes(run):
 
 
 def test_check_mode_is_passed_on(run):
-    how, _, given = run({'containers': [CONTAINER], '_ansible_check_mode': True})
+    how, _result, given = run({'containers': [CONTAINER], '_ansible_check_mode': True})
     assert how == 'exit' and given['check_mode'] is True
 
 
 @pytest.mark.parametrize('lang', ['es', 'en'])
 def test_a_refusal_is_the_tasks_message_alone(run, lang):
     text = catalog.text(lang, 'err.container_not_lab', name='curl_lonely')
-    how, result, _ = run({'containers': [CONTAINER], 'language': lang}, module.lab_make.Refused(text))
+    how, result, _given = run({'containers': [CONTAINER], 'language': lang}, module.lab_make.Refused(text))
     assert (how, result['msg']) == ('fail', text)
 
 
 def test_an_engine_error_fails_the_task_with_it(run):
-    how, result, _ = run({'containers': [CONTAINER]}, DockerAPIError('POST /containers/create: 409 Conflict'))
+    how, result, _given = run({'containers': [CONTAINER]}, DockerAPIError('POST /containers/create: 409 Conflict'))
     assert (how, result['msg']) == ('fail', 'POST /containers/create: 409 Conflict')
 
 
