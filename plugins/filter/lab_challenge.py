@@ -48,6 +48,8 @@ def lab_challenge_settings(values, images, found):
             'uid_container': values['uid_container'],
             'bridge_client': values['bridge_client'],
             'lonely_client': values['lonely_client'],
+            'overlay_container': values['overlay_container'],
+            'overlay_twin': values['overlay_twin'],
         },
         'images': dict((role, images[role]) for role in IMAGE_ROLES),
         'image_ids': image_ids(images, found),

@@ -39,8 +39,8 @@ options:
     description: The scenarios to observe and judge.
     type: list
     elements: str
-    choices: [users, nginx, network]
-    default: [users, nginx, network]
+    choices: [users, nginx, network, overlay]
+    default: [users, nginx, network, overlay]
   users:
     description: Scenario 1, the containers that sleep as root and as O(users.uid).
     type: dict
@@ -114,6 +114,19 @@ options:
         description: curl's C(--max-time) in seconds; the lonely client must time out after it.
         type: int
         default: 2
+  overlay:
+    description: Scenario 4, the overlay filesystem of two containers of one image.
+    type: dict
+    default: {}
+    suboptions:
+      container:
+        description: The container that writes, changes and deletes a file.
+        type: str
+        default: lab_overlay
+      twin_container:
+        description: A second container of the same image, which only sleeps.
+        type: str
+        default: lab_overlay_twin
   images:
     description:
       - Image references the explanations show in the commands to repeat by hand (keys C(shell), C(nginx), C(curl)),

@@ -31,11 +31,11 @@ from __future__ import annotations
 
 from ansible_collections.microlab.docker_internals.plugins.module_utils import lab_judge, lab_observe
 from ansible_collections.microlab.docker_internals.plugins.module_utils.docker_api import DockerAPIError
-from ansible_collections.microlab.docker_internals.plugins.module_utils.scenarios import network, nginx, users
+from ansible_collections.microlab.docker_internals.plugins.module_utils.scenarios import network, nginx, overlay, users
 from ansible_collections.microlab.docker_internals.plugins.module_utils.scenarios import options as option_utils
 
 # The chapter's order.
-UNITS = (users, nginx, network)
+UNITS = (users, nginx, network, overlay)
 NAMES = tuple(unit.NAME for unit in UNITS)
 BY_NAME = dict((unit.NAME, unit) for unit in UNITS)
 # Every outcome a scenario can record, by scenario (its optional ones included), in order.

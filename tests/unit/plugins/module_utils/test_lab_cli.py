@@ -146,13 +146,13 @@ def test_check_fails_on_a_fresh_vm_and_says_what_to_do(lab):
     assert rc == 1
     assert out.startswith('[FALLA] users_root: Un contenedor cuyo proceso corre como root (UID 0) en el host\n')
     assert 'Qué hacer: Inicien un contenedor' in out
-    assert 'Pasan 0 de 9 pasos.' in out and 'Sigue: users_root' in out
+    assert 'Pasan 0 de 11 pasos.' in out and 'Sigue: users_root' in out
 
 
 def test_check_passes_when_the_chapter_is_done_and_records_when(lab):
     lab.state['observations'] = [chapter_done()]
     rc, out, _err = lab('check')
-    assert rc == 0 and 'Pasan los 9 pasos. ¡Muy bien!' in out and 'Pasan por primera vez: users_root' in out
+    assert rc == 0 and 'Pasan los 11 pasos. ¡Muy bien!' in out and 'Pasan por primera vez: users_root' in out
     progress = lab.progress()
     assert progress['started_at'] == '2026-11-25T10:00:00Z'
     assert set(e['first_passed_at'] for e in progress['steps'].values()) == {'2026-11-25T10:00:00Z'}
