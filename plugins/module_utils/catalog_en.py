@@ -193,7 +193,7 @@ MESSAGES = {
     'ev.overlay_whiteout': ('{path} is a whiteout (character device 0/0) hiding {lower}, which is still in the '
                             'image\'s layer'),
     'ev.overlay_not_whiteout': '{path} is not a whiteout, a character device 0/0 ({kind})',
-    'ev.overlay_shared': ('{name} and {twin} share the image\'s {layers} lower layers (the same directories in both '
+    'ev.overlay_shared': ('{name} and {twin} share the image\'s lower layers ({layers}: the same directories in both '
                           'root mounts), each with an upperdir of its own'),
     'ev.overlay_not_shared': '{name} and {twin} do not share their image\'s lower layers',
     'overlay.title': 'SCENARIO 4 - THE OVERLAY FILESYSTEM',

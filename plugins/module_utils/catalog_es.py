@@ -199,8 +199,8 @@ MESSAGES = {
     'ev.overlay_whiteout': ('{path} es un whiteout (dispositivo de caracteres 0/0) que oculta {lower}, que sigue en la '
                             'capa de la imagen'),
     'ev.overlay_not_whiteout': '{path} no es un whiteout, un dispositivo de caracteres 0/0 ({kind})',
-    'ev.overlay_shared': ('{name} y {twin} comparten las {layers} capas inferiores de la imagen (los mismos directorios '
-                          'en ambos montajes raíz), cada uno con su propio upperdir'),
+    'ev.overlay_shared': ('{name} y {twin} comparten las capas inferiores de la imagen ({layers}: los mismos '
+                          'directorios en ambos montajes raíz), cada uno con su propio upperdir'),
     'ev.overlay_not_shared': '{name} y {twin} no comparten las capas inferiores de su imagen',
     'overlay.title': 'ESCENARIO 4 - EL SISTEMA DE ARCHIVOS OVERLAY',
     'overlay.done': ('dos contenedores de una misma imagen: {name} escribe un archivo, cambia un archivo de la imagen y '
