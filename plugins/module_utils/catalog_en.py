@@ -229,6 +229,7 @@ MESSAGES = {
     'overlay.errata': [],
     'overlay.notes': ['The lowerdirs in mountinfo are short links (/var/lib/docker/overlay2/l/...) that overlay2 makes '
                       'to keep the mount options short: `sudo readlink` one to find the layer.'],
+    'ch.err.overlay_no_namespace': 'the lab did not read its own mount namespace: run lab check, then lab solve again',
     'ch.ev.overlay_no_container': 'no container is running: start one that stays up (docker ps lists none)',
     'ch.ev.overlay_no_layers': ('{name}\'s root mount is not the engine\'s overlay2 upperdir (docker inspect and '
                                 '/proc/PID/mountinfo disagree)'),

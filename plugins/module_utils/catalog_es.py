@@ -236,6 +236,7 @@ MESSAGES = {
     'overlay.errata': [],
     'overlay.notes': ['Los lowerdirs de mountinfo son enlaces cortos (/var/lib/docker/overlay2/l/...) que overlay2 crea '
                       'para acortar las opciones del montaje: `sudo readlink` de uno muestra la capa.'],
+    'ch.err.overlay_no_namespace': 'el laboratorio no leyó su propio espacio de montajes: ejecuten lab check y luego lab solve otra vez',
     'ch.ev.overlay_no_container': 'no hay ningún contenedor en ejecución: inicien uno que siga activo (docker ps no muestra ninguno)',
     'ch.ev.overlay_no_layers': ('el montaje raíz de {name} no es el upperdir de overlay2 del motor (docker inspect y '
                                 '/proc/PID/mountinfo no coinciden)'),

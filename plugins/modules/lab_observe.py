@@ -12,7 +12,7 @@ module: lab_observe
 short_description: Observe and judge the chapter's scenarios on a VM in one call
 version_added: 0.2.0
 description:
-  - Reads everything the chapter's three scenarios teach, in one module call, then judges it and says it in
+  - Reads everything the chapter's scenarios teach, in one module call, then judges it and says it in
     the student's language.
   - "Observation: the scenario's containers and networks through the Docker Engine API, their processes with
     host and container UIDs (as M(microlab.docker_internals.container_uid_facts)), the listening sockets of the

@@ -20,8 +20,9 @@ A unit (users.py, nginx.py, network.py) is a module with:
 - challenge: ``STEPS`` (ids in the chapter's order, texts under ``ch.<step>.``), ``NEEDS`` (the parts of the
   observation they need), ``challenge_networks(config)``, ``challenge_start(observation, config, runner)`` and
   ``challenge_read(observation, config, proc)`` (its part of `lab check`'s observation, challenge/observe.py),
-  ``judge_steps(observation, config, steps)``, ``SOLVE`` ({step: action names}) and ``ACTIONS`` ({name:
-  function returning the docker argv `lab solve` runs}).
+  ``judge_steps(observation, config, steps)``, ``SOLVE`` ({step: action names}), ``ACTIONS`` ({name:
+  function returning the docker argv `lab solve` runs}) and ``challenge_reset(config, proc)`` ((names, docker argv
+  lists) undoing what `lab solve` made outside the engine, such as a mount).
 
 Nothing outside a unit branches on a scenario's name: this registry iterates over ``UNITS``. Adding a scenario
 is adding its unit here (docs/adding-a-scenario.md). Standard library only.

@@ -16,10 +16,11 @@ with another storage driver or the containerd image store every outcome says so.
 from __future__ import annotations
 
 import json
+import os
 
 from ansible_collections.microlab.docker_internals.plugins.module_utils import lab_judge, overlay_fs
 from ansible_collections.microlab.docker_internals.plugins.module_utils.challenge import verdicts
-from ansible_collections.microlab.docker_internals.plugins.module_utils.challenge.make import make_container
+from ansible_collections.microlab.docker_internals.plugins.module_utils.challenge.make import StepError, make_container
 from ansible_collections.microlab.docker_internals.plugins.module_utils.docker_api import DockerAPIError
 from ansible_collections.microlab.docker_internals.plugins.module_utils.labels import is_lab, labels_argv
 from ansible_collections.microlab.docker_internals.plugins.module_utils.scenarios.objects import sleeper
@@ -321,6 +322,8 @@ def challenge_read(observation, config, proc):
     host = overlay_fs.read_mountinfo('%s/self/mountinfo' % proc)
     overlay['host_mounts'] = [overlay_fs.overlay_view(m) for m in host.get('mounts') or []
                               if m['fstype'] == 'overlay' and m['mount_point'] != '/'][:MAX_MOUNTS]
+    # The mount namespace these mounts were read in is this process's: `lab solve` and `lab reset` mount there.
+    overlay['mount_pid'] = os.getpid()
 
 
 def leaves(changes, kind):
@@ -399,20 +402,67 @@ def solve_writer(observation, config, results):
                           + ['--entrypoint', 'sh', config['images']['shell'], '-c', WRITER_SCRIPT])
 
 
+SOLVE_DIRS = dict((part, '%s/%s' % (SOLVE_DIR, part)) for part in ('lower', 'upper', 'work', 'merged'))
+SOLVE_OPTIONS = 'lowerdir=%(lower)s,upperdir=%(upper)s,workdir=%(work)s' % SOLVE_DIRS
+
+
+def _shell_image(config):
+    return (config.get('image_ids') or {}).get('shell') or config['images']['shell']
+
+
+def in_mount_namespace(config, pid, argv):
+    """docker run of a labelled container running argv in the mount namespace of process pid (the `lab` command
+    itself): the docker group may do as root what `sudo` does for a student who has it."""
+    if not isinstance(pid, int) or isinstance(pid, bool) or pid < 1:
+        raise StepError('ch.err.overlay_no_namespace')
+    return (['docker', 'run', '--rm'] + labels_argv(NAME)
+            + ['--pid', 'host', '--cap-add', 'SYS_ADMIN', '--cap-add', 'SYS_PTRACE', '--security-opt',
+               'apparmor=unconfined', '--entrypoint', 'nsenter', _shell_image(config), '--target', str(pid),
+               '--mount', '--'] + argv)
+
+
 def solve_mount(observation, config, results):
-    """An overlay under SOLVE_DIR, mounted in the host's mount namespace by a labelled container that the docker
-    group may run (what `sudo mount` does for a student with sudo): the bind mounts make the four directories."""
+    """An overlay of SOLVE_DIR's lower, upper and work on its merged, unless an overlay of the student's is
+    mounted: the bind mounts make the four directories (and a file in lower), then it is mounted in the `lab`
+    command's own mount namespace, where the step is judged."""
     if results['overlay_own_mount']['status'] == 'pass':
         return []
-    image = (config.get('image_ids') or {}).get('shell') or config['images']['shell']
-    dirs = dict((part, '%s/%s' % (SOLVE_DIR, part)) for part in ('lower', 'upper', 'work', 'merged'))
-    binds = [arg for part in ('lower', 'upper', 'work', 'merged') for arg in ('-v', '%s:/mnt/%s' % (dirs[part], part))]
-    base = ['docker', 'run', '--rm'] + labels_argv(NAME)
-    options = 'lowerdir=%(lower)s,upperdir=%(upper)s,workdir=%(work)s' % dirs
-    return [base + binds + ['--entrypoint', 'sh', image, '-c', 'echo from-the-lower-layer > /mnt/lower/lab-lower.txt'],
-            base + ['--pid', 'host', '--cap-add', 'SYS_ADMIN', '--cap-add', 'SYS_PTRACE', '--security-opt',
-                    'apparmor=unconfined', '--entrypoint', 'nsenter', image, '--target', '1', '--mount', '--',
-                    'mount', '-t', 'overlay', 'overlay', '-o', options, dirs['merged']]]
+    pid = (observation.get('overlay') or {}).get('mount_pid')
+    binds = [arg for part in ('lower', 'upper', 'work', 'merged') for arg in ('-v', '%s:/mnt/%s' % (SOLVE_DIRS[part], part))]
+    return [['docker', 'run', '--rm'] + labels_argv(NAME) + binds
+            + ['--entrypoint', 'sh', _shell_image(config), '-c', 'echo from-the-lower-layer > /mnt/lower/lab-lower.txt'],
+            in_mount_namespace(config, pid, ['mount', '-t', 'overlay', 'overlay', '-o', SOLVE_OPTIONS,
+                                             SOLVE_DIRS['merged']])]
+
+
+def is_solve_mount(mount):
+    """The overlay `lab solve` mounts, by its place and its three directories: nothing else is the lab's."""
+    return (mount['fstype'] == 'overlay' and mount['mount_point'] == SOLVE_DIRS['merged']
+            and mount['lower'] == [SOLVE_DIRS['lower']] and mount['upper'] == SOLVE_DIRS['upper']
+            and mount['work'] == SOLVE_DIRS['work'])
+
+
+def solve_leftovers(mounts):
+    """What `lab solve overlay_own_mount` left, from the VM's mounts (overlay_fs.parse_mountinfo): {'unmount': [the
+    lab's merged, when its overlay is mounted], 'busy': whether another mount sits under SOLVE_DIR (then the
+    directory stays), 'directory': SOLVE_DIR}. `lab reset` (challenge_reset) and reset.yml both go by it."""
+    mounts = [overlay_fs.overlay_view(m) for m in mounts]
+    mine = [m['mount_point'] for m in mounts if is_solve_mount(m)][:1]
+    busy = any(m['mount_point'].startswith(SOLVE_DIR + '/') and m['mount_point'] not in mine for m in mounts)
+    return {'unmount': mine, 'busy': busy, 'directory': SOLVE_DIR}
+
+
+def challenge_reset(config, proc='/proc'):
+    """(names, argv lists) undoing what `lab solve overlay_own_mount` made: its overlay unmounted (only when it
+    is exactly the lab's), then SOLVE_DIR removed without crossing into another filesystem, unless a mount of the
+    student's is under it."""
+    left = solve_leftovers(overlay_fs.read_mountinfo('%s/self/mountinfo' % proc).get('mounts') or [])
+    plan = [in_mount_namespace(config, os.getpid(), ['umount', point]) for point in left['unmount']]
+    if os.path.lexists(SOLVE_DIR) and not left['busy']:
+        parent = os.path.dirname(SOLVE_DIR)
+        plan.append(['docker', 'run', '--rm'] + labels_argv(NAME) + ['-v', '%s:/mnt/state' % parent, '--entrypoint',
+                    'rm', _shell_image(config), '-rf', '--one-file-system', '/mnt/state/' + os.path.basename(SOLVE_DIR)])
+    return ([SOLVE_DIR] if plan else []), plan
 
 
 ACTIONS = {'overlay_writer': solve_writer, 'overlay_mount': solve_mount}

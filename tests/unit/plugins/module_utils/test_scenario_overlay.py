@@ -13,8 +13,14 @@ import json
 import os
 import stat
 
+import pytest
+
+from ansible.errors import AnsibleFilterError
+
+from ansible_collections.microlab.docker_internals.plugins.filter.lab_challenge import lab_overlay_leftovers
 from ansible_collections.microlab.docker_internals.plugins.module_utils import catalog, lab_explain, lab_steps
 from ansible_collections.microlab.docker_internals.plugins.module_utils import overlay_fs, scenarios
+from ansible_collections.microlab.docker_internals.plugins.module_utils.challenge.make import StepError
 from ansible_collections.microlab.docker_internals.plugins.module_utils.scenarios import overlay
 
 HERE = os.path.join(os.path.dirname(os.path.abspath(__file__)), 'fixtures', 'observations')
@@ -269,7 +275,7 @@ def test_docker_diff_is_parsed_bounded_and_only_leaves_count():
 
 def test_solve_runs_argv_only_with_constant_values_and_the_labs_labels():
     fresh = {'engine': {'reachable': True}, 'containers': {}, 'overlay': {'storage': {}, 'containers': {},
-                                                                          'host_mounts': []}}
+                                                                          'host_mounts': [], 'mount_pid': 4242}}
     results = steps(fresh)
     writer = lab_steps.solve_plan('overlay_changes', fresh, CONFIG, results)
     assert writer == [('overlay_writer', ['docker', 'run', '-d', '--name', 'lab_overlay', '--label',
@@ -279,6 +285,7 @@ def test_solve_runs_argv_only_with_constant_values_and_the_labs_labels():
     mount = lab_steps.solve_plan('overlay_own_mount', fresh, CONFIG, results)
     assert [action for action, _argv in mount] == ['overlay_mount', 'overlay_mount']
     assert all('microlab.lab=docker_internals' in argv and 'sha256:5e11' in argv for _action, argv in mount)
+    assert mount[1][1][mount[1][1].index('--target'):][:4] == ['--target', '4242', '--mount', '--']
     assert mount[1][1][-3:] == ['-o', 'lowerdir=/var/lib/microlab/overlay/lower,upperdir=/var/lib/microlab/overlay/'
                                 'upper,workdir=/var/lib/microlab/overlay/work', '/var/lib/microlab/overlay/merged']
     done = copy.deepcopy(recorded('overlay_challenge'))
@@ -291,3 +298,49 @@ def test_the_data_root_is_kept_only_as_a_plain_absolute_path():
                                         'driver_type': ''}
     for bad in ('/', 'var/lib/docker', '/var/lib/../docker', '', None):
         assert overlay_fs.storage(dict(info, DockerRootDir=bad))['data_root'] == ''
+
+
+def test_solve_will_not_mount_without_the_namespace_it_judges_in():
+    fresh = {'engine': {'reachable': True}, 'containers': {}, 'overlay': {'host_mounts': []}}
+    with pytest.raises(StepError) as caught:
+        lab_steps.solve_plan('overlay_own_mount', fresh, CONFIG, steps(fresh))
+    assert caught.value.key == 'ch.err.overlay_no_namespace'
+
+
+def mountinfo(tmp_path, *lines):
+    (tmp_path / 'self').mkdir()
+    (tmp_path / 'self' / 'mountinfo').write_text(''.join(
+        '%d 27 0:%d / %s rw,relatime - overlay overlay rw,%s\n' % (40 + i, 150 + i, point, options)
+        for i, (point, options) in enumerate(lines)))
+    return str(tmp_path)
+
+
+LAB_MOUNT = (overlay.SOLVE_DIR + '/merged', 'lowerdir=%(lower)s,upperdir=%(upper)s,workdir=%(work)s' % overlay.SOLVE_DIRS)
+
+
+def test_reset_unmounts_the_labs_overlay_and_never_a_students(tmp_path):
+    students = [('/tmp/ov/merged', 'lowerdir=/tmp/ov/lower,upperdir=/tmp/ov/upper,workdir=/tmp/ov/work'),
+                # The lab's place with the student's own directories: the student's mount, kept.
+                (overlay.SOLVE_DIR + '/merged', 'lowerdir=/tmp/ov/lower,upperdir=/tmp/ov/upper,workdir=/tmp/ov/work')]
+    names, plan = overlay.challenge_reset(CONFIG, mountinfo(tmp_path, *(students + [LAB_MOUNT])))
+    unmounts = [argv for argv in plan if 'umount' in argv]
+    assert names == [overlay.SOLVE_DIR] and len(unmounts) == 1
+    assert unmounts[0][-2:] == ['umount', overlay.SOLVE_DIR + '/merged']
+    assert 'microlab.lab=docker_internals' in unmounts[0] and not any('/tmp/ov' in ' '.join(argv) for argv in plan)
+
+
+def test_reset_with_only_a_students_overlay_unmounts_nothing(tmp_path):
+    names, plan = overlay.challenge_reset(CONFIG, mountinfo(tmp_path, ('/tmp/ov/merged', 'lowerdir=/tmp/ov/lower')))
+    assert not [argv for argv in plan if 'umount' in argv]
+    assert all(argv[-3:] == ['-rf', '--one-file-system', '/mnt/state/overlay'] for argv in plan)
+
+
+def test_reset_yml_finds_only_the_labs_mount_and_keeps_a_busy_directory():
+    lab_line = '40 27 0:150 / %s rw - overlay overlay rw,%s\n' % LAB_MOUNT
+    student = '41 27 0:151 / %s/merged rw - overlay overlay rw,lowerdir=/tmp/l,upperdir=/tmp/u,workdir=/tmp/w\n' % (
+        overlay.SOLVE_DIR)
+    assert lab_overlay_leftovers(lab_line) == {'unmount': [overlay.SOLVE_DIR + '/merged'], 'busy': False,
+                                               'directory': overlay.SOLVE_DIR}
+    assert lab_overlay_leftovers(student) == {'unmount': [], 'busy': True, 'directory': overlay.SOLVE_DIR}
+    with pytest.raises(AnsibleFilterError):
+        lab_overlay_leftovers(None)
