@@ -36,8 +36,9 @@ OPTIONS = {
                              challenge='names.overlay_twin'),
 }
 # Where `lab solve` mounts its own overlay on the VM (lower, upper, work and merged under it); `lab reset`
-# unmounts exactly that mount and removes exactly that directory.
-SOLVE_DIR = '/var/lib/microlab/overlay'
+# unmounts exactly that mount and removes exactly that directory. Root's and on a tmpfs: an upperdir cannot be on
+# an overlay (a Docker-in-Docker VM's /var/lib is one), and no student can plant a link there.
+SOLVE_DIR = '/run/microlab-overlay'
 
 OUTCOMES = ('overlay_layers', 'overlay_written', 'overlay_copied_up', 'overlay_whiteout', 'overlay_shared_lower')
 OPTIONAL_OUTCOMES = ()
@@ -459,9 +460,7 @@ def challenge_reset(config, proc='/proc'):
     left = solve_leftovers(overlay_fs.read_mountinfo('%s/self/mountinfo' % proc).get('mounts') or [])
     plan = [in_mount_namespace(config, os.getpid(), ['umount', point]) for point in left['unmount']]
     if os.path.lexists(SOLVE_DIR) and not left['busy']:
-        parent = os.path.dirname(SOLVE_DIR)
-        plan.append(['docker', 'run', '--rm'] + labels_argv(NAME) + ['-v', '%s:/mnt/state' % parent, '--entrypoint',
-                    'rm', _shell_image(config), '-rf', '--one-file-system', '/mnt/state/' + os.path.basename(SOLVE_DIR)])
+        plan.append(in_mount_namespace(config, os.getpid(), ['rm', '-rf', '--one-file-system', SOLVE_DIR]))
     return ([SOLVE_DIR] if plan else []), plan
 
 

@@ -286,8 +286,8 @@ def test_solve_runs_argv_only_with_constant_values_and_the_labs_labels():
     assert [action for action, _argv in mount] == ['overlay_mount', 'overlay_mount']
     assert all('microlab.lab=docker_internals' in argv and 'sha256:5e11' in argv for _action, argv in mount)
     assert mount[1][1][mount[1][1].index('--target'):][:4] == ['--target', '4242', '--mount', '--']
-    assert mount[1][1][-3:] == ['-o', 'lowerdir=/var/lib/microlab/overlay/lower,upperdir=/var/lib/microlab/overlay/'
-                                'upper,workdir=/var/lib/microlab/overlay/work', '/var/lib/microlab/overlay/merged']
+    assert mount[1][1][-3:] == ['-o', 'lowerdir=/run/microlab-overlay/lower,upperdir=/run/microlab-overlay/'
+                                'upper,workdir=/run/microlab-overlay/work', '/run/microlab-overlay/merged']
     done = copy.deepcopy(recorded('overlay_challenge'))
     assert lab_steps.solve_plan('overlay_own_mount', done, CONFIG, steps(done)) == []
 
@@ -329,10 +329,17 @@ def test_reset_unmounts_the_labs_overlay_and_never_a_students(tmp_path):
     assert 'microlab.lab=docker_internals' in unmounts[0] and not any('/tmp/ov' in ' '.join(argv) for argv in plan)
 
 
-def test_reset_with_only_a_students_overlay_unmounts_nothing(tmp_path):
+def test_reset_with_only_a_students_overlay_removes_the_labs_directory_only(tmp_path, monkeypatch):
+    monkeypatch.setattr(overlay.os.path, 'lexists', lambda path: path == overlay.SOLVE_DIR)
     names, plan = overlay.challenge_reset(CONFIG, mountinfo(tmp_path, ('/tmp/ov/merged', 'lowerdir=/tmp/ov/lower')))
-    assert not [argv for argv in plan if 'umount' in argv]
-    assert all(argv[-3:] == ['-rf', '--one-file-system', '/mnt/state/overlay'] for argv in plan)
+    assert names == [overlay.SOLVE_DIR] and len(plan) == 1
+    assert plan[0][-5:] == ['--', 'rm', '-rf', '--one-file-system', overlay.SOLVE_DIR]
+
+
+def test_reset_keeps_the_labs_directory_while_a_students_mount_is_under_it(tmp_path, monkeypatch):
+    monkeypatch.setattr(overlay.os.path, 'lexists', lambda path: path == overlay.SOLVE_DIR)
+    student = (overlay.SOLVE_DIR + '/merged', 'lowerdir=/tmp/l,upperdir=/tmp/u,workdir=/tmp/w')
+    assert overlay.challenge_reset(CONFIG, mountinfo(tmp_path, student)) == ([], [])
 
 
 def test_reset_yml_finds_only_the_labs_mount_and_keeps_a_busy_directory():
