@@ -222,9 +222,9 @@ MESSAGES = {
                     'everything a container changed is in one directory on the host, which root on the host can read.'),
     'overlay.other_driver': ('this engine uses {driver}, not overlay2. With the containerd image store (Docker 29 '
                              'by default; "containerd-snapshotter" in daemon.json before) the layers are containerd\'s '
-                             'snapshots (/var/lib/containerd/io.containerd.snapshotter.v1.overlayfs/snapshots/N/fs) and '
-                             'the container\'s GraphDriver is not overlay2\'s, but /proc/PID/mountinfo still shows an '
-                             'overlay; with vfs each container is a full copy, with btrfs or zfs a snapshot: no '
+                             'snapshots (.../io.containerd.snapshotter.v1.overlayfs/snapshots/N/fs) and the container\'s '
+                             'GraphDriver names no directory, but /proc/PID/mountinfo still shows an overlay and docker '
+                             'diff its changes; with vfs each container is a full copy, with btrfs or zfs a snapshot: no '
                              'lowerdir, no upperdir, no whiteout to see.'),
     'overlay.errata': [],
     'overlay.notes': ['The lowerdirs in mountinfo are short links (/var/lib/docker/overlay2/l/...) that overlay2 makes '

@@ -229,9 +229,9 @@ MESSAGES = {
                     'host puede leer.'),
     'overlay.other_driver': ('este motor usa {driver}, no overlay2. Con el almacén de imágenes de containerd (por '
                              'defecto en Docker 29; antes, "containerd-snapshotter" en daemon.json) las capas son '
-                             'snapshots de containerd (/var/lib/containerd/io.containerd.snapshotter.v1.overlayfs/'
-                             'snapshots/N/fs) y el GraphDriver del contenedor no es el de overlay2, pero '
-                             '/proc/PID/mountinfo sigue mostrando un overlay; con vfs cada contenedor es una copia '
+                             'snapshots de containerd (.../io.containerd.snapshotter.v1.overlayfs/snapshots/N/fs) y el '
+                             'GraphDriver del contenedor no nombra ningún directorio, pero /proc/PID/mountinfo sigue '
+                             'mostrando un overlay y docker diff sus cambios; con vfs cada contenedor es una copia '
                              'completa, con btrfs o zfs un snapshot: no hay lowerdir, upperdir ni whiteout que ver.'),
     'overlay.errata': [],
     'overlay.notes': ['Los lowerdirs de mountinfo son enlaces cortos (/var/lib/docker/overlay2/l/...) que overlay2 crea '

@@ -110,13 +110,15 @@ def test_two_containers_with_different_lower_layers_do_not_share_them():
 
 
 def test_another_storage_driver_is_said_not_failed_as_a_missing_file():
-    observation = recorded('overlay_demo')
-    observation['overlay'] = {'storage': CONTAINERD, 'containers': {}, 'files': {}}
-    results = judged(observation)
+    # Recorded on Debian testing's docker.io 28.5.2 with the containerd image store ("containerd-snapshotter" in
+    # daemon.json): GraphDriver {"Name": "overlayfs", "Data": null}, the layers containerd's snapshots.
+    observation = recorded('overlay_demo_containerd')
+    assert observation['overlay']['storage'] == CONTAINERD and observation['engine']['version'] == '28.5.2+dfsg4'
+    results = judged(observation, {'container': 'ovwriter', 'twin_container': 'ovtwin'})
     assert set(r['evidence'][0] for r in results.values()) == {'ev.overlay_driver'}
     assert said(results['overlay_written']).startswith('this engine keeps containers with the overlayfs storage '
                                                        'driver (io.containerd.snapshotter.v1), not overlay2')
-    text = lab_explain.explain('en', 'overlay', {'overlay': OPTIONS}, observation,
+    text = lab_explain.explain('en', 'overlay', {'overlay': {'container': 'ovwriter', 'twin_container': 'ovtwin'}}, observation,
                                lab_explain.rendered_outcomes('en', results), {'shell': 'img'})
     assert 'this engine uses overlayfs, not overlay2. With the containerd image store' in text
 
