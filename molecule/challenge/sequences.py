@@ -113,7 +113,7 @@ def row_script(row, images):
         lines += ['lab check >"$D/%s.check" 2>&1; echo $? >"$D/%s.rc"' % (rid, rid)]
     lines += ['lab status --json >"$D/%s.status" 2>/dev/null' % rid,
               ') >"$D/%s.typed" 2>&1 </dev/null' % rid]
-    lines += row.get('cleanup') or []
+    lines += [typed(line, images) for line in row.get('cleanup') or []]
     lines.append(('date +%%s > "$D/%s.end"' % rid) if row.get('keep') else 'row_end %s' % rid)
     if row.get('skip_unless'):  # what the row needs from this VM, tried first: else the row is skipped
         lines = ['if ( %s ) >"$D/%s.skipped" 2>&1; then rm -f "$D/%s.skipped"' % (row['skip_unless'], rid, rid)] + \

@@ -262,11 +262,15 @@ MESSAGES = {
     'ch.overlay_own_mount.hint1': ('An overlay needs lowerdir (read-only), upperdir (where writes go) and workdir (an '
                                    'empty directory of the same filesystem as upperdir).'),
     'ch.overlay_own_mount.hint2': ('mount -t overlay takes them as options: -o lowerdir=...,upperdir=...,workdir=...; '
-                                   'then write in merged and look in upper.'),
+                                   'it needs root: sudo where you have it; without sudo, the docker group is root, and '
+                                   'a container with --pid host can run the mount in your shell\'s mount namespace '
+                                   '(nsenter --target $$ --mount). Then write in merged and look in upper.'),
     'ch.overlay_own_mount.commands': ['mkdir -p /tmp/ov/lower /tmp/ov/upper /tmp/ov/work /tmp/ov/merged',
                                       'echo from-lower > /tmp/ov/lower/a.txt',
-                                      'sudo mount -t overlay overlay -o lowerdir=/tmp/ov/lower,upperdir=/tmp/ov/upper,'
-                                      'workdir=/tmp/ov/work /tmp/ov/merged',
+                                      'docker run --rm --pid host --cap-add SYS_ADMIN --cap-add SYS_PTRACE --security-opt '
+                                      'apparmor=unconfined --entrypoint nsenter {shell_image} --target $$ --mount -- mount '
+                                      '-t overlay overlay -o lowerdir=/tmp/ov/lower,upperdir=/tmp/ov/upper,'
+                                      'workdir=/tmp/ov/work /tmp/ov/merged   # with sudo: sudo mount -t overlay ...',
                                       'echo new > /tmp/ov/merged/b.txt; ls /tmp/ov/upper',
                                       'grep /tmp/ov/merged /proc/self/mountinfo'],
     'report.group.overlay': 'The overlay filesystem',

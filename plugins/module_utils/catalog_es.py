@@ -270,11 +270,15 @@ MESSAGES = {
     'ch.overlay_own_mount.hint1': ('Un overlay necesita lowerdir (solo lectura), upperdir (donde van las escrituras) y '
                                    'workdir (un directorio vacío en el mismo sistema de archivos que upperdir).'),
     'ch.overlay_own_mount.hint2': ('mount -t overlay los recibe como opciones: -o lowerdir=...,upperdir=...,workdir=...; '
-                                   'luego escriban en merged y miren en upper.'),
+                                   'necesita root: sudo donde lo tengan; sin sudo, el grupo docker es root, y un '
+                                   'contenedor con --pid host puede hacer el montaje en el espacio de montajes de su '
+                                   'shell (nsenter --target $$ --mount). Luego escriban en merged y miren en upper.'),
     'ch.overlay_own_mount.commands': ['mkdir -p /tmp/ov/lower /tmp/ov/upper /tmp/ov/work /tmp/ov/merged',
                                       'echo desde-lower > /tmp/ov/lower/a.txt',
-                                      'sudo mount -t overlay overlay -o lowerdir=/tmp/ov/lower,upperdir=/tmp/ov/upper,'
-                                      'workdir=/tmp/ov/work /tmp/ov/merged',
+                                      'docker run --rm --pid host --cap-add SYS_ADMIN --cap-add SYS_PTRACE --security-opt '
+                                      'apparmor=unconfined --entrypoint nsenter {shell_image} --target $$ --mount -- mount '
+                                      '-t overlay overlay -o lowerdir=/tmp/ov/lower,upperdir=/tmp/ov/upper,'
+                                      'workdir=/tmp/ov/work /tmp/ov/merged   # con sudo: sudo mount -t overlay ...',
                                       'echo nuevo > /tmp/ov/merged/b.txt; ls /tmp/ov/upper',
                                       'grep /tmp/ov/merged /proc/self/mountinfo'],
     'report.group.overlay': 'El sistema de archivos overlay',
