@@ -483,7 +483,6 @@ def solve_lonely_client(observation, config, results):
     return _client(observation, config, 'lonely_client', config['names']['network'])
 
 
-
 def challenge_reset(config, proc='/proc'):
     """Nothing outside the engine: the lab's containers and networks go by their label."""
     return [], []
