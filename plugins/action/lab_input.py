@@ -15,7 +15,7 @@ from ansible.errors import AnsibleActionFail
 from ansible.module_utils.common.arg_spec import ArgumentSpecValidator
 from ansible.plugins.action import ActionBase
 
-from ansible_collections.microlab.docker_internals.plugins.module_utils import input_rules
+from ansible_collections.microlab.docker_internals.plugins.module_utils import input_rules, scenarios
 
 ROLES_DIR = os.path.join(os.path.dirname(os.path.abspath(__file__)), '..', '..', 'roles')
 SHARED = ('lab_language',)
@@ -61,7 +61,7 @@ class ActionModule(ActionBase):
 
     TRANSFERS_FILES = False
     _requires_connection = False
-    _VALID_ARGS = frozenset(('role', 'entry_point'))
+    _VALID_ARGS = frozenset(('role', 'entry_point', 'scenarios'))
 
     def run(self, tmp=None, task_vars=None):
         task_vars = task_vars or {}
@@ -70,6 +70,11 @@ class ActionModule(ActionBase):
         roles = [roles] if isinstance(roles, str) else roles
         if not roles or not all(isinstance(role, str) and role for role in roles):
             raise AnsibleActionFail("lab_input: give role, the name of one of the collection's roles (or a list)")
+        every_scenario = self._task.args.get('scenarios', False)
+        if not isinstance(every_scenario, bool):
+            raise AnsibleActionFail('lab_input: scenarios is true or false')
+        if every_scenario:
+            roles = list(dict.fromkeys(roles + [unit.ROLE for unit in scenarios.UNITS]))
         facts, problems, secret = {}, [], False
         for role in roles:
             secret = secret or has_no_log(role, self._task.args.get('entry_point') or 'main')
@@ -81,6 +86,10 @@ class ActionModule(ActionBase):
                           msg=input_rules.catalog.text(problems[0][1], 'err.input',
                                                        problems=' '.join(text for text, lang in problems)))
             return result
+        if every_scenario:
+            # What lab_observe reads of each scenario (its option "observe"), from the registry.
+            facts['lab_scenario_observe'] = dict((unit.NAME, scenarios.observe_options(unit.NAME, facts[unit.ROLE + '_input']))
+                                                 for unit in scenarios.UNITS)
         result.update(changed=False, ansible_facts=facts)
         if secret:
             # The facts hold values the argument spec marks no_log (password hashes): not shown, even with -v.

@@ -11,6 +11,7 @@ import posixpath
 from ansible.errors import AnsibleFilterError
 
 from ansible_collections.microlab.docker_internals.plugins.module_utils import overlay_fs
+from ansible_collections.microlab.docker_internals.plugins.module_utils.challenge.steps import DEFAULT_CONFIG
 from ansible_collections.microlab.docker_internals.plugins.module_utils.scenarios import overlay
 
 IMAGE_ROLES = ('shell', 'nginx', 'curl')
@@ -44,16 +45,15 @@ def lab_challenge_settings(values, images, found):
         'port': 80,
         'timeout': int(values['timeout']),
         'http_timeout': int(values['http_timeout']),
-        'names': {
+        # Every container the scenarios name: the role's own variables, the units' defaults for the rest.
+        'names': dict(DEFAULT_CONFIG['names'], **{
             'server': values['server'],
             'network': values['network'],
             'root_container': values['root_container'],
             'uid_container': values['uid_container'],
             'bridge_client': values['bridge_client'],
             'lonely_client': values['lonely_client'],
-            'overlay_container': values['overlay_container'],
-            'overlay_twin': values['overlay_twin'],
-        },
+        }),
         'images': dict((role, images[role]) for role in IMAGE_ROLES),
         'image_ids': image_ids(images, found),
         'progress': posixpath.join(values['state_dir'], 'progress.json'),

@@ -168,7 +168,102 @@ MESSAGES = {
                        'wbitt/network-multitool ip a` those on lonely_curl (here the lab\'s images have ip already).'],
     'network.notes': [],
 
-    # Scenario overlay
+    # Scenario files.
+    'ev.files_runs_as': '{name} runs as host UID {uids}, not {uid}',
+    'ev.files_dir_missing': '{path} could not be read on the host ({error})',
+    'ev.files_dir_not_dir': '{path} on the host is not a directory (a link or another kind), so it is not read',
+    'ev.files_dir_owner': '{path} belongs to UID {owner} on the host (mode {mode}), not to UID {uid}',
+    'ev.files_no_file': '{path} is not on the host: nobody wrote it',
+    'ev.files_file_owner': '{path} on the host belongs to UID {owner} (UID {uid} expected)',
+    'ev.files_not_asked': 'the host could not be asked whether {name} may write there ({error})',
+    'ev.files_by_kernel': 'the host\'s kernel (faccessat by a process with its credentials)',
+    'ev.files_by_mode': ('the directory\'s owner and mode bits (without root the kernel cannot be asked as another '
+                         'UID)'),
+    'ev.files_allowed': ('{name}\'s process (host UID {uid}, GID {gid}) MAY write in {path} (owner {owner}, mode '
+                         '{mode}), says {method}: the directory is open to it'),
+    'ev.files_refused': ('{name}\'s process (host UID {uid}, GID {gid}) may not write in {path} (owner {owner}, mode '
+                         '{mode}): {errno}, says {method}'),
+    'ev.files_not_refused': '{path} exists, owned by UID {owner}: the write was not refused',
+    'ev.files_root_file': '{path} belongs to host UID {owner}: root in {name} (pid {pid}) {mapping}',
+    'ev.files_root_is_root': 'is the host\'s root (no userns-remap)',
+    'ev.files_root_remapped': 'is host UID {uid} (userns-remap: a subordinate UID, not root)',
+    'files.title': 'SCENARIO 4 - UIDs AND FILE PERMISSIONS',
+    'files.done': ('a directory of UID {uid} (mode 0755), bind-mounted into two containers that try to write in it, '
+                   'and a world-writable one (mode 1777) where root in a third container writes:\n'
+                   '  sudo install -d -o {uid} -g {uid} -m 0755 {owned_dir}\n'
+                   '  sudo install -d -m 1777 {open_dir}\n'
+                   '  docker run -d --name {owner} --user {uid} --userns host -v {owned_dir}:/data --entrypoint sh '
+                   "{shell_image} -c 'touch /data/written-by-{uid}; exec sleep infinity'\n"
+                   '  docker run -d --name {other} --user {other_uid} --userns host -v {owned_dir}:/data --entrypoint '
+                   "sh {shell_image} -c 'touch /data/written-by-{other_uid}; exec sleep infinity'\n"
+                   '  docker run -d --name {root} --user 0 -v {open_dir}:/data --entrypoint sh '
+                   "{shell_image} -c 'touch /data/written-by-root; exec sleep infinity'"),
+    'files.look': ('the owners of the directory and of the files as the HOST sees them, and the host\'s refusal for '
+                   '{other}\'s process (not what the container printed).'),
+    'files.commands': ["stat -c '%u %g %a %n' {owned_dir} {open_dir}   # owners and modes, as numbers",
+                       'ls -ln {owned_dir} {open_dir}   # `written-by-{uid}` and `written-by-root`; no `written-by-{other_uid}`',
+                       "grep -E '^(Uid|Gid|Groups)' /proc/$(docker inspect -f '{go_pid}' {other})/status",
+                       'sudo setpriv --reuid {other_uid} --regid 0 --groups 0 touch {owned_dir}/try   # refused',
+                       'docker logs {other}   # the container\'s own word: Permission denied'],
+    'files.why': ('a bind mount shows the host\'s directory itself inside the container: the same inode, its owner a '
+                  'number. The kernel decides who writes by the process\'s host UID and GID against that number and '
+                  'the mode bits, wherever the process is: UID {uid} owns the directory and writes; UID {other_uid} '
+                  'is neither the owner nor in its group, mode 0755 gives it no write, and the kernel refuses it '
+                  '(EACCES, "Permission denied"). No name is involved: neither UID has to exist in /etc/passwd. Root '
+                  'in a container is the host\'s root (with fewer capabilities) and its files belong to UID 0; with '
+                  'userns-remap, container root is a subordinate host UID, and its files belong to that UID.'),
+    'files.notes': ['docker run --user {other_uid} with no such user in the image runs with GID 0 (root\'s group): a '
+                    'directory writable by group 0 would let it write. The lab\'s directory belongs to group {uid}.',
+                    'The two UID containers run with --userns host, so that on an engine with userns-remap their '
+                    'UIDs are still the host\'s; the root one does not, to show the subordinate UID there.'],
+    'files.errata': [],
+    'ch.ev.files_no_file_of': ('no regular file in {path} belongs to UID {uid}: write one from a container running '
+                               'with --user {uid}'),
+    'ch.ev.files_no_other': ('no running container with {path} bind-mounted runs as a UID other than 0 and {uid}: '
+                             'start one with --user of another UID (sleep keeps it running)'),
+    'ch.ev.files_no_root_file': 'no regular file in {path} belongs to UID 0: write one from a container running as root',
+    'ch.files_owner_writes.title': 'A file written as UID {uid} in a directory of UID {uid}',
+    'ch.files_owner_writes.todo': ('Make {files_dir}/owned belong to UID {uid} (mode 0755), bind-mount it into a '
+                                   'container running with --user {uid} and write a file there.'),
+    'ch.files_owner_writes.hint1': ('The kernel only compares numbers: a directory of UID {uid} is writable by a process '
+                                    'of UID {uid}, wherever that process runs.'),
+    'ch.files_owner_writes.hint2': ('Root in a container is root on the host: a `docker run --rm` with {files_dir} '
+                                    'bind-mounted can make owned/ and `chown` it to {uid}. Then `docker run` with --user '
+                                    '{uid} and -v {files_dir}/owned:/data, and `touch` a file under /data.'),
+    'ch.files_owner_writes.commands': [
+        "docker run --rm -v {files_dir}:/d {shell_image} sh -c 'mkdir -p /d/owned && chown {uid}:{uid} /d/owned "
+        "&& chmod 0755 /d/owned'",
+        "docker run -d --name {files_owner} --user {uid} -v {files_dir}/owned:/data {shell_image} sh -c 'touch "
+        "/data/written-by-{uid}; exec sleep infinity'",
+        'ls -ln {files_dir}/owned'],
+    'ch.files_other_refused.title': 'A container of another UID refused writing in that directory',
+    'ch.files_other_refused.todo': ('Start a container with --user {other_uid} and {files_dir}/owned bind-mounted, '
+                                    'keep it running, and let it try to write there.'),
+    'ch.files_other_refused.hint1': ('UID {other_uid} is not the owner and not in the group: mode 0755 gives it read '
+                                     'and search, not write. The lab asks the host\'s kernel for that process, not the '
+                                     'container.'),
+    'ch.files_other_refused.hint2': ('The previous command with --user {other_uid}; the container must keep running '
+                                     '(sleep) for the lab to find it.'),
+    'ch.files_other_refused.commands': [
+        "docker run -d --name {files_other} --user {other_uid} -v {files_dir}/owned:/data {shell_image} sh -c 'touch "
+        "/data/written-by-{other_uid}; exec sleep infinity'",
+        'docker logs {files_other}   # touch: Permission denied',
+        'ls -ln {files_dir}/owned   # no `written-by-{other_uid}`'],
+    'ch.files_root_writes.title': 'A file written by root in a container, owned by root on the host',
+    'ch.files_root_writes.todo': ('Bind-mount {files_dir}/open into a container running as root and write a file '
+                                  'there; look at its owner on the host.'),
+    'ch.files_root_writes.hint1': ('Without --user the container runs as the image\'s user, root here: the host sees '
+                                   'UID 0 as the owner of what it writes.'),
+    'ch.files_root_writes.hint2': '`docker run --rm` with -v {files_dir}/open:/data and `touch`, then `ls -ln` on the host.',
+    'ch.files_root_writes.commands': [
+        'docker run --rm -v {files_dir}/open:/data {shell_image} touch /data/written-by-root',
+        'ls -ln {files_dir}/open   # owner 0'],
+    'report.group.files': 'UIDs and file permissions',
+    'report.short.files_owner_writes': 'owner writes',
+    'report.short.files_other_refused': 'other UID refused',
+    'report.short.files_root_writes': 'root\'s file',
+
+    # Scenario overlay.
     'ev.overlay_driver': ('this engine keeps containers with the {driver} storage driver ({kind}), not overlay2: the '
                           'lab reads overlay2\'s directories only, so this is not judged here (`docker info -f '
                           '\'{{{{.Driver}}}}\'` says which; the explanation says what differs)'),
@@ -196,7 +291,7 @@ MESSAGES = {
     'ev.overlay_shared': ('{name} and {twin} share the image\'s lower layers ({layers}: the same directories in both '
                           'root mounts), each with an upperdir of its own'),
     'ev.overlay_not_shared': '{name} and {twin} do not share their image\'s lower layers',
-    'overlay.title': 'SCENARIO 4 - THE OVERLAY FILESYSTEM',
+    'overlay.title': 'SCENARIO 5 - THE OVERLAY FILESYSTEM',
     'overlay.done': ('two containers of one image: {name} writes a file, changes a file of the image and deletes '
                      'another, then sleeps; {twin} only sleeps:\n'
                      "  docker run -d --name {name} --entrypoint sh {shell_image} -c '...'\n"
@@ -667,6 +762,7 @@ MESSAGES = {
     'report.grades.id.email': 'Email address',
     'report.grades.id.idnumber': 'ID number',
     'report.grades.no_identifier': 'Not in grades.csv: {student} has no {identifier} in the roster.',
+    'report.grades.demo_mode': 'lab_report_grades=true needs challenge mode (-e lab_mode=challenge): a demo-mode class has no steps to grade. Nothing was written.',
     'report.grades.not_graded': 'Not in grades.csv: {student} was not graded (the VM was unreachable or verify stopped on it).',
     'report.html.col.grade': 'grade',
     'report.html.grade_max': 'out of {max}',

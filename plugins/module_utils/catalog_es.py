@@ -174,7 +174,105 @@ MESSAGES = {
                        'del laboratorio ya traen ip).'],
     'network.notes': [],
 
-    # Scenario overlay
+    # Scenario files.
+    'ev.files_runs_as': '{name} corre como UID {uids} del host, no como {uid}',
+    'ev.files_dir_missing': 'no se pudo leer {path} en el host ({error})',
+    'ev.files_dir_not_dir': '{path} en el host no es un directorio (es un enlace u otra cosa), así que no se lee',
+    'ev.files_dir_owner': '{path} pertenece al UID {owner} en el host (modo {mode}), no al UID {uid}',
+    'ev.files_no_file': '{path} no está en el host: nadie lo escribió',
+    'ev.files_file_owner': '{path} en el host pertenece al UID {owner} (se esperaba el UID {uid})',
+    'ev.files_not_asked': 'no se pudo preguntar al host si {name} puede escribir ahí ({error})',
+    'ev.files_by_kernel': 'el kernel del host (faccessat desde un proceso con sus credenciales)',
+    'ev.files_by_mode': ('el dueño y los bits de modo del directorio (sin root no se le puede preguntar al kernel como '
+                         'otro UID)'),
+    'ev.files_allowed': ('el proceso de {name} (UID {uid}, GID {gid} del host) SÍ puede escribir en {path} (dueño '
+                         '{owner}, modo {mode}), según {method}: el directorio está abierto para él'),
+    'ev.files_refused': ('el proceso de {name} (UID {uid}, GID {gid} del host) no puede escribir en {path} (dueño '
+                         '{owner}, modo {mode}): {errno}, según {method}'),
+    'ev.files_not_refused': '{path} existe, con dueño UID {owner}: la escritura no fue rechazada',
+    'ev.files_root_file': '{path} pertenece al UID {owner} del host: root en {name} (pid {pid}) {mapping}',
+    'ev.files_root_is_root': 'es el root del host (sin userns-remap)',
+    'ev.files_root_remapped': 'es el UID {uid} del host (userns-remap: un UID subordinado, no root)',
+    'files.title': 'ESCENARIO 4 - UIDs Y PERMISOS DE ARCHIVOS',
+    'files.done': ('un directorio del UID {uid} (modo 0755), montado (bind mount) en dos contenedores que intentan '
+                   'escribir en él, y otro abierto a todos (modo 1777) donde escribe root en un tercer contenedor:\n'
+                   '  sudo install -d -o {uid} -g {uid} -m 0755 {owned_dir}\n'
+                   '  sudo install -d -m 1777 {open_dir}\n'
+                   '  docker run -d --name {owner} --user {uid} --userns host -v {owned_dir}:/data --entrypoint sh '
+                   "{shell_image} -c 'touch /data/written-by-{uid}; exec sleep infinity'\n"
+                   '  docker run -d --name {other} --user {other_uid} --userns host -v {owned_dir}:/data --entrypoint '
+                   "sh {shell_image} -c 'touch /data/written-by-{other_uid}; exec sleep infinity'\n"
+                   '  docker run -d --name {root} --user 0 -v {open_dir}:/data --entrypoint sh '
+                   "{shell_image} -c 'touch /data/written-by-root; exec sleep infinity'"),
+    'files.look': ('los dueños del directorio y de los archivos tal como los ve el HOST, y el rechazo del host para el '
+                   'proceso de {other} (no lo que imprimió el contenedor).'),
+    'files.commands': ["stat -c '%u %g %a %n' {owned_dir} {open_dir}   # dueños y modos, como números",
+                       'ls -ln {owned_dir} {open_dir}   # `written-by-{uid}` y `written-by-root`; no hay `written-by-{other_uid}`',
+                       "grep -E '^(Uid|Gid|Groups)' /proc/$(docker inspect -f '{go_pid}' {other})/status",
+                       'sudo setpriv --reuid {other_uid} --regid 0 --groups 0 touch {owned_dir}/try   # rechazado',
+                       'docker logs {other}   # lo que dice el propio contenedor: Permission denied'],
+    'files.why': ('un bind mount muestra dentro del contenedor el mismo directorio del host: el mismo inodo, con un '
+                  'número como dueño. El kernel decide quién escribe comparando el UID y el GID del proceso en el host '
+                  'con ese número y con los bits de modo, esté donde esté el proceso: el UID {uid} es dueño del '
+                  'directorio y escribe; el UID {other_uid} no es el dueño ni está en su grupo, el modo 0755 no le da '
+                  'escritura y el kernel lo rechaza (EACCES, "Permission denied"). No intervienen nombres: ninguno de '
+                  'los dos UID tiene que existir en /etc/passwd. Root en un contenedor es el root del host (con menos '
+                  'capacidades) y sus archivos pertenecen al UID 0; con userns-remap, el root del contenedor es un UID '
+                  'subordinado del host, y sus archivos pertenecen a ese UID.'),
+    'files.notes': ['docker run --user {other_uid} sin ese usuario en la imagen corre con GID 0 (el grupo de root): un '
+                    'directorio con escritura para el grupo 0 le permitiría escribir. El directorio del lab es del '
+                    'grupo {uid}.',
+                    'Los dos contenedores con UID corren con --userns host, para que en un motor con userns-remap sus '
+                    'UID sigan siendo los del host; el de root no, para mostrar ahí el UID subordinado.'],
+    'files.errata': [],
+    'ch.ev.files_no_file_of': ('ningún archivo regular de {path} pertenece al UID {uid}: escriban uno desde un '
+                               'contenedor que corra con --user {uid}'),
+    'ch.ev.files_no_other': ('ningún contenedor en marcha con {path} montado corre con un UID distinto de 0 y de {uid}: '
+                             'inicien uno con --user de otro UID (sleep lo mantiene en marcha)'),
+    'ch.ev.files_no_root_file': ('ningún archivo regular de {path} pertenece al UID 0: escriban uno desde un contenedor '
+                                 'que corra como root'),
+    'ch.files_owner_writes.title': 'Un archivo escrito como UID {uid} en un directorio del UID {uid}',
+    'ch.files_owner_writes.todo': ('Hagan que {files_dir}/owned pertenezca al UID {uid} (modo 0755), móntenlo en un '
+                                   'contenedor que corra con --user {uid} y escriban ahí un archivo.'),
+    'ch.files_owner_writes.hint1': ('El kernel solo compara números: un directorio del UID {uid} admite escritura de un '
+                                    'proceso del UID {uid}, corra donde corra ese proceso.'),
+    'ch.files_owner_writes.hint2': ('Root en un contenedor es root en el host: un `docker run --rm` con {files_dir} '
+                                    'montado puede crear owned/ y hacerle `chown` a {uid}. Luego `docker run` con --user '
+                                    '{uid} y -v {files_dir}/owned:/data, y un `touch` bajo /data.'),
+    'ch.files_owner_writes.commands': [
+        "docker run --rm -v {files_dir}:/d {shell_image} sh -c 'mkdir -p /d/owned && chown {uid}:{uid} /d/owned "
+        "&& chmod 0755 /d/owned'",
+        "docker run -d --name {files_owner} --user {uid} -v {files_dir}/owned:/data {shell_image} sh -c 'touch "
+        "/data/written-by-{uid}; exec sleep infinity'",
+        'ls -ln {files_dir}/owned'],
+    'ch.files_other_refused.title': 'Un contenedor de otro UID al que se le niega escribir en ese directorio',
+    'ch.files_other_refused.todo': ('Inicien un contenedor con --user {other_uid} y {files_dir}/owned montado, déjenlo '
+                                    'en marcha y que intente escribir ahí.'),
+    'ch.files_other_refused.hint1': ('El UID {other_uid} no es el dueño ni está en el grupo: el modo 0755 le da lectura '
+                                     'y búsqueda, no escritura. El lab le pregunta al kernel del host por ese proceso, '
+                                     'no al contenedor.'),
+    'ch.files_other_refused.hint2': ('El comando anterior con --user {other_uid}; el contenedor tiene que seguir en '
+                                     'marcha (sleep) para que el lab lo encuentre.'),
+    'ch.files_other_refused.commands': [
+        "docker run -d --name {files_other} --user {other_uid} -v {files_dir}/owned:/data {shell_image} sh -c 'touch "
+        "/data/written-by-{other_uid}; exec sleep infinity'",
+        'docker logs {files_other}   # touch: Permission denied',
+        'ls -ln {files_dir}/owned   # no hay `written-by-{other_uid}`'],
+    'ch.files_root_writes.title': 'Un archivo escrito por root en un contenedor, con root como dueño en el host',
+    'ch.files_root_writes.todo': ('Monten {files_dir}/open en un contenedor que corra como root y escriban ahí un '
+                                  'archivo; miren su dueño en el host.'),
+    'ch.files_root_writes.hint1': ('Sin --user el contenedor corre con el usuario de la imagen, aquí root: el host ve '
+                                   'al UID 0 como dueño de lo que escribe.'),
+    'ch.files_root_writes.hint2': '`docker run --rm` con -v {files_dir}/open:/data y `touch`; luego `ls -ln` en el host.',
+    'ch.files_root_writes.commands': [
+        'docker run --rm -v {files_dir}/open:/data {shell_image} touch /data/written-by-root',
+        'ls -ln {files_dir}/open   # dueño 0'],
+    'report.group.files': 'UIDs y permisos de archivos',
+    'report.short.files_owner_writes': 'el dueño escribe',
+    'report.short.files_other_refused': 'otro UID rechazado',
+    'report.short.files_root_writes': 'archivo de root',
+
+    # Scenario overlay.
     'ev.overlay_driver': ('este motor guarda los contenedores con el driver de almacenamiento {driver} ({kind}), no '
                           'con overlay2: el laboratorio solo lee los directorios de overlay2, así que aquí no se '
                           'evalúa (`docker info -f \'{{{{.Driver}}}}\'` lo dice; la explicación cuenta qué cambia)'),
@@ -202,7 +300,7 @@ MESSAGES = {
     'ev.overlay_shared': ('{name} y {twin} comparten las capas inferiores de la imagen ({layers}: los mismos '
                           'directorios en ambos montajes raíz), cada uno con su propio upperdir'),
     'ev.overlay_not_shared': '{name} y {twin} no comparten las capas inferiores de su imagen',
-    'overlay.title': 'ESCENARIO 4 - EL SISTEMA DE ARCHIVOS OVERLAY',
+    'overlay.title': 'ESCENARIO 5 - EL SISTEMA DE ARCHIVOS OVERLAY',
     'overlay.done': ('dos contenedores de una misma imagen: {name} escribe un archivo, cambia un archivo de la imagen y '
                      'borra otro, y luego duerme; {twin} solo duerme:\n'
                      "  docker run -d --name {name} --entrypoint sh {shell_image} -c '...'\n"
@@ -698,6 +796,7 @@ MESSAGES = {
     'report.grades.id.email': 'Dirección de correo',
     'report.grades.id.idnumber': 'Número de ID',
     'report.grades.no_identifier': 'Fuera de grades.csv: {student} no tiene {identifier} en la lista de la clase.',
+    'report.grades.demo_mode': 'lab_report_grades=true necesita el modo desafío (-e lab_mode=challenge): una clase en modo demostración no tiene pasos que calificar. No se escribió nada.',
     'report.grades.not_graded': 'Fuera de grades.csv: {student} no recibió nota (no se pudo llegar a la VM o verify se detuvo en ella).',
     'report.html.col.grade': 'nota',
     'report.html.grade_max': 'de {max}',

@@ -6,7 +6,8 @@
 """The rules on the roles' input that argument specs cannot express, in one table.
 
 Argument specs (roles/*/meta/argument_specs.yml) say each variable's type and
-choices; RULES says the rest: ranges, Docker names, names that must differ.
+choices; RULES says the rest: ranges, Docker names, names that must differ. A
+scenario role's rules are declared by its unit (scenarios/<name>.py, RULES).
 ``problems(role, values, lang)`` returns the broken rules as sentences in the
 student's language (catalog.py), empty when all hold. The action plugin
 microlab.docker_internals.lab_input applies both.
@@ -18,7 +19,7 @@ import ipaddress
 import json
 import re
 
-from ansible_collections.microlab.docker_internals.plugins.module_utils import catalog, lab_scoring
+from ansible_collections.microlab.docker_internals.plugins.module_utils import catalog, lab_scoring, scenarios
 
 DOCKER_NAME = re.compile(r'^[a-zA-Z0-9][a-zA-Z0-9_.-]*$')
 RESERVED_NETWORKS = ('bridge', 'host', 'none', 'default')
@@ -49,10 +50,6 @@ def distinct(*names):
 
 def nonempty(*names):
     return ('nonempty',) + names
-
-
-def absolute_path(name):
-    return ('absolute_path', name)
 
 
 def at_least(name, low):
@@ -174,36 +171,12 @@ def later_than(name, other):
 
 
 RULES = {
-    'lab_users': [
-        in_range('lab_users_uid', 1, 65534),
-        container_name('lab_users_root_container', 'lab_users_uid_container', 'lab_users_remapped_container'),
-        distinct('lab_users_root_container', 'lab_users_uid_container', 'lab_users_remapped_container'),
-        nonempty('lab_users_userns_remap_user'),
-        absolute_path('lab_users_share_dir'),
-    ],
-    'lab_nginx': [
-        container_name('lab_nginx_container'),
-        in_range('lab_nginx_port', 1, 65535),
-        in_range('lab_nginx_http_timeout', 1, 60),
-    ],
-    'lab_network': [
-        network_name('lab_network_name'),
-        container_name('lab_network_server', 'lab_network_bridge_client', 'lab_network_lonely_client'),
-        distinct('lab_network_server', 'lab_network_bridge_client', 'lab_network_lonely_client'),
-        in_range('lab_network_timeout', 1, 60),
-    ],
-    'lab_overlay': [
-        container_name('lab_overlay_container', 'lab_overlay_twin_container'),
-        distinct('lab_overlay_container', 'lab_overlay_twin_container'),
-    ],
     'lab_challenge': [
         in_range('lab_challenge_uid', 1, 65534),
         container_name('lab_challenge_server', 'lab_challenge_root_container', 'lab_challenge_uid_container',
-                       'lab_challenge_bridge_client', 'lab_challenge_lonely_client', 'lab_challenge_overlay_container',
-                       'lab_challenge_overlay_twin'),
+                       'lab_challenge_bridge_client', 'lab_challenge_lonely_client'),
         distinct('lab_challenge_server', 'lab_challenge_root_container', 'lab_challenge_uid_container',
-                 'lab_challenge_bridge_client', 'lab_challenge_lonely_client', 'lab_challenge_overlay_container',
-                 'lab_challenge_overlay_twin'),
+                 'lab_challenge_bridge_client', 'lab_challenge_lonely_client'),
         network_name('lab_challenge_network'),
         in_range('lab_challenge_timeout', 1, 60),
         in_range('lab_challenge_http_timeout', 1, 60),
@@ -301,6 +274,8 @@ RULES = {
         matches('lab_students_shell', 'shell', 'input.shell'),
     ],
 }
+# Each scenario's role: the rules its unit declares (scenarios/<name>.py, RULES).
+RULES.update((unit.ROLE, list(unit.RULES)) for unit in scenarios.UNITS)
 
 # A host name or IPv4 address; an IPv6 address (bare, or in brackets in a URL).
 HOST_NAME = r'[A-Za-z0-9]([A-Za-z0-9.-]*[A-Za-z0-9])?'

@@ -32,6 +32,8 @@ from ansible_collections.microlab.docker_internals.plugins.module_utils.lab_time
 from ansible_collections.microlab.docker_internals.plugins.module_utils.netns import host_ns_path
 
 CURL_WRITE_OUT = '%{http_code} %{time_total}'
+# The mounts of a container kept in its view (anyone in the docker group may add more).
+MAX_MOUNTS = 32
 
 
 def curl_argv(url, timeout):
@@ -65,6 +67,8 @@ def container_view(data):
         'image': config.get('Image'),
         'user': config.get('User') or '',
         'labels': config.get('Labels') or {},
+        'mounts': [{'type': mount.get('Type') or '', 'source': mount.get('Source') or '',
+                    'destination': mount.get('Destination') or ''} for mount in (data.get('Mounts') or [])[:MAX_MOUNTS]],
         'networks': dict((name, {'ip': net.get('IPAddress') or '', 'prefix': net.get('IPPrefixLen') or 0,
                                  'network_id': net.get('NetworkID') or ''})
                          for name, net in sorted(networks.items())),

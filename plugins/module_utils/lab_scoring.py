@@ -15,14 +15,12 @@ from __future__ import annotations
 
 import math
 
+from ansible_collections.microlab.docker_internals.plugins.module_utils import scenarios
 from ansible_collections.microlab.docker_internals.plugins.module_utils.lab_steps import STEP_IDS
 
-# 100 points in all: Moodle's default maximum grade. The network's isolation steps are the chapter's hardest. The
-# overlay readings' steps earn nothing unless the instructor's table gives them points (they came after the table).
+# Each step's points, as its scenario's unit declares them (the grade's maximum is their sum).
 DEFAULT_SCORING = {
-    'steps': {'users_root': 10, 'users_uid': 10, 'nginx_netns': 10, 'nginx_not_on_host': 10, 'nginx_by_ip': 10,
-              'network_created': 10, 'network_bridge_200': 10, 'network_lonely_timeout': 15, 'networks_differ': 15,
-              'overlay_changes': 0, 'overlay_own_mount': 0},
+    'steps': dict((step, points) for unit in scenarios.UNITS for step, points in unit.POINTS.items()),
     'hint': 2,
     'solved_by_lab': 10,
 }

@@ -23,7 +23,8 @@ description:
   - "The history file is writable by every docker-group member: it is read without following a link, bounded, and
     only values that validate are kept (known step ids, UTC times in one format, hint counts from 0 to 1000)."
   - "Steps, in the chapter's order: V(users_root), V(users_uid), V(nginx_netns), V(nginx_not_on_host),
-    V(nginx_by_ip), V(network_created), V(network_bridge_200), V(network_lonely_timeout), V(networks_differ)."
+    V(nginx_by_ip), V(network_created), V(network_bridge_200), V(network_lonely_timeout), V(networks_differ),
+    V(files_owner_writes), V(files_other_refused), V(files_root_writes)."
   - Read-only on the lab's objects. To judge the network steps it runs the lab's curl image (by the ID recorded when
     the lab installed it) in a short-lived container (label C(microlab.lab.probe)), removed at once, that joins the
     network namespace of a running container on each network, or the network itself when none runs there; no

@@ -36,6 +36,14 @@ options:
     description: The entry point of the role's argument spec.
     type: str
     default: main
+  scenarios:
+    description:
+      - Also check the role of every scenario (the units in C(plugins/module_utils/scenarios/)), and return what
+        M(microlab.docker_internals.lab_observe) reads of each as the fact C(lab_scenario_observe), its option
+        O(microlab.docker_internals.lab_observe#module:observe).
+    type: bool
+    default: false
+    version_added: 0.3.0
 attributes:
   action:
     support: full
@@ -71,6 +79,13 @@ ansible_facts:
   returned: success
   type: dict
   sample: {lab_users_input: {uid: 1234, userns_remap: false, root_container: lab_user_root, language: es}}
+  contains:
+    lab_scenario_observe:
+      description: With O(scenarios), each scenario's options as M(microlab.docker_internals.lab_observe) reads them.
+      returned: when O(scenarios) is true
+      type: dict
+      sample: {nginx: {container: web_server, port: 80, http_timeout: 5}}
+      version_added: 0.3.0
 problems:
   description: Every broken rule, as sentences in the role's language.
   returned: failure

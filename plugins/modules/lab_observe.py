@@ -18,7 +18,9 @@ description:
     host and container UIDs (as M(microlab.docker_internals.container_uid_facts)), the listening sockets of the
     nginx container's network namespace and of the host's (as M(microlab.docker_internals.netns_socket_facts)),
     an HTTP GET from the VM by the container's IP, and curl run inside both curl clients through the Docker exec
-    API. The two curl probes run concurrently with the rest, so curl's timeout is paid once."
+    API. The two curl probes run concurrently with the rest, so curl's timeout is paid once. For the files scenario,
+    the owners of the files in its directories (lstat) and whether the refused container's process may write there,
+    asked of the kernel with that process's credentials (a child process calling faccessat)."
   - "Judgement: a pure function from the observation to outcomes (C(status) pass or fail, C(evidence) text)."
   - Returns the outcomes merged into O(outcomes) as the fact C(lab_outcomes), which playbooks/verify.yml and the
     class report read, and the explanation of each scenario (what was done, what to look at, the commands to see
@@ -39,8 +41,8 @@ options:
     description: The scenarios to observe and judge.
     type: list
     elements: str
-    choices: [users, nginx, network, overlay]
-    default: [users, nginx, network, overlay]
+    choices: [users, nginx, network, files, overlay]
+    default: [users, nginx, network, files, overlay]
   users:
     description: Scenario 1, the containers that sleep as root and as O(users.uid).
     type: dict
@@ -114,8 +116,39 @@ options:
         description: curl's C(--max-time) in seconds; the lonely client must time out after it.
         type: int
         default: 2
+  files:
+    description: Scenario 4, UIDs and file permissions in a bind-mounted host directory.
+    type: dict
+    default: {}
+    suboptions:
+      owner_container:
+        description: The container that runs as O(files.uid) and writes a file.
+        type: str
+        default: lab_files_owner
+      other_container:
+        description: The container that runs as O(files.other_uid) and is refused.
+        type: str
+        default: lab_files_other
+      root_container:
+        description: The container that writes a file as its root.
+        type: str
+        default: lab_files_root
+      uid:
+        description: The host UID that owns the directory O(files.share_dir)C(/owned).
+        type: int
+        default: 1234
+      other_uid:
+        description: The host UID of O(files.other_container), which is not the owner.
+        type: int
+        default: 4321
+      share_dir:
+        description:
+          - The host directory holding C(owned) (owner O(files.uid), mode 0755) and C(open) (mode 1777).
+          - Read without following a link.
+        type: str
+        default: /srv/lab_files
   overlay:
-    description: Scenario 4, the overlay filesystem of two containers of one image.
+    description: Scenario 5, the overlay filesystem of two containers of one image.
     type: dict
     default: {}
     suboptions:
@@ -127,6 +160,16 @@ options:
         description: A second container of the same image, which only sleeps.
         type: str
         default: lab_overlay_twin
+  observe:
+    description:
+      - Every scenario to observe, by name, with its options (as O(users) and the others take them), for example the
+        C(observe) of the microlab.docker_internals.lab_scenario_plan filter or the fact C(lab_scenario_observe) of
+        M(microlab.docker_internals.lab_input) with O(microlab.docker_internals.lab_input#module:scenarios).
+      - When given, the scenarios observed are its keys, and O(scenarios) and the options named after a scenario
+        are not used.
+    type: dict
+    default: {}
+    version_added: 0.3.0
   images:
     description:
       - Image references the explanations show in the commands to repeat by hand (keys C(shell), C(nginx), C(curl)),
@@ -223,6 +266,7 @@ observation:
 '''
 
 from ansible.module_utils.basic import AnsibleModule
+from ansible.module_utils.common.arg_spec import ArgumentSpecValidator
 
 from ansible_collections.microlab.docker_internals.plugins.module_utils import catalog, lab_explain, scenarios
 from ansible_collections.microlab.docker_internals.plugins.module_utils.docker_api import DEFAULT_DOCKER_HOST, DockerAPI
@@ -235,6 +279,21 @@ def failure_text(lang, names, failed):
     return catalog.text(lang, key, scenarios=label, ids=', '.join(failed))
 
 
+def observed(module, observe):
+    """Option observe's scenarios with their options checked as the options of their names would be."""
+    unknown = sorted(set(map(str, observe)) - set(scenarios.NAMES))
+    if unknown:
+        known = ', '.join(scenarios.NAMES)
+        module.fail_json(msg='observe: no scenario called %s (scenarios: %s)' % (', '.join(unknown), known))
+    checked = {}
+    for name, options in observe.items():
+        result = ArgumentSpecValidator(scenarios.argument_spec()[name]['options']).validate(options or {})
+        if result.error_messages:
+            module.fail_json(msg='observe.%s: %s' % (name, '; '.join(result.error_messages)))
+        checked[name] = result.validated_parameters
+    return checked
+
+
 def main():
     argument_spec = dict(
         scenarios=dict(type='list', elements='str', choices=list(scenarios.NAMES), default=list(scenarios.NAMES)),
@@ -244,10 +303,14 @@ def main():
         docker_host=dict(type='str', default=DEFAULT_DOCKER_HOST),
     )
     argument_spec.update(scenarios.argument_spec())
+    argument_spec.update(observe=dict(type='dict', default={}))
     module = AnsibleModule(argument_spec=argument_spec, supports_check_mode=True)
     params = module.params
     spec = dict((name, params[name]) for name in scenarios.NAMES)
     names = [unit.NAME for unit in scenarios.in_order(params['scenarios'])]
+    if params['observe']:
+        spec.update(observed(module, params['observe']))
+        names = [unit.NAME for unit in scenarios.in_order(params['observe'])]
     api = DockerAPI(params['docker_host'], timeout=scenarios.api_timeout(spec))
     try:
         observation = scenarios.observe(spec, names, api)

@@ -25,6 +25,8 @@ WRONG_TYPE = {
     'dict': ['not a dict'],
     'str': {'not': 'a string'},
     'path': ['not', 'a path'],
+    # raw options take any type; their input rule refuses text where a table is expected.
+    'raw': 'ten points a step',
 }
 
 # Numbers outside what each integer option accepts (see its description in argument_specs.yml).
@@ -55,7 +57,8 @@ RANGES = {
 
 # Options whose empty string is a documented, valid value (not bad input): no password, no key.
 VALID_EMPTY = {'lab_students_password_hash', 'lab_students_authorized_key', 'lab_students_spare_password_hash',
-               'lab_report_mode', 'lab_report_title', 'lab_report_session_start', 'lab_class_services_address',
+               'lab_report_mode', 'lab_report_title', 'lab_report_session_start', 'lab_report_session_end',
+               'lab_class_services_address',
                'lab_class_services_apt_debian_backend', 'docker_host_apt_proxy',
                'lab_class_services_listen_address', 'lab_class_services_apt_admin_password'}
 

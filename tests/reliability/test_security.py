@@ -40,6 +40,9 @@ ROOT_PLAYS = {
     ('class_services.yml', 'Run the class services'):
         'apt, the services\' units or supervisor, their configuration under /etc and data under /var/lib (on the '
         'instructor\'s machine when the inventory has no class_services group: installing services needs root there too)',
+    ('browser_terminal.yml', 'Run the browser terminal'):
+        'a system account and a venv under /opt for webssh, its unit or supervisor and its known_hosts under /etc '
+        '(on the instructor\'s machine, like the class services)',
 }
 
 

@@ -101,14 +101,14 @@ def test_engine_stopped_and_rules_gone_before_a_run(converged, user_resources):
     assert isolation_rules(converged), 'no DOCKER-ISOLATION rules after the engine came back'
 
 
-# Tasks that run only in lab.yml's scenarios play (its first play checks every role's input,
-# with tasks of the same roles): each scenario role's include of the shared skeleton.
-NGINX_SCENARIO = r'^TASK \[Start web_server, then observe'
-NETWORK_SETUP = r'^TASK \[Create the network and the curl clients'
+# Tasks that run only in lab.yml's scenarios play, while it creates: lab_scenario makes every scenario of
+# the run at once (one listing, then the missing networks, then the containers).
+NGINX_SCENARIO = r'^TASK \[microlab\.docker_internals\.lab_scenario : Start the containers that do not run'
+NETWORK_SETUP = r'^TASK \[microlab\.docker_internals\.lab_scenario : Create the user-defined networks'
 
 
 def test_run_interrupted_by_sigint_mid_scenario(converged):
-    """Ctrl-C in the middle of the nginx scenario, on a VM just reset (so the run was creating things)."""
+    """Ctrl-C as the scenarios' containers are being started, on a VM just reset (so the run was creating)."""
     reset = converged.play('playbooks/reset.yml')
     assert reset.rc == 0 and converged.state()['container_names'] == [], reset
     proc = converged.start('lab.yml')
@@ -119,7 +119,7 @@ def test_run_interrupted_by_sigint_mid_scenario(converged):
 
 
 def test_run_killed_mid_scenario(converged):
-    """SIGKILL (a closed laptop, a dropped SSH session) as the network scenario starts creating."""
+    """SIGKILL (a closed laptop, a dropped SSH session) as the network scenario's network is being created."""
     converged.sh('docker rm -f curl_bridge curl_lonely >/dev/null && docker network rm lonely_curl >/dev/null')
     proc = converged.start('lab.yml')
     cut = converged.run_until(proc, NETWORK_SETUP, lambda: os.killpg(proc.pid, signal.SIGKILL))
@@ -128,7 +128,7 @@ def test_run_killed_mid_scenario(converged):
 
 
 def test_engine_killed_mid_run(converged):
-    """dockerd, containerd and the supervisor die with SIGKILL while lab.yml runs the nginx scenario."""
+    """dockerd, containerd and the supervisor die with SIGKILL while lab.yml starts the scenarios' containers."""
     proc = converged.start('lab.yml')
     cut = converged.run_until(proc, NGINX_SCENARIO, converged.kill_engine)
     assert cut.rc != 0, cut

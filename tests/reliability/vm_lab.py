@@ -17,10 +17,12 @@ from __future__ import annotations
 
 import json
 import os
+import queue
 import re
 import shutil
 import signal
 import subprocess
+import threading
 import time
 
 import pytest
@@ -125,20 +127,38 @@ class Lab(object):
 
     @staticmethod
     def run_until(proc, pattern, action, timeout=300):
-        """Read proc's output until a line matches pattern, call action(), then read it to the end."""
-        seen = []
+        """Read proc's output until a line matches pattern, call action(), then read it to the end.
+
+        Lines are read by a thread, so that a run that stops writing (hung) still meets the deadline: it is
+        then killed and the test fails, saying so.
+        """
+        lines = queue.Queue()
+
+        def read():
+            for line in proc.stdout:
+                lines.put(line)
+            lines.put(None)
+
+        threading.Thread(target=read, daemon=True).start()
+        seen, fired, hung = [], False, False
         deadline = time.time() + timeout
-        fired = False
-        for line in proc.stdout:
+        while True:
+            try:
+                line = lines.get(timeout=max(0.1, deadline - time.time()))
+            except queue.Empty:
+                os.killpg(proc.pid, signal.SIGKILL)
+                hung = True
+                break
+            if line is None:
+                break
             seen.append(line)
             if not fired and re.search(pattern, line):
                 action()
                 fired = True
-            if time.time() > deadline:
-                os.killpg(proc.pid, signal.SIGKILL)
-                break
         rc = proc.wait(60)
         assert fired, 'the run never reached %r:\n%s' % (pattern, ''.join(seen)[-6000:])
+        assert not hung, 'the run wrote nothing for %d s after %r and was killed:\n%s' % (
+            timeout, pattern, ''.join(seen)[-6000:])
         return PlayResult(rc, ''.join(seen))
 
     def outcomes(self):

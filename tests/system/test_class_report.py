@@ -37,6 +37,21 @@ def report_dir(tmp_path_factory):
     return out
 
 
+@pytest.mark.parametrize('lang, words', [
+    ('en', 'lab_report_grades=true needs challenge mode (-e lab_mode=challenge)'),
+    ('es', 'lab_report_grades=true necesita el modo desafío (-e lab_mode=challenge)'),
+])
+def test_grades_of_a_demo_class_are_refused_before_any_file_is_written(tmp_path, lang, words):
+    playbook = tmp_path / 'report.yml'
+    playbook.write_text(
+        '- hosts: localhost\n  connection: local\n  gather_facts: false\n'
+        '  roles: [{role: microlab.docker_internals.lab_report, lab_report_dir: "%s"}]\n' % (tmp_path / 'out'))
+    result = subprocess.run(['ansible-playbook', '-i', INVENTORY, str(playbook), '-e', 'lab_report_grades=true',
+                             '-e', 'lab_language=' + lang], cwd=REPO, capture_output=True, text=True, check=False)
+    assert result.returncode != 0 and words in result.stdout, result.stdout + result.stderr
+    assert not (tmp_path / 'out').exists()
+
+
 def test_report_json_follows_the_schema(report_dir):
     report = json.loads((report_dir / 'report.json').read_text())
     assert report['schema_version'] == 2

@@ -10,6 +10,8 @@ import os
 import subprocess
 import sys
 
+from ansible_collections.microlab.docker_internals.plugins.module_utils import scenarios
+
 REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
 
@@ -22,6 +24,6 @@ def test_the_page_of_the_scenarios_as_the_student_sees_them_is_up_to_date():
 def test_the_page_shows_every_scenario_in_spanish_and_english():
     with open(os.path.join(REPO, 'docs', 'scenarios-as-seen.md'), encoding='utf-8') as handle:
         text = handle.read()
-    for scenario in ('users', 'nginx', 'network'):
+    for scenario in scenarios.NAMES:
         assert '## %s (Español)' % scenario in text and '## %s (English)' % scenario in text
     assert 'Fe de erratas del capítulo:' in text and 'Errata of the chapter:' in text

@@ -1,4 +1,5 @@
-"""Verify the chapter's first three scenarios on the converged VM (test_overlay.py the fourth), then the reset.
+"""Verify the users, nginx and network scenarios on the converged VM (test_files.py and test_overlay.py the
+newer ones), then the reset.
 
 Every outcome is read the way a student would see it, with nothing from the
 collection: the process table (`ps`), `ss` inside the container's network
@@ -220,5 +221,5 @@ def test_reset_removes_the_lab_and_nothing_else(host):
                  "rm -rf /run/microlab-overlay /tmp/ov-student")
 
     # Put the lab back, so that `molecule verify` can run again.
-    recap = run_playbook(host, "playbooks/lab.yml", "--tags", "users,nginx,network,overlay")
+    recap = run_playbook(host, "playbooks/lab.yml", "--tags", "users,nginx,network,files,overlay")
     assert "failed=0" in recap

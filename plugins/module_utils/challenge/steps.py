@@ -41,6 +41,9 @@ def _settings():
 
 
 DEFAULT_CONFIG = _settings()
+# The scenarios' own top-level settings (an option's challenge place without a dot): their texts' placeholders too.
+SETTINGS = tuple(sorted(set(option.challenge for unit in scenarios.UNITS for option in unit.OPTIONS.values()
+                            if option.challenge and '.' not in option.challenge)))
 
 
 def make_config(data=None):
@@ -68,14 +71,17 @@ def next_step(results):
 
 
 def text_params(config, observation=None):
-    """Placeholders of the challenge texts: the names, the UID and the image references on this VM."""
+    """Placeholders of the challenge texts: the names, the scenarios' own settings, the UID and the image
+    references on this VM."""
     names = config['names']
     images = config['images']
     ip = lab_observe.bridge_ip(((observation or {}).get('containers') or {}).get(names['server']))
-    return dict(names, uid=config['uid'], port=config['port'], port_hex='%04X' % int(config['port']),
-                timeout=config['timeout'],
-                shell_image=images.get('shell', '?'), nginx_image=images.get('nginx', '?'),
-                curl_image=images.get('curl', '?'), url='http://%s/' % (ip or '$IP'))
+    params = dict(names, **dict((key, config[key]) for key in SETTINGS if key in config))
+    params.update(uid=config['uid'], port=config['port'], port_hex='%04X' % int(config['port']),
+                  timeout=config['timeout'],
+                  shell_image=images.get('shell', '?'), nginx_image=images.get('nginx', '?'),
+                  curl_image=images.get('curl', '?'), url='http://%s/' % (ip or '$IP'))
+    return params
 
 
 def hint_keys(step):

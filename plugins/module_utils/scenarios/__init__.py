@@ -5,9 +5,11 @@
 
 """The chapter's scenarios, one Python unit each, and the registry that runs them.
 
-A unit (users.py, nginx.py, network.py) is a module with:
+A unit (users.py, nginx.py, network.py, files.py, overlay.py) is a module with:
 
 - ``NAME``, ``ROLE`` (the role that runs it) and ``OPTIONS`` ({name: options.Option}, declared once);
+  ``RULES``, what the role's argument spec cannot say of its variables, as input_rules checks them
+  ((kind, *arguments) tuples; input_rules.CHECKS has a check per kind);
 - make: ``containers(inputs, images)`` and ``networks(inputs)``, the specs lab_scenario creates;
 - observe: ``container_names(options)``, ``network_names(options)``; ``start(api, options, containers)``,
   which starts anything slow (threads) and returns a function completing the observation, or None;
@@ -32,11 +34,11 @@ from __future__ import annotations
 
 from ansible_collections.microlab.docker_internals.plugins.module_utils import lab_judge, lab_observe
 from ansible_collections.microlab.docker_internals.plugins.module_utils.docker_api import DockerAPIError
-from ansible_collections.microlab.docker_internals.plugins.module_utils.scenarios import network, nginx, overlay, users
+from ansible_collections.microlab.docker_internals.plugins.module_utils.scenarios import files, network, nginx, overlay, users
 from ansible_collections.microlab.docker_internals.plugins.module_utils.scenarios import options as option_utils
 
 # The chapter's order.
-UNITS = (users, nginx, network, overlay)
+UNITS = (users, nginx, network, files, overlay)
 NAMES = tuple(unit.NAME for unit in UNITS)
 BY_NAME = dict((unit.NAME, unit) for unit in UNITS)
 # Every outcome a scenario can record, by scenario (its optional ones included), in order.

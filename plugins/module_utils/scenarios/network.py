@@ -42,6 +42,14 @@ OPTIONS = {
                       challenge='timeout'),
 }
 
+# The rules of the role's variables that its argument spec cannot express (input_rules says each kind).
+RULES = (
+    ('network_name', 'lab_network_name'),
+    ('container_name', 'lab_network_server', 'lab_network_bridge_client', 'lab_network_lonely_client'),
+    ('distinct', 'lab_network_server', 'lab_network_bridge_client', 'lab_network_lonely_client'),
+    ('range', 'lab_network_timeout', 1, 60),
+)
+
 OUTCOMES = ('network_bridge_http_200', 'network_lonely_times_out', 'network_interfaces_differ',
             'network_veth_pairs', 'network_drop_rule')
 OPTIONAL_OUTCOMES = ()
@@ -49,6 +57,8 @@ OPTIONAL_OUTCOMES = ()
 PROBE_TIMEOUT = 'timeout'
 
 STEPS = ('network_created', 'network_bridge_200', 'network_lonely_timeout', 'networks_differ')
+# Each step's points in the class's grades (lab_report_scoring may change them); isolation is the hardest.
+POINTS = {'network_created': 10, 'network_bridge_200': 10, 'network_lonely_timeout': 15, 'networks_differ': 15}
 NEEDS = ('processes', 'probes')
 SOLVE = {
     'network_created': ('network',),

@@ -30,12 +30,21 @@ OPTIONS = {
                            challenge='http_timeout'),
 }
 
+# The rules of the role's variables that its argument spec cannot express (input_rules says each kind).
+RULES = (
+    ('container_name', 'lab_nginx_container'),
+    ('range', 'lab_nginx_port', 1, 65535),
+    ('range', 'lab_nginx_http_timeout', 1, 60),
+)
+
 OUTCOMES = ('nginx_listens_in_netns', 'nginx_absent_on_host', 'nginx_http_by_ip', 'nginx_own_netns')
 OPTIONAL_OUTCOMES = ()
 # The option giving the seconds a probe through the Docker API may last (lab_observe's API timeout), or None.
 PROBE_TIMEOUT = None
 
 STEPS = ('nginx_netns', 'nginx_not_on_host', 'nginx_by_ip')
+# Each step's points in the class's grades (lab_report_scoring may change them).
+POINTS = {'nginx_netns': 10, 'nginx_not_on_host': 10, 'nginx_by_ip': 10}
 NEEDS = ('processes', 'sockets', 'http')
 SOLVE = {'nginx_netns': ('server',), 'nginx_not_on_host': ('server',), 'nginx_by_ip': ('server',)}
 

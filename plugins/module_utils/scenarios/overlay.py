@@ -3,7 +3,7 @@
 # GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
 # SPDX-License-Identifier: GPL-3.0-or-later
 
-"""Scenario 4, overlay: a container's filesystem is an overlay mount, the image's layers read-only below and the
+"""Scenario 5, overlay: a container's filesystem is an overlay mount, the image's layers read-only below and the
 container's own upperdir on top (Julia Evans, "How containers work: overlayfs").
 
 The engine's view (GraphDriver) and the kernel's (the root mount in /proc/PID/mountinfo) must agree; a file
@@ -40,11 +40,19 @@ OPTIONS = {
 # an overlay (a Docker-in-Docker VM's /var/lib is one), and no student can plant a link there.
 SOLVE_DIR = '/run/microlab-overlay'
 
+# The rules of the role's variables that its argument spec cannot express (input_rules says each kind).
+RULES = (
+    ('container_name', 'lab_overlay_container', 'lab_overlay_twin_container'),
+    ('distinct', 'lab_overlay_container', 'lab_overlay_twin_container'),
+)
+
 OUTCOMES = ('overlay_layers', 'overlay_written', 'overlay_copied_up', 'overlay_whiteout', 'overlay_shared_lower')
 OPTIONAL_OUTCOMES = ()
 PROBE_TIMEOUT = None
 
 STEPS = ('overlay_changes', 'overlay_own_mount')
+# Each step's points in the class's grades (lab_report_scoring may change them).
+POINTS = {'overlay_changes': 10, 'overlay_own_mount': 10}
 NEEDS = ()
 SOLVE = {'overlay_changes': ('overlay_writer',), 'overlay_own_mount': ('overlay_mount',)}
 

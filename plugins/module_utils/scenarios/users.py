@@ -43,6 +43,15 @@ OPTIONS = {
     'userns_remap_user': Option('str', 'default', 'Value of userns-remap in daemon.json.', observed=False),
 }
 
+# The rules of the role's variables that its argument spec cannot express (input_rules says each kind).
+RULES = (
+    ('range', 'lab_users_uid', 1, 65534),
+    ('container_name', 'lab_users_root_container', 'lab_users_uid_container', 'lab_users_remapped_container'),
+    ('distinct', 'lab_users_root_container', 'lab_users_uid_container', 'lab_users_remapped_container'),
+    ('nonempty', 'lab_users_userns_remap_user'),
+    ('absolute_path', 'lab_users_share_dir'),
+)
+
 OUTCOMES = ('users_root_is_uid0', 'users_uid_matches', 'users_file_owner', 'users_pid_namespace')
 OPTIONAL_OUTCOMES = ('users_userns_remapped',)
 # The option giving the seconds a probe through the Docker API may last (lab_observe's API timeout), or None.
@@ -51,6 +60,8 @@ SHARE_MOUNT = '/shared'
 
 # The chapter's steps in challenge mode: what each needs observed, and what `lab solve` makes for it.
 STEPS = ('users_root', 'users_uid')
+# Each step's points in the class's grades (lab_report_scoring may change them).
+POINTS = {'users_root': 10, 'users_uid': 10}
 NEEDS = ('processes',)
 SOLVE = {'users_root': ('root',), 'users_uid': ('uid',)}
 

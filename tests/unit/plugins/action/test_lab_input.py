@@ -14,9 +14,9 @@ from ansible.module_utils.common.arg_spec import ArgumentSpecValidator
 from ansible.plugins.action import ActionBase
 
 from ansible_collections.microlab.docker_internals.plugins.action import lab_input
-from ansible_collections.microlab.docker_internals.plugins.module_utils import input_rules
+from ansible_collections.microlab.docker_internals.plugins.module_utils import input_rules, scenarios
 
-SCENARIO_ROLES = ('lab_users', 'lab_nginx', 'lab_network')
+SCENARIO_ROLES = tuple(unit.ROLE for unit in scenarios.UNITS)
 # Each role's defaults, as the role itself would see them (lab_language unset: es).
 DEFAULTS = {
     'lab_users': {'lab_users_language': 'es', 'lab_users_uid': 1234, 'lab_users_root_container': 'lab_user_root',
@@ -28,6 +28,12 @@ DEFAULTS = {
     'lab_network': {'lab_network_language': 'es', 'lab_network_name': 'lonely_curl', 'lab_network_timeout': 2,
                     'lab_network_server': 'web_server', 'lab_network_bridge_client': 'curl_bridge',
                     'lab_network_lonely_client': 'curl_lonely', 'lab_network_fail_on_outcome': True},
+    'lab_files': {'lab_files_language': 'es', 'lab_files_owner_container': 'lab_files_owner',
+                  'lab_files_other_container': 'lab_files_other', 'lab_files_root_container': 'lab_files_root',
+                  'lab_files_uid': 1234, 'lab_files_other_uid': 4321, 'lab_files_share_dir': '/srv/lab_files',
+                  'lab_files_fail_on_outcome': True},
+    'lab_overlay': {'lab_overlay_language': 'es', 'lab_overlay_container': 'lab_overlay',
+                    'lab_overlay_twin_container': 'lab_overlay_twin', 'lab_overlay_fail_on_outcome': True},
     'lab_report': {'lab_report_language': 'es', 'lab_report_dir': './lab-report', 'lab_report_hosts': ['vm1'],
                    'lab_report_title': '', 'lab_report_refresh': 0, 'lab_report_stuck_minutes': 10,
                    'lab_report_hints_per_step': 2.0, 'lab_report_session_start': '',
@@ -178,6 +184,10 @@ BROKEN = [
     pytest.param('lab_network', {'lab_network_bridge_client': 'web_server'},
                  ['lab_network_server, lab_network_bridge_client, lab_network_lonely_client', '"web_server"'],
                  id='distinct-network'),
+    pytest.param('lab_overlay', {'lab_overlay_twin_container': 'lab_overlay'},
+                 ['lab_overlay_container, lab_overlay_twin_container', '"lab_overlay"'], id='distinct-overlay'),
+    pytest.param('lab_overlay', {'lab_overlay_container': 'my overlay'}, ['lab_overlay_container', '"my overlay"'],
+                 id='container-name-overlay'),
     # nonempty
     pytest.param('lab_users', {'lab_users_userns_remap_user': '  '}, ['lab_users_userns_remap_user', '"  "'],
                  id='nonempty-blank'),
@@ -329,6 +339,21 @@ def test_run_returns_each_roles_input_with_real_types(base_run):
     assert users['share_dir'] == '/var/lib/microlab/users'
     assert result['ansible_facts']['lab_nginx_input']['port'] == 8080
     assert result['ansible_facts']['lab_nginx_input']['language'] == 'es'
+
+
+def test_run_with_scenarios_checks_every_scenario_and_says_what_lab_observe_reads(base_run):
+    result = action({'role': ['lab_nginx'], 'scenarios': True}).run(task_vars={'lab_files_uid': '2000'})
+    facts = result['ansible_facts']
+    assert sorted(facts) == sorted(['%s_input' % role for role in SCENARIO_ROLES] + ['lab_scenario_observe'])
+    assert list(facts['lab_scenario_observe']) == list(scenarios.NAMES)
+    assert facts['lab_scenario_observe']['files'] == dict(scenarios.default_spec()['files'], uid=2000)
+    assert 'language' not in facts['lab_scenario_observe']['nginx']
+    assert 'lab_scenario_observe' not in action({'role': ['lab_nginx']}).run(task_vars={})['ansible_facts']
+
+
+def test_run_with_scenarios_not_a_boolean_fails(base_run):
+    with pytest.raises(AnsibleActionFail, match='scenarios is true or false'):
+        action({'role': ['lab_nginx'], 'scenarios': 'yes'}).run(task_vars={})
 
 
 @pytest.mark.parametrize('language, expected', [

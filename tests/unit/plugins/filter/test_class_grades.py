@@ -12,10 +12,13 @@ from ansible.errors import AnsibleFilterError
 
 from ansible_collections.microlab.docker_internals.plugins.filter.class_grades import class_grades_csv
 from ansible_collections.microlab.docker_internals.plugins.filter.class_report import class_report, class_report_table
+from ansible_collections.microlab.docker_internals.plugins.module_utils.lab_scoring import DEFAULT_SCORING
 from ansible_collections.microlab.docker_internals.plugins.module_utils.lab_steps import STEP_IDS
 
 START = '2026-11-25T10:00:00Z'
 END = '2026-11-25T11:00:00Z'
+# Every step's default points: the scenarios' units declare them.
+FULL = sum(DEFAULT_SCORING['steps'].values())
 
 
 def vm(first='2026-11-25T10:20:00Z', hints=0, **inventory):
@@ -35,8 +38,8 @@ def test_each_student_gets_the_tables_points_in_the_report():
     graded = report({'vm1': vm(student='ana', hints=2), 'vm2': vm(student='bruno')},
                     scoring={'steps': {'users_root': 20}, 'hint': 3})
     ana, bruno = graded['hosts']
-    assert ana['grade']['points']['users_root'] == 14 and ana['grade']['total'] == 104
-    assert bruno['grade']['total'] == graded['grades']['max'] == 110
+    assert ana['grade']['points']['users_root'] == 14 and ana['grade']['total'] == FULL + 4
+    assert bruno['grade']['total'] == graded['grades']['max'] == FULL + 10
     assert graded['grades']['scoring']['hint'] == 3 and graded['grades']['scoring']['solved_by_lab'] == 10
     assert (ana['grade_identifier'], graded['grades']['left_out']) == ('ana', [])
 
@@ -47,10 +50,10 @@ def test_without_grades_the_report_has_none():
 
 
 @pytest.mark.parametrize('generated, closed, minutes, total', [
-    ('2026-11-25T10:30:00Z', False, 30, 100),
-    ('2026-11-25T10:59:01Z', False, 1, 100),
-    ('2026-11-25T11:00:00Z', True, None, 100),
-    ('2026-11-25T12:30:00Z', True, None, 100),
+    ('2026-11-25T10:30:00Z', False, 30, FULL),
+    ('2026-11-25T10:59:01Z', False, 1, FULL),
+    ('2026-11-25T11:00:00Z', True, None, FULL),
+    ('2026-11-25T12:30:00Z', True, None, FULL),
 ])
 def test_the_window_says_closed_and_the_grade_stays_what_it_was_at_the_end(generated, closed, minutes, total):
     graded = report({'vm1': vm(student='ana')}, generated=generated, session_end=END)
@@ -62,11 +65,11 @@ def test_a_step_first_passed_after_the_end_does_not_change_the_grade():
     before = report({'vm1': vm(student='ana', first=None)}, generated='2026-11-25T12:00:00Z', session_end=END)
     after = report({'vm1': vm(student='ana', first='2026-11-25T11:20:00Z')}, generated='2026-11-25T12:00:00Z',
                    session_end=END)
-    assert before['hosts'][0]['grade']['total'] == after['hosts'][0]['grade']['total'] == 85
+    assert before['hosts'][0]['grade']['total'] == after['hosts'][0]['grade']['total'] == FULL - 15
     assert after['hosts'][0]['grade']['late'] == ['networks_differ']
     # Without an end the same step counts.
     assert report({'vm1': vm(student='ana', first='2026-11-25T11:20:00Z')},
-                  generated='2026-11-25T12:00:00Z')['hosts'][0]['grade']['total'] == 100
+                  generated='2026-11-25T12:00:00Z')['hosts'][0]['grade']['total'] == FULL
 
 
 def test_verify_run_where_no_session_start_is_known_still_counts_the_passes_before_the_end():
@@ -76,7 +79,7 @@ def test_verify_run_where_no_session_start_is_known_still_counts_the_passes_befo
     graded = class_report({'vm1': vm(student='ana')}, ['vm1'], generated=late, session_start=late, session_end=END,
                           scoring={}, lang='en')
     assert graded['hosts'][0]['steps']['users_root']['first_passed_at'] == late
-    assert graded['hosts'][0]['grade']['total'] == 100 and graded['closed']
+    assert graded['hosts'][0]['grade']['total'] == FULL and graded['closed']
 
 
 def test_a_vm_cannot_move_its_pass_before_the_start_nor_after_now():
@@ -84,7 +87,7 @@ def test_a_vm_cannot_move_its_pass_before_the_start_nor_after_now():
     assert early['hosts'][0]['steps']['networks_differ']['first_passed_at'] == START
     # A time in the future is clamped to now (10:30), before the end: the VM's claim changes nothing else.
     future = report({'vm1': vm(student='ana', first='2099-01-01T00:00:00Z')}, session_end=END)
-    assert future['hosts'][0]['grade']['total'] == 100
+    assert future['hosts'][0]['grade']['total'] == FULL
 
 
 def test_an_unreachable_vm_is_left_out_of_grades_not_given_0():

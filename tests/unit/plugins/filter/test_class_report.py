@@ -7,6 +7,7 @@ from __future__ import annotations
 import pytest
 
 from ansible_collections.microlab.docker_internals.plugins.filter.class_report import class_report
+from ansible_collections.microlab.docker_internals.plugins.module_utils.lab_steps import STEP_IDS
 from ansible_collections.microlab.docker_internals.plugins.plugin_utils import vm_data
 
 PASS = {'status': 'pass', 'evidence': 'uid 1234'}
@@ -56,9 +57,6 @@ def test_student_defaults_to_inventory_name():
 
 # Schema version 2: challenge mode ----------------------------------------------------------------
 
-STEP_IDS = ['users_root', 'users_uid', 'nginx_netns', 'nginx_not_on_host', 'nginx_by_ip', 'network_created',
-            'network_bridge_200', 'network_lonely_timeout', 'networks_differ', 'overlay_changes', 'overlay_own_mount']
-
 
 def challenge(passing, hints=0, solved=(), started='2026-11-25T10:00:00Z', last=None, earlier=()):
     steps = {}
@@ -78,10 +76,10 @@ def test_challenge_report_shows_where_each_student_is():
         vm2=dict(challenge(STEP_IDS, last='2026-11-25T10:20:00Z'), student='bruno'),
         vm3={'student': 'carla', 'lab_verify_reach': {'reachable': False, 'msg': 'timeout'}},
     ), ['vm1', 'vm2', 'vm3'], generated='2026-11-25T10:30:00Z', lang='en')
-    assert report['schema_version'] == 2 and report['mode'] == 'challenge' and report['step_ids'] == STEP_IDS
+    assert report['schema_version'] == 2 and report['mode'] == 'challenge' and report['step_ids'] == list(STEP_IDS)
     assert report['summary'] == {'pass': 1, 'fail': 1, 'unreachable': 1}
     ana, bruno, carla = report['hosts']
-    assert (ana['status'], ana['reason']) == ('fail', 'at nginx_not_on_host (3 of 11 steps pass)')
+    assert (ana['status'], ana['reason']) == ('fail', 'at nginx_not_on_host (3 of %d steps pass)' % len(STEP_IDS))
     assert ana['progress']['passed'] == 3 and ana['progress']['next'] == 'nginx_not_on_host'
     assert ana['progress']['idle_minutes'] == 5 and not ana['progress']['stuck']
     assert ana['steps']['users_root'] == {'status': 'pass', 'evidence': 'seen users_root', 'hints': 0,

@@ -18,6 +18,7 @@ import pytest
 
 from ansible_collections.microlab.docker_internals.plugins.filter.class_grades import class_grades_csv
 from ansible_collections.microlab.docker_internals.plugins.filter.class_report import class_report, class_report_table
+from ansible_collections.microlab.docker_internals.plugins.module_utils.lab_scoring import DEFAULT_SCORING
 from ansible_collections.microlab.docker_internals.plugins.module_utils.lab_steps import STEP_IDS
 
 FIXTURE = os.path.join(os.path.dirname(os.path.abspath(__file__)), 'fixtures', 'fact_shadow')
@@ -120,6 +121,6 @@ def test_the_identifier_comes_from_the_roster_never_from_the_vm():
     assert ana['grade_identifier'] == 'ana@school.example' and bruno['grade_identifier'] == ''
     assert graded['grades']['left_out'] == [{'student': 'bruno', 'reason_id': 'no_identifier'}]
     rows = list(csv.reader(io.StringIO(class_grades_csv(graded, 'moodle', item='Docker lab'))))
-    assert rows == [['Email address', 'Docker lab'], ['ana@school.example', '100']]
+    assert rows == [['Email address', 'Docker lab'], ['ana@school.example', str(sum(DEFAULT_SCORING['steps'].values()))]]
     # The student missing from grades.csv is named in the terminal, never silently dropped.
     assert class_report_table(graded).splitlines()[-1] == 'Not in grades.csv: bruno has no email in the roster.'

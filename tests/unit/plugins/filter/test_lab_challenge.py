@@ -13,8 +13,7 @@ from ansible_collections.microlab.docker_internals.plugins.module_utils import i
 
 INPUT = {'language': 'en', 'uid': 2000, 'timeout': 3, 'http_timeout': 5, 'server': 'web_server', 'network': 'lonely_curl',
          'root_container': 'lab_user_root', 'uid_container': 'lab_user_2000', 'bridge_client': 'curl_bridge',
-         'lonely_client': 'curl_lonely', 'overlay_container': 'lab_overlay', 'overlay_twin': 'lab_overlay_twin',
-         'state_dir': '/var/lib/microlab',
+         'lonely_client': 'curl_lonely', 'state_dir': '/var/lib/microlab',
          'recorder_dir': '/var/lib/microlab-recorder'}
 IMAGES = {'shell': 'debian:12', 'nginx': 'nginx:1', 'curl': 'curl:8', 'nettools': 'netshoot'}
 FOUND = [{'Id': 'sha256:5e11', 'RepoTags': ['debian:12']}, {'Id': 'sha256:a9', 'RepoTags': ['nginx:1', 'nginx:latest']},

@@ -48,8 +48,8 @@ DYNAMIC_KEYS = (['%s.%s' % (scenario, part) for scenario in scenarios.NAMES
                 # grades.py and class_report.py: the identifier's column head, why a student is left out.
                 + ['report.grades.id.%s' % identifier for identifier in ('username', 'email', 'idnumber')]
                 + ['report.grades.%s' % reason for reason in ('no_identifier', 'not_graded')])
-KEY_PREFIXES = ('ev', 'users', 'nginx', 'network', 'err', 'input', 'label', 'word', 'status', 'reset', 'ch', 'report',
-                'class', 'images', 'terminal', 'watch', 'overlay')
+KEY_PREFIXES = scenarios.NAMES + ('ev', 'err', 'input', 'label', 'word', 'status', 'reset', 'ch', 'report', 'class',
+                                  'images', 'terminal', 'watch')
 # Keys built from a step id, e.g. 'ch.%s.title' % step in lab_cli.py and lab_steps.py.
 STEP_KEY = re.compile(r"""['"]ch\.%s\.([a-z0-9_]+)['"]""")
 # A scenario's comments on the chapter: a part may have no item.

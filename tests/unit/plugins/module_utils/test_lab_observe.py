@@ -27,8 +27,7 @@ from ansible_collections.microlab.docker_internals.plugins.module_utils import t
 from ansible_collections.microlab.docker_internals.plugins.module_utils.docker_api import DockerAPIError
 
 FIXTURES = os.path.join(os.path.dirname(os.path.abspath(__file__)), 'fixtures')
-# The scenarios of the recorded lab (docker_inspect_live.json); each newer scenario has recorded observations
-# of its own (test_scenario_<name>.py).
+# The scenarios the live lab's recording (live_all_pass.json) was observed with.
 ALL = ['users', 'nginx', 'network']
 # A guard against a deadlock in a broken implementation, never an expectation on speed.
 GUARD = 10
@@ -380,7 +379,7 @@ def test_container_view_of_a_stopped_container():
 def test_container_view_of_almost_nothing():
     assert lab_observe.container_view({}) == {'id': None, 'image_id': '', 'network_mode': '', 'ports': [],
                                               'name': '', 'state': None, 'running': False, 'pid': 0,
-                                              'image': None, 'user': '', 'labels': {}, 'networks': {}}
+                                              'image': None, 'user': '', 'labels': {}, 'mounts': [], 'networks': {}}
 
 
 def test_container_view_says_how_the_container_meets_the_host():

@@ -66,6 +66,32 @@ def ip_a(ip):
             '    inet %s/16 brd %s.255.255 scope global eth0\n' % (ip, ip.rsplit('.', 2)[0]))
 
 
+FILES_DIR = '/srv/lab_files'
+
+
+def permissions(owned=(), opened=(), checks=None, owner=1234):
+    """The files scenario's part of an observation: owned/ of UID owner (mode 0755) with files (name, uid),
+    open/ with files, and the host's answer for each container with owned/ bind-mounted."""
+    def listing(where, found):
+        return {'path': '%s/%s' % (FILES_DIR, where),
+                'files': [{'name': name, 'uid': uid, 'regular': True} for name, uid in found]}
+    return {'owned': listing('owned', owned), 'open': listing('open', opened),
+            'owned_dir': {'path': FILES_DIR + '/owned', 'uid': owner, 'gid': owner, 'mode': '0755',
+                          'directory': True},
+            'checks': checks or {}}
+
+
+def refusal(uid=4321, errno='EACCES', method='mode'):
+    """write_access.may_write's answer for a container process of UID uid (GID 0, as docker run --user gives)."""
+    return {'path': FILES_DIR + '/owned', 'uid': uid, 'gid': 0, 'groups': [0], 'owner': 1234, 'group': 1234,
+            'mode': '0755', 'errno': errno, 'method': method}
+
+
+NO_FILES_DIR = {'owned': {'path': FILES_DIR + '/owned', 'error': 'No such file or directory'},
+                'open': {'path': FILES_DIR + '/open', 'error': 'No such file or directory'},
+                'owned_dir': {'path': FILES_DIR + '/owned', 'error': 'No such file or directory'}, 'checks': {}}
+
+
 def chapter_runs():
     """The chapter's commands as typed, recorded (lab-shell for ubuntu, lab-curl for curlimages/curl...)."""
     return [
@@ -118,6 +144,7 @@ def chapter_done():
         'quirky_bell': container('quirky_bell', 100),
         'eager_hopper': container('eager_hopper', 101),
         'web_server': container('web_server', 202, image='nginx'),
+        'stoic_other': container('stoic_other', 105),
     }
     return {
         'scenarios': [],
@@ -126,7 +153,10 @@ def chapter_done():
         'networks': copy.deepcopy(NETWORKS),
         'runs': chapter_runs(),
         'processes': {'quirky_bell': procs(0), 'eager_hopper': procs(1234),
-                      'web_server': procs(0, 101, args='nginx -g daemon off;')},
+                      'web_server': procs(0, 101, args='nginx -g daemon off;'),
+                      'stoic_other': procs(4321, args='sleep infinity')},
+        'permissions': permissions(owned=[('written-by-1234', 1234)], opened=[('written-by-root', 0)],
+                                   checks={'stoic_other': refusal()}),
         'sockets': {'container': {'netns_inode': 4026532300, 'tcp_listen': [listen(80), listen(80, '::')]},
                     'host': {'netns_inode': 4026531840, 'tcp_listen': [listen(22)]}},
         'http': {'url': 'http://%s:80/' % SERVER_IP, 'status': 200},
@@ -393,6 +423,7 @@ def test_a_recorded_timeout_still_needs_lonely_curl_isolated_now():
 def test_ip_a_outputs_must_show_the_runs_own_address_in_different_subnets():
     observation = chapter_done_later()
     observation['runs'][5]['output'] = 'inet 127.0.0.1/8 scope host lo\n'
+    del observation['containers']['stoic_other']  # the files scenario's, on the bridge too
     result = judged(observation, 'networks_differ')
     assert result['status'] == 'fail'
     assert rendered(result).startswith('no container on bridge only has shown its address')
@@ -431,7 +462,12 @@ def solved_by_the_lab():
         'web_server': container('web_server', 202, image='nginx', labels=LAB),
         'curl_bridge': container('curl_bridge', 103, labels=LAB),
         'curl_lonely': container('curl_lonely', 104, networks=('lonely_curl',), labels=LAB),
+        'lab_files_owner': container('lab_files_owner', 106, labels=LAB),
+        'lab_files_other': container('lab_files_other', 107, labels=LAB),
+        'lab_files_root': container('lab_files_root', 108, labels=LAB),
     }
+    observation['permissions'] = permissions(owned=[('written-by-1234', 1234)], opened=[('written-by-root', 0)],
+                                             checks={'lab_files_other': refusal()})
     observation['networks']['lonely_curl'] = dict(NETWORKS['lonely_curl'], labels=LAB)
     observation['processes'] = {'web_server': procs(0, 101, args='nginx -g daemon off;'),
                                 'curl_bridge': procs(0, args='sleep infinity'),
@@ -615,7 +651,7 @@ def test_last_hint_gives_the_commands_with_this_vms_images_and_the_servers_ip():
 def fresh():
     return {'engine': {'reachable': True}, 'containers': {}, 'networks': {'bridge': NETWORKS['bridge'], 'lonely_curl': None},
             'processes': {}, 'sockets': {'host': {'netns_inode': 1, 'tcp_listen': []}}, 'http': None,
-            'probe_clients': {'bridge': '', 'lonely': ''}, 'probes': {}}
+            'probe_clients': {'bridge': '', 'lonely': ''}, 'probes': {}, 'permissions': copy.deepcopy(NO_FILES_DIR)}
 
 
 def plan(step, observation):

@@ -128,7 +128,7 @@ def test_the_lab_on_overlay2_says_nothing_of_other_drivers():
     results = judged(observation)
     text = lab_explain.explain('es', 'overlay', {'overlay': OPTIONS}, observation,
                                lab_explain.rendered_outcomes('es', results), {'shell': 'img'})
-    assert text.startswith('ESCENARIO 4 - EL SISTEMA DE ARCHIVOS OVERLAY') and 'este motor usa' not in text
+    assert text.startswith('ESCENARIO 5 - EL SISTEMA DE ARCHIVOS OVERLAY') and 'este motor usa' not in text
 
 
 def test_a_missing_writer_fails_every_outcome_saying_so():

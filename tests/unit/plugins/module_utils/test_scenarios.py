@@ -76,8 +76,6 @@ CHALLENGE_FOLLOWS = {
     'lab_challenge_bridge_client': ('network', 'bridge_client'),
     'lab_challenge_lonely_client': ('network', 'lonely_client'),
     'lab_challenge_timeout': ('network', 'timeout'),
-    'lab_challenge_overlay_container': ('overlay', 'container'),
-    'lab_challenge_overlay_twin': ('overlay', 'twin_container'),
 }
 
 

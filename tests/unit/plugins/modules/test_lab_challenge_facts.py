@@ -39,7 +39,7 @@ def test_a_faked_history_does_not_make_a_step_pass(run, tmp_path, monkeypatch):
     kind, result = run(lab_challenge_facts, {'config_path': settings(tmp_path), 'server': 'nginx1'})
     assert kind == 'exit' and result['changed'] is False
     facts = result['ansible_facts']['lab_challenge']
-    assert facts['configured'] is True and facts['passed'] == 0 and facts['total'] == 11 and facts['next'] == 'users_root'
+    assert facts['configured'] is True and facts['passed'] == 0 and facts['total'] == len(lab_steps.STEP_IDS) and facts['next'] == 'users_root'
     assert facts['steps']['users_uid'] == {'status': 'fail', 'hints': 1, 'solved_by_lab': False,
                                            'first_passed_at': '2026-11-25T10:00:00Z',
                                            'evidence': 'no container is running: start one that stays up '
@@ -53,7 +53,7 @@ def test_without_settings_or_history(run, tmp_path, monkeypatch):
     kind, result = run(lab_challenge_facts, {'config_path': str(tmp_path / 'none.json'),
                                              'progress_path': str(tmp_path / 'none-progress.json'), 'language': 'es'})
     facts = result['ansible_facts']['lab_challenge']
-    assert kind == 'exit' and facts['configured'] is False and facts['passed'] == 11 and facts['next'] is None
+    assert kind == 'exit' and facts['configured'] is False and facts['passed'] == len(lab_steps.STEP_IDS) and facts['next'] is None
     assert facts['started_at'] is None and facts['steps']['users_root']['first_passed_at'] is None
     assert 'corre con el UID 0 del host' in facts['steps']['users_root']['evidence']
 

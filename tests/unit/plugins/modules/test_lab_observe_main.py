@@ -34,8 +34,12 @@ ALL_IDS = ['users_root_is_uid0', 'users_uid_matches', 'users_file_owner', 'users
            'nginx_listens_in_netns', 'nginx_absent_on_host', 'nginx_http_by_ip', 'nginx_own_netns',
            'network_bridge_http_200', 'network_lonely_times_out', 'network_interfaces_differ', 'network_veth_pairs',
            'network_drop_rule']
-# The scenarios the recorded observations hold (each newer scenario has its own: test_scenario_<name>.py).
+# The scenarios the lab-wide recordings hold (record_observations.py); files_*.json and overlay_*.json hold the
+# newer scenarios' own (test_scenario_<name>.py).
 RECORDED = ['users', 'nginx', 'network']
+# The options files_live.json was observed with (record_files.py).
+FILES_ARGS = {'owner_container': 'fj_live_owner', 'other_container': 'fj_live_other',
+              'root_container': 'fj_live_root', 'share_dir': '/srv/fj_live'}
 # What recorded_shapes.json passes (record_observations.py): the --user container has its own PID namespace.
 SHAPES_PASS = ['users_pid_namespace']
 # The options recorded_shapes.json was observed with (record_observations.py).
@@ -158,6 +162,35 @@ def test_new_outcomes_are_merged_into_the_earlier_ones(run):
     assert outcomes['nginx_http_by_ip'] == earlier['nginx_http_by_ip']
     assert outcomes['class_extra'] == earlier['class_extra']
     assert result['failed_outcomes'] == [] and list(result['explanations']) == ['users']
+
+
+def test_the_files_scenario_passes_from_what_the_host_saw(run):
+    outcome, result, asked = run({'language': 'en', 'scenarios': ['files'], 'files': FILES_ARGS},
+                                 recorded('files_live'))
+    outcomes = result['ansible_facts']['lab_outcomes']
+    assert outcome == 'exit' and list(outcomes) == ['files_owner_writes', 'files_other_refused', 'files_root_writes']
+    assert result['failed_outcomes'] == [] and list(result['explanations']) == ['files']
+    assert outcomes['files_other_refused']['evidence'] == (
+        "fj_live_other's process (host UID 4321, GID 0) may not write in /srv/fj_live/owned (owner 1234, mode 0755): "
+        "EACCES, says the host's kernel (faccessat by a process with its credentials)")
+
+
+def test_observe_names_the_scenarios_and_their_options_in_one_option(run):
+    observe = {'files': dict(FILES_ARGS, uid='1234')}
+    outcome, result, asked = run({'language': 'en', 'observe': observe, 'users': {'uid': 1}}, recorded('files_live'))
+    assert outcome == 'exit' and result['failed_outcomes'] == []
+    assert list(result['ansible_facts']['lab_outcomes']) == ['files_owner_writes', 'files_other_refused',
+                                                             'files_root_writes']
+
+
+@pytest.mark.parametrize('observe, word', [
+    ({'firewall': {}}, 'no scenario called firewall'),
+    ({'files': {'uid': 'many'}}, 'observe.files'),
+    ({'files': {'no_such_option': 1}}, 'no_such_option'),
+])
+def test_observe_with_an_unknown_scenario_or_option_fails(run, observe, word):
+    outcome, result, asked = run({'observe': observe}, recorded('files_live'))
+    assert outcome == 'fail' and word in result['msg']
 
 
 @pytest.mark.parametrize('language, failure', [

@@ -14,6 +14,8 @@ from ansible_collections.microlab.docker_internals.plugins.module_utils.lab_step
 from ansible_collections.microlab.docker_internals.plugins.plugin_utils import grades
 
 TABLE = lab_scoring.table({})
+# Every step's default points: the scenarios' units declare them.
+FULL = sum(TABLE['steps'].values())
 END = '2026-11-25T11:00:00Z'
 
 
@@ -25,9 +27,9 @@ def all_steps(**changes):
     return dict({name: step() for name in STEP_IDS}, **changes)
 
 
-def test_the_defaults_make_100_points_and_every_step_earns_its_own():
+def test_the_defaults_add_up_the_units_points_and_every_step_earns_its_own():
     graded = grades.grade(all_steps(), TABLE)
-    assert graded['total'] == graded['max'] == 100
+    assert graded['total'] == graded['max'] == FULL
     assert graded['points'] == TABLE['steps'] and graded['late'] == []
 
 
@@ -42,14 +44,14 @@ def test_the_defaults_make_100_points_and_every_step_earns_its_own():
 ])
 def test_a_step_loses_what_hints_and_lab_solve_cost(entry, points):
     graded = grades.grade(all_steps(users_root=entry), TABLE)
-    assert graded['points']['users_root'] == points and graded['total'] == 90 + points
+    assert graded['points']['users_root'] == points and graded['total'] == FULL - 10 + points
 
 
 def test_an_instructors_table_changes_points_and_costs():
     table = lab_scoring.table({'steps': {'users_root': 2.5}, 'hint': 0.5})
     graded = grades.grade(all_steps(users_root=step(hints=1), users_uid=step(solved=True)), table)
     assert graded['points']['users_root'] == 2 and graded['points']['users_uid'] == 0
-    assert graded['max'] == 92.5 and graded['total'] == 92.5 - 10 - 0.5
+    assert graded['max'] == FULL - 7.5 and graded['total'] == FULL - 7.5 - 10 - 0.5
     assert (graded['hints'], graded['solved_by_lab']) == (1, 1)
 
 
@@ -57,16 +59,16 @@ def test_a_step_first_passed_after_the_end_earns_nothing_and_is_named():
     late = all_steps(networks_differ=step(first='2026-11-25T11:00:01Z'), nginx_by_ip=step(first=END))
     open_ = grades.grade(late, TABLE, END, closed=False)
     assert open_['points']['networks_differ'] == 0 and open_['points']['nginx_by_ip'] == 10
-    assert open_['late'] == ['networks_differ'] and open_['total'] == 85
+    assert open_['late'] == ['networks_differ'] and open_['total'] == FULL - 15
 
 
 def test_a_closed_session_counts_only_steps_known_to_pass_by_its_end():
     late = all_steps(users_root=step(first=None), users_uid=step(first='2026-11-25T12:00:00Z', hints=3))
     closed = grades.grade(late, TABLE, END, closed=True)
     assert closed['points']['users_root'] == 0 and closed['points']['users_uid'] == 0
-    assert closed['late'] == ['users_root', 'users_uid'] and closed['total'] == 80
+    assert closed['late'] == ['users_root', 'users_uid'] and closed['total'] == FULL - 20
     # The same steps before the end: the grade is what it was, whenever verify runs after the end.
-    assert grades.grade(all_steps(), TABLE, END, closed=True)['total'] == 100
+    assert grades.grade(all_steps(), TABLE, END, closed=True)['total'] == FULL
 
 
 @pytest.mark.parametrize('value, shown', [
@@ -96,7 +98,7 @@ def rows(text):
 def test_moodle_csv_has_the_identifier_and_the_grade_item_of_each_graded_student():
     text = grades.moodle_csv(report(ana='=cmd|x', bruno='bruno@example.org', carla='', dario=None), 'Lab')
     assert text.endswith('\r\n')
-    assert rows(text) == [['Email address', 'Lab'], ["'=cmd|x", '100'], ['bruno@example.org', '100']]
+    assert rows(text) == [['Email address', 'Lab'], ["'=cmd|x", str(FULL)], ['bruno@example.org', str(FULL)]]
 
 
 def test_detail_csv_has_every_student_with_points_per_step():
@@ -104,5 +106,5 @@ def test_detail_csv_has_every_student_with_points_per_step():
     given['lang'] = 'es'
     table = rows(grades.detail_csv(given))
     assert table[0] == ['estudiante', 'dirección'] + list(STEP_IDS) + ['pistas', 'resueltos por el laboratorio', 'nota']
-    assert table[1] == ['ana', '192.0.2.1'] + [str(TABLE['steps'][name]) for name in STEP_IDS] + ['0', '0', '100']
+    assert table[1] == ['ana', '192.0.2.1'] + [str(TABLE['steps'][name]) for name in STEP_IDS] + ['0', '0', str(FULL)]
     assert table[2] == ['dario', '192.0.2.1'] + [''] * (len(STEP_IDS) + 3)
