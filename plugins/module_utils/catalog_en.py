@@ -762,8 +762,8 @@ MESSAGES = {
     'report.grades.id.email': 'Email address',
     'report.grades.id.idnumber': 'ID number',
     'report.grades.no_identifier': 'Not in grades.csv: {student} has no {identifier} in the roster.',
-    'report.grades.demo_mode': ('lab_report_grades=true needs challenge mode (-e lab_mode=challenge): a demo-mode class '
-                                'has no steps to grade. Nothing was written.'),
+    'report.grades.demo_mode': ('lab_report_grades=true needs challenge mode (-e lab_mode=challenge): '
+                                'a demo-mode class has no steps to grade. Nothing was written.'),
     'report.grades.not_graded': 'Not in grades.csv: {student} was not graded (the VM was unreachable or verify stopped on it).',
     'report.html.col.grade': 'grade',
     'report.html.grade_max': 'out of {max}',

@@ -796,8 +796,8 @@ MESSAGES = {
     'report.grades.id.email': 'Dirección de correo',
     'report.grades.id.idnumber': 'Número de ID',
     'report.grades.no_identifier': 'Fuera de grades.csv: {student} no tiene {identifier} en la lista de la clase.',
-    'report.grades.demo_mode': ('lab_report_grades=true necesita el modo desafío (-e lab_mode=challenge): una clase en '
-                                'modo demostración no tiene pasos que calificar. No se escribió nada.'),
+    'report.grades.demo_mode': ('lab_report_grades=true necesita el modo desafío (-e lab_mode=challenge): '
+                                'una clase en modo demostración no tiene pasos que calificar. No se escribió nada.'),
     'report.grades.not_graded': 'Fuera de grades.csv: {student} no recibió nota (no se pudo llegar a la VM o verify se detuvo en ella).',
     'report.html.col.grade': 'nota',
     'report.html.grade_max': 'de {max}',
