@@ -189,15 +189,15 @@ MESSAGES = {
     'ev.files_root_remapped': 'is host UID {uid} (userns-remap: a subordinate UID, not root)',
     'files.title': 'SCENARIO 4 - UIDs AND FILE PERMISSIONS',
     'files.done': ('a directory of UID {uid} (mode 0755), bind-mounted into two containers that try to write in it, '
-                   'and a world-writable one (mode 1777) where root in a third container writes:\n'
+                   'and a world-writable one (mode 0777) where root in a third container writes:\n'
                    '  sudo install -d -o {uid} -g {uid} -m 0755 {owned_dir}\n'
-                   '  sudo install -d -m 1777 {open_dir}\n'
+                   '  sudo install -d -m 0777 {open_dir}\n'
                    '  docker run -d --name {owner} --user {uid} --userns host -v {owned_dir}:/data --entrypoint sh '
                    "{shell_image} -c 'touch /data/written-by-{uid}; exec sleep infinity'\n"
                    '  docker run -d --name {other} --user {other_uid} --userns host -v {owned_dir}:/data --entrypoint '
                    "sh {shell_image} -c 'touch /data/written-by-{other_uid}; exec sleep infinity'\n"
                    '  docker run -d --name {root} --user 0 -v {open_dir}:/data --entrypoint sh '
-                   "{shell_image} -c 'touch /data/written-by-root; exec sleep infinity'"),
+                   "{shell_image} -c 'rm -f /data/written-by-root; touch /data/written-by-root; exec sleep infinity'"),
     'files.look': ('the owners of the directory and of the files as the HOST sees them, and the host\'s refusal for '
                    '{other}\'s process (not what the container printed).'),
     'files.commands': ["stat -c '%u %g %a %n' {owned_dir} {open_dir}   # owners and modes, as numbers",

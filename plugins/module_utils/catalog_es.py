@@ -195,15 +195,15 @@ MESSAGES = {
     'ev.files_root_remapped': 'es el UID {uid} del host (userns-remap: un UID subordinado, no root)',
     'files.title': 'ESCENARIO 4 - UIDs Y PERMISOS DE ARCHIVOS',
     'files.done': ('un directorio del UID {uid} (modo 0755), montado (bind mount) en dos contenedores que intentan '
-                   'escribir en él, y otro abierto a todos (modo 1777) donde escribe root en un tercer contenedor:\n'
+                   'escribir en él, y otro abierto a todos (modo 0777) donde escribe root en un tercer contenedor:\n'
                    '  sudo install -d -o {uid} -g {uid} -m 0755 {owned_dir}\n'
-                   '  sudo install -d -m 1777 {open_dir}\n'
+                   '  sudo install -d -m 0777 {open_dir}\n'
                    '  docker run -d --name {owner} --user {uid} --userns host -v {owned_dir}:/data --entrypoint sh '
                    "{shell_image} -c 'touch /data/written-by-{uid}; exec sleep infinity'\n"
                    '  docker run -d --name {other} --user {other_uid} --userns host -v {owned_dir}:/data --entrypoint '
                    "sh {shell_image} -c 'touch /data/written-by-{other_uid}; exec sleep infinity'\n"
                    '  docker run -d --name {root} --user 0 -v {open_dir}:/data --entrypoint sh '
-                   "{shell_image} -c 'touch /data/written-by-root; exec sleep infinity'"),
+                   "{shell_image} -c 'rm -f /data/written-by-root; touch /data/written-by-root; exec sleep infinity'"),
     'files.look': ('los dueños del directorio y de los archivos tal como los ve el HOST, y el rechazo del host para el '
                    'proceso de {other} (no lo que imprimió el contenedor).'),
     'files.commands': ["stat -c '%u %g %a %n' {owned_dir} {open_dir}   # dueños y modos, como números",

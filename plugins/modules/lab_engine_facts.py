@@ -48,7 +48,7 @@ options:
     type: list
     elements: dict
     default: []
-    suboptions:
+    suboptions: &file_suboptions
       path:
         description: Absolute path.
         type: path
@@ -69,22 +69,7 @@ options:
     type: list
     elements: dict
     default: []
-    suboptions:
-      path:
-        description: Absolute path.
-        type: path
-        required: true
-      state:
-        description: A regular file, a directory, or nothing at that path.
-        type: str
-        choices: [file, directory, absent]
-        default: file
-      content:
-        description: The file's whole content (not compared when not given).
-        type: str
-      mode:
-        description: Octal permission bits, such as C("0644"); the owner must be root in any case.
-        type: str
+    suboptions: *file_suboptions
   service_manager:
     description:
       - C(systemd) or C(supervised) as forced by the role, or C(auto) for C(systemd) where systemd runs.

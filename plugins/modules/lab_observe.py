@@ -143,7 +143,7 @@ options:
         default: 4321
       share_dir:
         description:
-          - The host directory holding C(owned) (owner O(files.uid), mode 0755) and C(open) (mode 1777).
+          - The host directory holding C(owned) (owner O(files.uid), mode 0755) and C(open) (mode 0777).
           - Read without following a link.
         type: str
         default: /srv/lab_files

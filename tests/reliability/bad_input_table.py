@@ -14,7 +14,7 @@ import os
 import yaml
 
 REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-ROLES = ['docker_host', 'lab_images', 'lab_users', 'lab_nginx', 'lab_network', 'lab_reset', 'lab_students',
+ROLES = ['docker_host', 'lab_images', 'lab_users', 'lab_nginx', 'lab_network', 'lab_files', 'lab_reset', 'lab_students',
          'lab_report', 'lab_challenge', 'lab_class_services']
 
 WRONG_TYPE = {
@@ -42,6 +42,8 @@ RANGES = {
     'lab_images_apt_lock_timeout': [-1],
     'lab_images_archive_copy_throttle': [-1],
     'lab_users_uid': [0, 65535],
+    'lab_files_uid': [0, 65535],
+    'lab_files_other_uid': [0, 65535],
     'lab_nginx_port': [0, 65536],
     'lab_nginx_http_timeout': [0, 61],
     'lab_network_timeout': [0, 61],

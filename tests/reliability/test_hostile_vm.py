@@ -53,9 +53,9 @@ def vm(student, index, **facts):
 
 
 def challenge_class(**hostile):
-    """Two honest students in challenge mode, and the hostile VM's facts (if any) as a third."""
+    """Two honest students in challenge mode (ana on her fourth step, bruno done), and the hostile VM's facts (if any) as a third."""
     hosts = {'vm-ana': vm('ana', 1, lab_verify_mode='challenge', lab_challenge=good_challenge(3, '2026-11-25T10:25:00Z')),
-             'vm-bruno': vm('bruno', 2, lab_verify_mode='challenge', lab_challenge=good_challenge(9, '2026-11-25T10:20:00Z'))}
+             'vm-bruno': vm('bruno', 2, lab_verify_mode='challenge', lab_challenge=good_challenge(len(STEP_IDS), '2026-11-25T10:20:00Z'))}
     if hostile:
         hosts['vm-mallory'] = vm('mallory', 3, lab_verify_mode='challenge', **hostile)
     return hosts
@@ -340,7 +340,7 @@ def test_a_hostile_vm_cannot_change_another_students_grade_nor_put_a_formula_in_
                             session_end='2026-11-25T10:26:00Z', scoring={}, identifier='email')
 
     honest = graded(challenge_class())
-    challenge = good_challenge(9, '2099-01-01T00:00:00Z')
+    challenge = good_challenge(len(STEP_IDS), '2099-01-01T00:00:00Z')
     challenge['steps']['users_root'].update(first_passed_at='1970-01-01T00:00:00Z', hints=0)
     report = graded(challenge_class(lab_challenge=challenge, email='=HYPERLINK("http://x","ana")',
                                     ansible_facts={'email': '=HYPERLINK("http://x","ana")'}))

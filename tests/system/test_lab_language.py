@@ -31,9 +31,13 @@ NAMES = {
     'lab_users_root_container': 'lt_root', 'lab_users_uid_container': 'lt_1234',
     'lab_users_share_dir': '/var/lib/microlab/lt-users', 'lab_nginx_container': 'lt_web',
     'lab_network_server': 'lt_web', 'lab_network_name': 'lt_lonely', 'lab_network_bridge_client': 'lt_bridge',
-    'lab_network_lonely_client': 'lt_lonely_client',
+    'lab_network_lonely_client': 'lt_lonely_client', 'lab_files_owner_container': 'lt_files_owner',
+    'lab_files_other_container': 'lt_files_other', 'lab_files_root_container': 'lt_files_root',
+    'lab_files_share_dir': '/var/lib/microlab/lt-files',
 }
-CONTAINERS = ['lt_root', 'lt_1234', 'lt_web', 'lt_bridge', 'lt_lonely_client']
+CONTAINERS = ['lt_root', 'lt_1234', 'lt_web', 'lt_bridge', 'lt_lonely_client', 'lt_files_owner', 'lt_files_other',
+              'lt_files_root']
+TAGS = 'users,nginx,network,files'
 
 
 # A token with a digit in it is data from the engine, never a word: an interface (veth3de4a1f), a bridge
@@ -86,7 +90,7 @@ def extra_vars(lang, **more):
 @pytest.fixture(scope='module')
 def lab_here():
     """The scenarios converged on this machine under the lt_ names; removed afterwards."""
-    rc, output = playbook('lab.yml', '--tags', 'users,nginx,network', *extra_vars('es'))
+    rc, output = playbook('lab.yml', '--tags', TAGS, *extra_vars('es'))
     try:
         assert rc == 0, messages(output)
         yield output
@@ -97,16 +101,16 @@ def lab_here():
 
 def test_lab_explains_every_scenario_in_spanish_only(lab_here):
     texts = [m for m in messages(lab_here) if 'ESCENARIO' in m]
-    assert len(texts) == 3, messages(lab_here)
+    assert len(texts) == len(TAGS.split(',')), messages(lab_here)
     for text in texts:
         assert 'PASA' in text and foreign_words(text, 'es') == [], (foreign_words(text, 'es'), text)
 
 
 def test_lab_explains_every_scenario_in_english_only_when_asked(lab_here):
-    rc, output = playbook('lab.yml', '--tags', 'users,nginx,network', *extra_vars('en'))
+    rc, output = playbook('lab.yml', '--tags', TAGS, *extra_vars('en'))
     assert rc == 0, messages(output)
     texts = [m for m in messages(output) if 'SCENARIO' in m]
-    assert len(texts) == 3, messages(output)
+    assert len(texts) == len(TAGS.split(',')), messages(output)
     for text in texts:
         assert 'PASS' in text and foreign_words(text, 'en') == [], (foreign_words(text, 'en'), text)
 

@@ -29,7 +29,7 @@ def test_the_directory_belongs_to_the_owner_uid_and_only_it_may_write(host):
     assert owned.is_directory and not owned.is_symlink
     assert (owned.uid, owned.gid, owned.mode) == (OWNER, OWNER, 0o755)
     opened = host.file(f"{SHARE}/open")
-    assert opened.is_directory and opened.mode == 0o1777
+    assert opened.is_directory and opened.mode == 0o777
 
 
 def test_the_owner_uids_file_belongs_to_it_on_the_vm(host):

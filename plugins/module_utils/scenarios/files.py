@@ -37,7 +37,7 @@ OPTIONS = {
     'other_uid': Option('int', 4321, 'The host UID of O(files.other_container), which is not the owner.',
                         challenge='other_uid'),
     'share_dir': Option('str', '/srv/lab_files',
-                        ['The host directory holding C(owned) (owner O(files.uid), mode 0755) and C(open) (mode 1777).',
+                        ['The host directory holding C(owned) (owner O(files.uid), mode 0755) and C(open) (mode 0777).',
                          'Read without following a link.'],
                         challenge='files_dir', role_type='path'),
 }
@@ -76,7 +76,7 @@ def owned_dir(share_dir):
 
 
 def open_dir(share_dir):
-    """The directory anyone may write in (mode 1777), where root in a container writes."""
+    """The directory anyone may write in (mode 0777), where root in a container writes."""
     return posixpath.join(share_dir, 'open')
 
 
@@ -85,9 +85,15 @@ def written(who):
     return 'written-by-%s' % who
 
 
-def writer_command(who):
-    """Try to write the file, then sleep whatever happened: the host judges, not the container's output."""
-    return 'touch %s/%s; exec sleep infinity' % (MOUNT, written(who))
+def writer_command(who, anew=False):
+    """Try to write the file, then sleep whatever happened: the host judges, not the container's output.
+
+    anew: remove it first. root's file in the open directory would otherwise keep the owner an earlier container
+    gave it (touch does not change it), as when userns-remap is switched on or off between two runs.
+    """
+    path = '%s/%s' % (MOUNT, written(who))
+    return ('rm -f %s; touch %s; exec sleep infinity' % (path, path) if anew
+            else 'touch %s; exec sleep infinity' % path)
 
 
 # Make -----------------------------------------------------------------------------------------
@@ -95,7 +101,8 @@ def writer_command(who):
 
 def _writer(name, image, directory, who, user, userns_mode=''):
     spec = sleeper(name, image, NAME, user=user, userns_mode=userns_mode)
-    spec.update(entrypoint=['sh', '-c'], command=[writer_command(who)], volumes=['%s:%s' % (directory, MOUNT)])
+    spec.update(entrypoint=['sh', '-c'], command=[writer_command(who, anew=who == 'root')],
+                volumes=['%s:%s' % (directory, MOUNT)])
     return spec
 
 
@@ -368,7 +375,7 @@ def solve_dirs(observation, config, results):
     return [['docker', 'run', '--rm', '--user', '0', '-v', '%s:%s' % (config['files_dir'], MOUNT)]
             + labels_argv(NAME) + ['--entrypoint', 'sh', config['images']['shell'], '-c',
                                    'mkdir -p %s/owned %s/open && chown %d:%d %s/owned && chmod 0755 %s/owned '
-                                   '&& chmod 1777 %s/open' % ((MOUNT, MOUNT, uid, uid) + (MOUNT,) * 3)]]
+                                   '&& chmod 0777 %s/open' % ((MOUNT, MOUNT, uid, uid) + (MOUNT,) * 3)]]
 
 
 def writer_solver(step, name, directory, setting):
@@ -382,7 +389,7 @@ def writer_solver(step, name, directory, setting):
         return make_container(observation, container, ['docker', 'run', '-d', '--name', container, '--user',
                                                        str(who) if setting else '0'] + labels_argv(NAME)
                               + ['-v', '%s:%s' % (directory(config['files_dir']), MOUNT), '--entrypoint', 'sh',
-                                 config['images']['shell'], '-c', writer_command(who)])
+                                 config['images']['shell'], '-c', writer_command(who, anew=not setting)])
     return solve
 
 
