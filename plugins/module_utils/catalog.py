@@ -24,6 +24,8 @@ GO_TEMPLATES = {
     'go_ip': '{{range .NetworkSettings.Networks}}{{.IPAddress}}{{end}}',
     'go_subnet': '{{.Name}} {{range .IPAM.Config}}{{.Subnet}}{{end}}',
     'go_ip_old': '{{.NetworkSettings.IPAddress}}',
+    'go_upper': '{{.GraphDriver.Data.UpperDir}}',
+    'go_lower': '{{.GraphDriver.Data.LowerDir}}',
 }
 
 

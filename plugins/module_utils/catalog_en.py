@@ -263,6 +263,120 @@ MESSAGES = {
     'report.short.files_other_refused': 'other UID refused',
     'report.short.files_root_writes': 'root\'s file',
 
+    # Scenario overlay.
+    'ev.overlay_driver': ('this engine keeps containers with the {driver} storage driver ({kind}), not overlay2: the '
+                          'lab reads overlay2\'s directories only, so this is not judged here (`docker info -f '
+                          '\'{{{{.Driver}}}}\'` says which; the explanation says what differs)'),
+    'ev.overlay_outside': ('{name}: a directory the engine or /proc names is not a plain path under the engine\'s data '
+                           'root {root}: not read'),
+    'ev.overlay_layers': ('{name}\'s root mount (/proc/PID/mountinfo) is the engine\'s overlay: {layers} lowerdirs '
+                          '(the image\'s layers and the container\'s -init layer), upperdir {upper}, merged at {merged}'),
+    'ev.overlay_mount_differs': ('{name}\'s root mount is {fstype} with upperdir {upper}, but the engine says upperdir '
+                                 '{engine}'),
+    'ev.overlay_kind_file': 'regular file',
+    'ev.overlay_kind_dir': 'directory',
+    'ev.overlay_kind_link': 'symbolic link',
+    'ev.overlay_kind_chardev': 'character device',
+    'ev.overlay_kind_other': 'special file',
+    'ev.overlay_kind_missing': 'nothing',
+    'ev.overlay_written': '{path} is a regular file in the upperdir and holds "{mark}"',
+    'ev.overlay_missing': '{path} does not exist',
+    'ev.overlay_not_file': '{path} is not a regular file ({kind}): not read (a link is never followed)',
+    'ev.overlay_unchanged': '{path} does not hold "{mark}": the container has not changed it',
+    'ev.overlay_copied_up': ('{path} was copied up and holds "{mark}"; the image\'s layer still has the original, '
+                             'without it ({lower})'),
+    'ev.overlay_whiteout': ('{path} is a whiteout (character device 0/0) hiding {lower}, which is still in the '
+                            'image\'s layer'),
+    'ev.overlay_not_whiteout': '{path} is not a whiteout, a character device 0/0 ({kind})',
+    'ev.overlay_shared': ('{name} and {twin} share the image\'s lower layers ({layers}: the same directories in both '
+                          'root mounts), each with an upperdir of its own'),
+    'ev.overlay_not_shared': '{name} and {twin} do not share their image\'s lower layers',
+    'overlay.title': 'SCENARIO 5 - THE OVERLAY FILESYSTEM',
+    'overlay.done': ('two containers of one image: {name} writes a file, changes a file of the image and deletes '
+                     'another, then sleeps; {twin} only sleeps:\n'
+                     "  docker run -d --name {name} --entrypoint sh {shell_image} -c '...'\n"
+                     '  docker run -d --name {twin} --entrypoint sleep {shell_image} infinity'),
+    'overlay.look': ('the container\'s root is an overlay mount: the image\'s layers as lowerdirs, the container\'s '
+                     'upperdir on top. /{written} is in the upperdir, /{changed} was copied up there (the image\'s '
+                     'layer unchanged), /{deleted} is a whiteout; {twin} uses the same lowerdirs.'),
+    'overlay.commands': ["docker inspect -f '{go_upper}' {name}",
+                         "docker inspect -f '{go_lower}' {name}   # the -init layer, then the image's",
+                         "PID=$(docker inspect -f '{go_pid}' {name})",
+                         "grep ' / / ' /proc/$PID/mountinfo   # overlay: lowerdir=...,upperdir=...,workdir=...",
+                         "UPPER=$(docker inspect -f '{go_upper}' {name})",
+                         'sudo ls -la $UPPER $UPPER/etc',
+                         'sudo cat $UPPER/{written} $UPPER/{changed}',
+                         'sudo stat -c \'%F %t/%T\' $UPPER/{deleted}   # character special file 0/0: a whiteout',
+                         "docker inspect -f '{go_lower}' {twin}   # the same image layers",
+                         'docker diff {name}   # A, C, D: what the engine reads from the upperdir'],
+    'overlay.why': ('an image is a stack of read-only layers; the engine does not copy them for each container. It '
+                    'mounts an overlay: the layers as lowerdirs, an empty directory of the container\'s own as the '
+                    'upperdir, and the merged view as the container\'s /. Writes go to the upperdir; changing a file of '
+                    'the image first copies it up (the layer keeps the original); deleting one leaves a whiteout, a '
+                    'character device 0/0 that hides it. So containers of one image share its layers on disk, and '
+                    'everything a container changed is in one directory on the host, which root on the host can read.'),
+    'overlay.other_driver': ('this engine uses {driver}, not overlay2. With the containerd image store (Docker 29 '
+                             'by default; "containerd-snapshotter" in daemon.json before) the layers are containerd\'s '
+                             'snapshots (.../io.containerd.snapshotter.v1.overlayfs/snapshots/N/fs) and the container\'s '
+                             'GraphDriver names no directory, but /proc/PID/mountinfo still shows an overlay and docker '
+                             'diff its changes; with vfs each container is a full copy, with btrfs or zfs a snapshot: no '
+                             'lowerdir, no upperdir, no whiteout to see.'),
+    'overlay.errata': [],
+    'overlay.notes': ['The lowerdirs in mountinfo are short links (/var/lib/docker/overlay2/l/...) that overlay2 makes '
+                      'to keep the mount options short: `sudo readlink` one to find the layer.'],
+    'ch.err.overlay_no_namespace': 'the lab did not read its own mount namespace: run lab check, then lab solve again',
+    'ch.ev.overlay_no_container': 'no container is running: start one that stays up (docker ps lists none)',
+    'ch.ev.overlay_no_layers': ('{name}\'s root mount is not the engine\'s overlay2 upperdir (docker inspect and '
+                                '/proc/PID/mountinfo disagree)'),
+    'ch.ev.overlay_changes_missing': ('{name} (upperdir {upper}) has no {missing} yet: docker diff lists only what is '
+                                      'in the upperdir (a volume or a bind mount is not)'),
+    'ch.ev.overlay_kind_a': 'new file (A)',
+    'ch.ev.overlay_kind_c': 'changed file of the image (C)',
+    'ch.ev.overlay_kind_d': 'deleted file of the image (D)',
+    'ch.ev.overlay_changes': ('{name}\'s upperdir {upper} holds {added} (added), {changed} (copied up) and {deleted} '
+                              '(a whiteout), and its root mount in /proc/PID/mountinfo names that upperdir'),
+    'ch.ev.overlay_own_mount': 'an overlay of yours is mounted at {point}: lowerdir {lower}, upperdir {upper}',
+    'ch.ev.overlay_read_only': ('{point} is an overlay without upperdir and workdir: read-only, nothing you write can '
+                                'go anywhere; give it the three directories'),
+    'ch.ev.overlay_no_mount': 'no overlay is mounted on the host outside Docker\'s (grep overlay /proc/self/mountinfo)',
+    'ch.overlay_changes.title': 'A container\'s changes in its upperdir: a new file, a copy-up, a whiteout',
+    'ch.overlay_changes.todo': ('In a running container, write a new file, change a file of the image (/etc/issue) '
+                                'and delete another (/etc/issue.net); then find the three in its upperdir.'),
+    'ch.overlay_changes.hint1': ('The container\'s / is an overlay: everything it changes goes to one directory, the '
+                                 'upperdir. The image\'s layers below never change.'),
+    'ch.overlay_changes.hint2': ('Start a container that stays up, make the three changes with docker exec, and look '
+                                 'at the upperdir that docker inspect names (GraphDriver) and at docker diff.'),
+    'ch.overlay_changes.commands': ['docker run -d --name {overlay_container} {shell_image} sleep infinity',
+                                    "docker exec {overlay_container} sh -c 'echo hi > /new.txt; echo hi >> /etc/issue; "
+                                    "rm /etc/issue.net'",
+                                    'docker diff {overlay_container}',
+                                    "sudo ls -la $(docker inspect -f '{go_upper}' {overlay_container})/etc"],
+    'ch.overlay_own_mount.title': 'Your own overlay: lowerdir, upperdir and workdir on the host',
+    'ch.overlay_own_mount.todo': ('Make four directories on the host (lower, upper, work, merged), put a file in '
+                                  'lower and mount an overlay of them on merged, as in Julia Evans\' article.'),
+    'ch.overlay_own_mount.hint1': ('An overlay needs lowerdir (read-only), upperdir (where writes go) and workdir (an '
+                                   'empty directory of the same filesystem as upperdir).'),
+    'ch.overlay_own_mount.hint2': ('mount -t overlay takes them as options: -o lowerdir=...,upperdir=...,workdir=...; '
+                                   'it needs root: sudo where you have it; without sudo, the docker group is root, and '
+                                   'a container with --pid host can run the mount in your shell\'s mount namespace '
+                                   '(nsenter --target $$ --mount). Then write in merged and look in upper.'),
+    'ch.overlay_own_mount.commands': ['mkdir -p /tmp/ov/lower /tmp/ov/upper /tmp/ov/work /tmp/ov/merged',
+                                      'echo from-lower > /tmp/ov/lower/a.txt',
+                                      'docker run --rm --pid host --cap-add SYS_ADMIN --cap-add SYS_PTRACE --security-opt '
+                                      'apparmor=unconfined --entrypoint nsenter {shell_image} --target $$ --mount -- mount '
+                                      '-t overlay overlay -o lowerdir=/tmp/ov/lower,upperdir=/tmp/ov/upper,'
+                                      'workdir=/tmp/ov/work /tmp/ov/merged   # with sudo: sudo mount -t overlay ...',
+                                      'echo new > /tmp/ov/merged/b.txt; ls /tmp/ov/upper',
+                                      'grep /tmp/ov/merged /proc/self/mountinfo'],
+    'report.group.overlay': 'The overlay filesystem',
+    'report.short.overlay_layers': 'layers and upperdir',
+    'report.short.overlay_written': 'write in upperdir',
+    'report.short.overlay_copied_up': 'copy-up',
+    'report.short.overlay_whiteout': 'whiteout',
+    'report.short.overlay_shared_lower': 'shared layers',
+    'report.short.overlay_changes': 'upperdir changes',
+    'report.short.overlay_own_mount': 'own overlay mount',
+
     # Reset.
     'reset.text': ('LAB RESET{dry}\n'
                    'Lab containers: {containers}\n'

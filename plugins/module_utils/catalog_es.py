@@ -272,6 +272,122 @@ MESSAGES = {
     'report.short.files_other_refused': 'otro UID rechazado',
     'report.short.files_root_writes': 'archivo de root',
 
+    # Scenario overlay.
+    'ev.overlay_driver': ('este motor guarda los contenedores con el driver de almacenamiento {driver} ({kind}), no '
+                          'con overlay2: el laboratorio solo lee los directorios de overlay2, así que aquí no se '
+                          'evalúa (`docker info -f \'{{{{.Driver}}}}\'` lo dice; la explicación cuenta qué cambia)'),
+    'ev.overlay_outside': ('{name}: un directorio que nombran el motor o /proc no es una ruta simple dentro de la raíz '
+                           'de datos del motor {root}: no se lee'),
+    'ev.overlay_layers': ('el montaje raíz de {name} (/proc/PID/mountinfo) es el overlay del motor: {layers} lowerdirs '
+                          '(las capas de la imagen y la capa -init del contenedor), upperdir {upper}, unido en {merged}'),
+    'ev.overlay_mount_differs': ('el montaje raíz de {name} es {fstype} con upperdir {upper}, pero el motor dice '
+                                 'upperdir {engine}'),
+    'ev.overlay_kind_file': 'archivo regular',
+    'ev.overlay_kind_dir': 'directorio',
+    'ev.overlay_kind_link': 'enlace simbólico',
+    'ev.overlay_kind_chardev': 'dispositivo de caracteres',
+    'ev.overlay_kind_other': 'archivo especial',
+    'ev.overlay_kind_missing': 'nada',
+    'ev.overlay_written': '{path} es un archivo regular en el upperdir y contiene "{mark}"',
+    'ev.overlay_missing': '{path} no existe',
+    'ev.overlay_not_file': '{path} no es un archivo regular ({kind}): no se lee (un enlace nunca se sigue)',
+    'ev.overlay_unchanged': '{path} no contiene "{mark}": el contenedor no lo cambió',
+    'ev.overlay_copied_up': ('{path} se copió arriba (copy-up) y contiene "{mark}"; la capa de la imagen conserva el '
+                             'original, sin eso ({lower})'),
+    'ev.overlay_whiteout': ('{path} es un whiteout (dispositivo de caracteres 0/0) que oculta {lower}, que sigue en la '
+                            'capa de la imagen'),
+    'ev.overlay_not_whiteout': '{path} no es un whiteout, un dispositivo de caracteres 0/0 ({kind})',
+    'ev.overlay_shared': ('{name} y {twin} comparten las capas inferiores de la imagen ({layers}: los mismos '
+                          'directorios en ambos montajes raíz), cada uno con su propio upperdir'),
+    'ev.overlay_not_shared': '{name} y {twin} no comparten las capas inferiores de su imagen',
+    'overlay.title': 'ESCENARIO 5 - EL SISTEMA DE ARCHIVOS OVERLAY',
+    'overlay.done': ('dos contenedores de una misma imagen: {name} escribe un archivo, cambia un archivo de la imagen y '
+                     'borra otro, y luego duerme; {twin} solo duerme:\n'
+                     "  docker run -d --name {name} --entrypoint sh {shell_image} -c '...'\n"
+                     '  docker run -d --name {twin} --entrypoint sleep {shell_image} infinity'),
+    'overlay.look': ('la raíz del contenedor es un montaje overlay: las capas de la imagen como lowerdirs y encima el '
+                     'upperdir del contenedor. /{written} está en el upperdir, /{changed} se copió ahí (la capa de la '
+                     'imagen no cambia), /{deleted} es un whiteout; {twin} usa los mismos lowerdirs.'),
+    'overlay.commands': ["docker inspect -f '{go_upper}' {name}",
+                         "docker inspect -f '{go_lower}' {name}   # la capa -init y luego las de la imagen",
+                         "PID=$(docker inspect -f '{go_pid}' {name})",
+                         "grep ' / / ' /proc/$PID/mountinfo   # overlay: lowerdir=...,upperdir=...,workdir=...",
+                         "UPPER=$(docker inspect -f '{go_upper}' {name})",
+                         'sudo ls -la $UPPER $UPPER/etc',
+                         'sudo cat $UPPER/{written} $UPPER/{changed}',
+                         'sudo stat -c \'%F %t/%T\' $UPPER/{deleted}   # archivo especial de caracteres 0/0: un whiteout',
+                         "docker inspect -f '{go_lower}' {twin}   # las mismas capas de la imagen",
+                         'docker diff {name}   # A, C, D: lo que el motor lee del upperdir'],
+    'overlay.why': ('una imagen es una pila de capas de solo lectura; el motor no las copia para cada contenedor. Monta '
+                    'un overlay: las capas como lowerdirs, un directorio vacío propio del contenedor como upperdir y la '
+                    'vista unida como / del contenedor. Lo que se escribe va al upperdir; cambiar un archivo de la '
+                    'imagen primero lo copia arriba (la capa conserva el original); borrarlo deja un whiteout, un '
+                    'dispositivo de caracteres 0/0 que lo oculta. Por eso los contenedores de una imagen comparten sus '
+                    'capas en disco, y todo lo que un contenedor cambió está en un directorio del host, que root del '
+                    'host puede leer.'),
+    'overlay.other_driver': ('este motor usa {driver}, no overlay2. Con el almacén de imágenes de containerd (por '
+                             'defecto en Docker 29; antes, "containerd-snapshotter" en daemon.json) las capas son '
+                             'snapshots de containerd (.../io.containerd.snapshotter.v1.overlayfs/snapshots/N/fs) y el '
+                             'GraphDriver del contenedor no nombra ningún directorio, pero /proc/PID/mountinfo sigue '
+                             'mostrando un overlay y docker diff sus cambios; con vfs cada contenedor es una copia '
+                             'completa, con btrfs o zfs un snapshot: no hay lowerdir, upperdir ni whiteout que ver.'),
+    'overlay.errata': [],
+    'overlay.notes': ['Los lowerdirs de mountinfo son enlaces cortos (/var/lib/docker/overlay2/l/...) que overlay2 crea '
+                      'para acortar las opciones del montaje: `sudo readlink` de uno muestra la capa.'],
+    'ch.err.overlay_no_namespace': 'el laboratorio no leyó su propio espacio de montajes: ejecuten lab check y luego lab solve otra vez',
+    'ch.ev.overlay_no_container': 'no hay ningún contenedor en ejecución: inicien uno que siga activo (docker ps no muestra ninguno)',
+    'ch.ev.overlay_no_layers': ('el montaje raíz de {name} no es el upperdir de overlay2 del motor (docker inspect y '
+                                '/proc/PID/mountinfo no coinciden)'),
+    'ch.ev.overlay_changes_missing': ('{name} (upperdir {upper}) todavía no tiene {missing}: docker diff solo lista lo '
+                                      'que está en el upperdir (un volumen o un bind mount no lo está)'),
+    'ch.ev.overlay_kind_a': 'archivo nuevo (A)',
+    'ch.ev.overlay_kind_c': 'archivo de la imagen cambiado (C)',
+    'ch.ev.overlay_kind_d': 'archivo de la imagen borrado (D)',
+    'ch.ev.overlay_changes': ('el upperdir {upper} de {name} tiene {added} (agregado), {changed} (copiado arriba) y '
+                              '{deleted} (un whiteout), y su montaje raíz en /proc/PID/mountinfo nombra ese upperdir'),
+    'ch.ev.overlay_own_mount': 'hay un overlay suyo montado en {point}: lowerdir {lower}, upperdir {upper}',
+    'ch.ev.overlay_read_only': ('{point} es un overlay sin upperdir ni workdir: de solo lectura, lo que escriban no '
+                                'puede ir a ningún lado; denle los tres directorios'),
+    'ch.ev.overlay_no_mount': 'no hay ningún overlay montado en el host fuera de los de Docker (grep overlay /proc/self/mountinfo)',
+    'ch.overlay_changes.title': 'Los cambios de un contenedor en su upperdir: un archivo nuevo, un copy-up, un whiteout',
+    'ch.overlay_changes.todo': ('En un contenedor en ejecución, escriban un archivo nuevo, cambien un archivo de la '
+                                'imagen (/etc/issue) y borren otro (/etc/issue.net); luego encuentren los tres en su '
+                                'upperdir.'),
+    'ch.overlay_changes.hint1': ('La / del contenedor es un overlay: todo lo que cambia va a un solo directorio, el '
+                                 'upperdir. Las capas de la imagen, abajo, nunca cambian.'),
+    'ch.overlay_changes.hint2': ('Inicien un contenedor que siga activo, hagan los tres cambios con docker exec y miren '
+                                 'el upperdir que nombra docker inspect (GraphDriver) y docker diff.'),
+    'ch.overlay_changes.commands': ['docker run -d --name {overlay_container} {shell_image} sleep infinity',
+                                    "docker exec {overlay_container} sh -c 'echo hola > /nuevo.txt; echo hola >> "
+                                    "/etc/issue; rm /etc/issue.net'",
+                                    'docker diff {overlay_container}',
+                                    "sudo ls -la $(docker inspect -f '{go_upper}' {overlay_container})/etc"],
+    'ch.overlay_own_mount.title': 'Su propio overlay: lowerdir, upperdir y workdir en el host',
+    'ch.overlay_own_mount.todo': ('Creen cuatro directorios en el host (lower, upper, work, merged), pongan un archivo '
+                                  'en lower y monten un overlay de ellos en merged, como en el artículo de Julia Evans.'),
+    'ch.overlay_own_mount.hint1': ('Un overlay necesita lowerdir (solo lectura), upperdir (donde van las escrituras) y '
+                                   'workdir (un directorio vacío en el mismo sistema de archivos que upperdir).'),
+    'ch.overlay_own_mount.hint2': ('mount -t overlay los recibe como opciones: -o lowerdir=...,upperdir=...,workdir=...; '
+                                   'necesita root: sudo donde lo tengan; sin sudo, el grupo docker es root, y un '
+                                   'contenedor con --pid host puede hacer el montaje en el espacio de montajes de su '
+                                   'shell (nsenter --target $$ --mount). Luego escriban en merged y miren en upper.'),
+    'ch.overlay_own_mount.commands': ['mkdir -p /tmp/ov/lower /tmp/ov/upper /tmp/ov/work /tmp/ov/merged',
+                                      'echo desde-lower > /tmp/ov/lower/a.txt',
+                                      'docker run --rm --pid host --cap-add SYS_ADMIN --cap-add SYS_PTRACE --security-opt '
+                                      'apparmor=unconfined --entrypoint nsenter {shell_image} --target $$ --mount -- mount '
+                                      '-t overlay overlay -o lowerdir=/tmp/ov/lower,upperdir=/tmp/ov/upper,'
+                                      'workdir=/tmp/ov/work /tmp/ov/merged   # con sudo: sudo mount -t overlay ...',
+                                      'echo nuevo > /tmp/ov/merged/b.txt; ls /tmp/ov/upper',
+                                      'grep /tmp/ov/merged /proc/self/mountinfo'],
+    'report.group.overlay': 'El sistema de archivos overlay',
+    'report.short.overlay_layers': 'capas y upperdir',
+    'report.short.overlay_written': 'escritura en upperdir',
+    'report.short.overlay_copied_up': 'copy-up',
+    'report.short.overlay_whiteout': 'whiteout',
+    'report.short.overlay_shared_lower': 'capas compartidas',
+    'report.short.overlay_changes': 'cambios en upperdir',
+    'report.short.overlay_own_mount': 'overlay propio',
+
     # Reinicio.
     'reset.text': ('REINICIO DEL LABORATORIO{dry}\n'
                    'Contenedores del laboratorio: {containers}\n'

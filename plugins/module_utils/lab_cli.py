@@ -328,6 +328,10 @@ class Lab(object):
             self.say('ch.reset.removed', names=', '.join(containers + networks))
         else:
             self.say('ch.reset.lab_none')
+        outside, plan = lab_steps.outside_plan(self.config)
+        if plan:
+            ok = self.run_all(plan, stop=False) and ok
+            self.say('ch.reset.removed', names=', '.join(outside))
         named = lab_steps.chapter_named(self.api, self.config, exclude=containers + networks)
         names = named[0] + named[1]
         if names:

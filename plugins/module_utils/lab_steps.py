@@ -19,7 +19,7 @@ from ansible_collections.microlab.docker_internals.plugins.module_utils.challeng
 from ansible_collections.microlab.docker_internals.plugins.module_utils.challenge.progress import (
     MAX_PROGRESS_BYTES, clean_progress, empty_progress, history_view, last_progress_at, load_progress,
     locked, record_hint, record_reset, record_results, save_progress, session_runs, session_since)
-from ansible_collections.microlab.docker_internals.plugins.module_utils.challenge.reset import chapter_named, lab_made, reset_plan
+from ansible_collections.microlab.docker_internals.plugins.module_utils.challenge.reset import chapter_named, lab_made, outside_plan, reset_plan
 from ansible_collections.microlab.docker_internals.plugins.module_utils.challenge.solve import solve_plan
 from ansible_collections.microlab.docker_internals.plugins.module_utils.lab_time import is_time, now_text
 from ansible_collections.microlab.docker_internals.plugins.module_utils.challenge.steps import (
@@ -27,6 +27,6 @@ from ansible_collections.microlab.docker_internals.plugins.module_utils.challeng
 
 __all__ = ['DEFAULT_CONFIG', 'HINTS', 'MAX_PROGRESS_BYTES', 'STEPS', 'STEP_IDS', 'StepError', 'chapter_named',
            'clean_progress', 'empty_progress', 'hint_keys', 'history_view', 'is_time', 'judge', 'lab_made', 'lab_observe',
-           'last_progress_at', 'load_progress', 'locked', 'make_config', 'next_step', 'now_text', 'observe',
+           'last_progress_at', 'load_progress', 'locked', 'make_config', 'next_step', 'now_text', 'observe', 'outside_plan',
            'record_hint', 'record_reset', 'record_results', 'reset_plan', 'save_progress', 'session_runs',
            'session_since', 'solve_plan', 'text_params']

@@ -175,6 +175,16 @@ def _open_regular(path, root):
     return readable
 
 
+def safe_lstat(path, root=None):
+    """lstat of path: with `root`, relative to it with no link followed on the way nor at the end; nothing is
+    opened for reading (a device or a FIFO stays closed). Raises OSError."""
+    handle = _open_path(path, root)
+    try:
+        return os.fstat(handle)
+    finally:
+        os.close(handle)
+
+
 def safe_read(path, root=None, limit=MAX_BYTES, truncate=False):
     """Bytes of a regular file, read as root without trusting whoever controls the file.
 

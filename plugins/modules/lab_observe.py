@@ -41,8 +41,8 @@ options:
     description: The scenarios to observe and judge.
     type: list
     elements: str
-    choices: [users, nginx, network, files]
-    default: [users, nginx, network, files]
+    choices: [users, nginx, network, files, overlay]
+    default: [users, nginx, network, files, overlay]
   users:
     description: Scenario 1, the containers that sleep as root and as O(users.uid).
     type: dict
@@ -147,6 +147,19 @@ options:
           - Read without following a link.
         type: str
         default: /srv/lab_files
+  overlay:
+    description: Scenario 5, the overlay filesystem of two containers of one image.
+    type: dict
+    default: {}
+    suboptions:
+      container:
+        description: The container that writes, changes and deletes a file.
+        type: str
+        default: lab_overlay
+      twin_container:
+        description: A second container of the same image, which only sleeps.
+        type: str
+        default: lab_overlay_twin
   observe:
     description:
       - Every scenario to observe, by name, with its options (as O(users) and the others take them), for example the

@@ -33,11 +33,12 @@ NAMES = {
     'lab_network_server': 'lt_web', 'lab_network_name': 'lt_lonely', 'lab_network_bridge_client': 'lt_bridge',
     'lab_network_lonely_client': 'lt_lonely_client', 'lab_files_owner_container': 'lt_files_owner',
     'lab_files_other_container': 'lt_files_other', 'lab_files_root_container': 'lt_files_root',
-    'lab_files_share_dir': '/var/lib/microlab/lt-files',
+    'lab_files_share_dir': '/var/lib/microlab/lt-files', 'lab_overlay_container': 'lt_overlay',
+    'lab_overlay_twin_container': 'lt_overlay_twin',
 }
 CONTAINERS = ['lt_root', 'lt_1234', 'lt_web', 'lt_bridge', 'lt_lonely_client', 'lt_files_owner', 'lt_files_other',
-              'lt_files_root']
-TAGS = 'users,nginx,network,files'
+              'lt_files_root', 'lt_overlay', 'lt_overlay_twin']
+TAGS = 'users,nginx,network,files,overlay'
 
 
 # A token with a digit in it is data from the engine, never a word: an interface (veth3de4a1f), a bridge

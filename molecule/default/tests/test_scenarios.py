@@ -1,4 +1,5 @@
-"""Verify the users, nginx and network scenarios on the converged VM, then the reset.
+"""Verify the users, nginx and network scenarios on the converged VM (test_files.py and test_overlay.py the
+newer ones), then the reset.
 
 Every outcome is read the way a student would see it, with nothing from the
 collection: the process table (`ps`), `ss` inside the container's network
@@ -8,8 +9,9 @@ wrong lab here.
 
 The last test runs `playbooks/reset.yml` against the VM and checks that a
 student's own container (made from a lab image, so it carries the image's
-`microlab.lab` label), network and image survive it; it then converges the
-scenarios again so that `molecule verify` can be run more than once.
+`microlab.lab` label), network, image and overlay mounts survive it, while the
+overlay `lab solve` mounts goes; it then converges the scenarios again so that
+`molecule verify` can be run more than once.
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ import pytest
 USERS = {"lab_user_root": 0, "lab_user_1234": 1234}
 CURL_TIMEOUT = 2  # lab_network_timeout's default
 LAB_FILTER = "--filter label=microlab.lab=docker_internals --filter label=microlab.lab.scenario"
+OVERLAY_MOUNT = "mount -t overlay overlay -o lowerdir={top}/lower,upperdir={top}/upper,workdir={top}/work {point}"
 
 
 def inspect(host, name):
@@ -195,6 +198,11 @@ def test_reset_removes_the_lab_and_nothing_else(host):
     # from the chapter, say): only the scenario label marks a lab resource.
     host.check_output("docker run -d --name mine --network mine_net --label microlab.lab=docker_internals"
                       " mine/image:1 sleep infinity")
+    # The overlay `lab solve overlay_own_mount` mounts (its place and directories), and a student's own overlay.
+    for top in ("/run/microlab-overlay", "/tmp/ov-student"):
+        host.check_output(f"mkdir -p {top}/lower {top}/upper {top}/work {top}/merged")
+    host.check_output(OVERLAY_MOUNT.format(top="/run/microlab-overlay", point="/run/microlab-overlay/merged"))
+    host.check_output(OVERLAY_MOUNT.format(top="/tmp/ov-student", point="/tmp/ov-student/merged"))
     try:
         assert inspect(host, "mine")["Config"]["Labels"]["microlab.lab"] == "docker_internals"
         run_playbook(host, "playbooks/reset.yml")
@@ -204,9 +212,14 @@ def test_reset_removes_the_lab_and_nothing_else(host):
         assert inspect(host, "mine")["State"]["Running"], "the student's container did not survive"
         assert host.run("docker network inspect mine_net").rc == 0, "the student's network did not survive"
         assert host.run("docker image inspect mine/image:1").rc == 0, "the student's image did not survive"
+        mounts = host.check_output("cut -d' ' -f5 /proc/self/mountinfo").splitlines()
+        assert "/tmp/ov-student/merged" in mounts, "the student's overlay did not survive"
+        assert "/run/microlab-overlay/merged" not in mounts and not host.file("/run/microlab-overlay").exists
     finally:
         host.run("docker rm -f mine; docker network rm mine_net; docker rmi mine/image:1")
+        host.run("umount /run/microlab-overlay/merged; umount /tmp/ov-student/merged; "
+                 "rm -rf /run/microlab-overlay /tmp/ov-student")
 
     # Put the lab back, so that `molecule verify` can run again.
-    recap = run_playbook(host, "playbooks/lab.yml", "--tags", "users,nginx,network,files")
+    recap = run_playbook(host, "playbooks/lab.yml", "--tags", "users,nginx,network,files,overlay")
     assert "failed=0" in recap

@@ -3,14 +3,15 @@
 # GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
 # SPDX-License-Identifier: GPL-3.0-or-later
 
-"""`lab reset`: what the lab made (by its label), the chapter's named objects that are not the lab's, and the
-docker commands removing them. Standard library only."""
+"""`lab reset`: what the lab made (by its label, and what `lab solve` made outside the engine), the chapter's
+named objects that are not the lab's, and the docker commands removing them. Standard library only."""
 
 from __future__ import annotations
 
 import json
 from urllib.parse import quote
 
+from ansible_collections.microlab.docker_internals.plugins.module_utils import scenarios
 from ansible_collections.microlab.docker_internals.plugins.module_utils.docker_api import DockerAPIError
 from ansible_collections.microlab.docker_internals.plugins.module_utils.labels import LAB_LABEL, LAB_VALUE
 
@@ -40,6 +41,17 @@ def chapter_named(api, config, exclude=()):
         containers.append(names['server'])
     networks = [n for n, d in api.list_networks([names['network']]).items() if d and n not in exclude]
     return containers, networks
+
+
+def outside_plan(config, proc='/proc'):
+    """(names, docker argv lists) undoing what the scenarios' `lab solve` made outside the engine (mounts,
+    directories): each unit's ``challenge_reset``."""
+    names, plan = [], []
+    for unit in scenarios.UNITS:
+        more_names, more = unit.challenge_reset(config, proc)
+        names += more_names
+        plan += more
+    return names, plan
 
 
 def reset_plan(containers, networks):

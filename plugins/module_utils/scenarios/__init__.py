@@ -5,7 +5,7 @@
 
 """The chapter's scenarios, one Python unit each, and the registry that runs them.
 
-A unit (users.py, nginx.py, network.py, files.py) is a module with:
+A unit (users.py, nginx.py, network.py, files.py, overlay.py) is a module with:
 
 - ``NAME``, ``ROLE`` (the role that runs it) and ``OPTIONS`` ({name: options.Option}, declared once);
   ``RULES``, what the role's argument spec cannot say of its variables, as input_rules checks them
@@ -22,8 +22,9 @@ A unit (users.py, nginx.py, network.py, files.py) is a module with:
 - challenge: ``STEPS`` (ids in the chapter's order, texts under ``ch.<step>.``), ``NEEDS`` (the parts of the
   observation they need), ``challenge_networks(config)``, ``challenge_start(observation, config, runner)`` and
   ``challenge_read(observation, config, proc)`` (its part of `lab check`'s observation, challenge/observe.py),
-  ``judge_steps(observation, config, steps)``, ``SOLVE`` ({step: action names}) and ``ACTIONS`` ({name:
-  function returning the docker argv `lab solve` runs}).
+  ``judge_steps(observation, config, steps)``, ``SOLVE`` ({step: action names}), ``ACTIONS`` ({name:
+  function returning the docker argv `lab solve` runs}) and ``challenge_reset(config, proc)`` ((names, docker argv
+  lists) undoing what `lab solve` made outside the engine, such as a mount).
 
 Nothing outside a unit branches on a scenario's name: this registry iterates over ``UNITS``. Adding a scenario
 is adding its unit here (docs/adding-a-scenario.md). Standard library only.
@@ -33,11 +34,11 @@ from __future__ import annotations
 
 from ansible_collections.microlab.docker_internals.plugins.module_utils import lab_judge, lab_observe
 from ansible_collections.microlab.docker_internals.plugins.module_utils.docker_api import DockerAPIError
-from ansible_collections.microlab.docker_internals.plugins.module_utils.scenarios import files, network, nginx, users
+from ansible_collections.microlab.docker_internals.plugins.module_utils.scenarios import files, network, nginx, overlay, users
 from ansible_collections.microlab.docker_internals.plugins.module_utils.scenarios import options as option_utils
 
 # The chapter's order.
-UNITS = (users, nginx, network, files)
+UNITS = (users, nginx, network, files, overlay)
 NAMES = tuple(unit.NAME for unit in UNITS)
 BY_NAME = dict((unit.NAME, unit) for unit in UNITS)
 # Every outcome a scenario can record, by scenario (its optional ones included), in order.

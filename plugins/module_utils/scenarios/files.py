@@ -402,6 +402,12 @@ def writer_solver(step, name, directory, setting):
     return solve
 
 
+def challenge_reset(config, proc='/proc'):
+    """Nothing outside the engine: the directories `lab solve` makes in the files directory are the ones the
+    chapter has the student make by hand, so they stay (a student's work is not the lab's to remove)."""
+    return [], []
+
+
 ACTIONS = {'files_dirs': solve_dirs,
            'files_owner': writer_solver('files_owner_writes', 'files_owner', owned_dir, 'uid'),
            'files_other': writer_solver('files_other_refused', 'files_other', owned_dir, 'other_uid'),

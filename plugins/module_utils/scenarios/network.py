@@ -497,4 +497,9 @@ def solve_lonely_client(observation, config, results):
     return _client(observation, config, 'lonely_client', config['names']['network'])
 
 
+def challenge_reset(config, proc='/proc'):
+    """Nothing outside the engine: the lab's containers and networks go by their label."""
+    return [], []
+
+
 ACTIONS = {'network': solve_network, 'bridge_client': solve_bridge_client, 'lonely_client': solve_lonely_client}

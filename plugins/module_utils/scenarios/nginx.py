@@ -234,4 +234,9 @@ def solve_server(observation, config, results):
                           + [config['images']['nginx']])
 
 
+def challenge_reset(config, proc='/proc'):
+    """Nothing outside the engine: the lab's containers and networks go by their label."""
+    return [], []
+
+
 ACTIONS = {'server': solve_server}

@@ -270,4 +270,9 @@ def solve_uid(observation, config, results):
                           + labels_argv(NAME) + [config['images']['shell'], 'sleep', 'infinity'])
 
 
+def challenge_reset(config, proc='/proc'):
+    """Nothing outside the engine: the lab's containers and networks go by their label."""
+    return [], []
+
+
 ACTIONS = {'root': solve_root, 'uid': solve_uid}

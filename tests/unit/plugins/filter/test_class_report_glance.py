@@ -118,7 +118,7 @@ def test_challenge_columns_are_grouped_by_scenario_with_how_many_passed_each_par
                        vm2=dict(challenge(STEP_IDS[:6]), student='bruno'))
     assert [(group['id'], group['title'], group['passed']) for group in report['groups']] == [
         ('users', 'Usuarios y UIDs', 2), ('nginx', 'nginx y su espacio de red', 1), ('network', 'Redes aisladas', 0),
-        ('files', 'UIDs y permisos de archivos', 0)]
+        ('files', 'UIDs y permisos de archivos', 0), ('overlay', 'El sistema de archivos overlay', 0)]
     assert [column['id'] for group in report['groups'] for column in group['columns']] == list(STEP_IDS)
     assert [(column['title'], column['passed']) for column in report['groups'][1]['columns']] == [
         ('nginx en su netns', 2), ('ausente en el host', 1), ('alcanzado por IP', 1)]
@@ -127,7 +127,7 @@ def test_challenge_columns_are_grouped_by_scenario_with_how_many_passed_each_par
 def test_demo_columns_follow_the_judges_scenarios_userns_with_users():
     outcomes = {oid: {'status': 'pass', 'evidence': ''} for ids in OUTCOMES.values() for oid in ids}
     report = report_of(vm1={'student': 'ana', 'lab_verify_mode': 'demo', 'lab_outcomes': outcomes})
-    assert [group['id'] for group in report['groups']] == ['users', 'nginx', 'network', 'files']
+    assert [group['id'] for group in report['groups']] == ['users', 'nginx', 'network', 'files', 'overlay']
     assert [column['id'] for column in report['groups'][0]['columns']] == list(OUTCOMES["users"])
     assert all(group['passed'] == 1 for group in report['groups'])
     assert report['hands'] == [] and report['stuck'] == []

@@ -78,7 +78,7 @@ def test_a_plan_for_one_scenario_is_that_scenarios():
 
 def test_a_plan_for_an_unknown_scenario_is_refused():
     with pytest.raises(AnsibleFilterError, match='unknown scenario'):
-        lab_scenario_plan({'overlay': {}}, IMAGES)
+        lab_scenario_plan({'storage': {}}, IMAGES)
 
 
 @pytest.mark.parametrize('run, skip, selected', [

@@ -17,7 +17,7 @@ import pytest
 from ansible_collections.microlab.docker_internals.plugins.module_utils import catalog, lab_steps
 from ansible_collections.microlab.docker_internals.plugins.module_utils.challenge import observe as challenge_observe
 from ansible_collections.microlab.docker_internals.plugins.module_utils.challenge import probe, readers, verdicts
-from ansible_collections.microlab.docker_internals.plugins.module_utils.scenarios import network
+from ansible_collections.microlab.docker_internals.plugins.module_utils.scenarios import network, overlay
 
 CONFIG = lab_steps.make_config({'images': {'shell': 'microlab.local/lab-shell:bookworm',
                                            'nginx': 'microlab.local/lab-nginx:bookworm',
@@ -124,6 +124,17 @@ def probe_result(rc, code=None):
             'time': '0.01' if rc == 0 else '2.0', 'stderr': '' if rc == 0 else 'curl: (%d) ...' % rc}
 
 
+def overlay_part(name, mount_point='/tmp/ov/merged'):
+    """The overlay steps done: the recorded writer's layers and changes (overlay_challenge.json) as container
+    name's, and an overlay mounted on the host at mount_point."""
+    with open(os.path.join(os.path.dirname(__file__), 'fixtures', 'observations', 'overlay_challenge.json'),
+              encoding='utf-8') as handle:
+        recorded = json.load(handle)['overlay']
+    mount = dict(recorded['host_mounts'][-1], mount_point=mount_point)
+    return {'storage': recorded['storage'], 'containers': {name: recorded['containers']['overlay_rec_writer']},
+            'host_mounts': [mount]}
+
+
 def chapter_done():
     """The observation at the end of the chapter as written, its sleep 500 still running.
 
@@ -151,6 +162,8 @@ def chapter_done():
         'http': {'url': 'http://%s:80/' % SERVER_IP, 'status': 200},
         'probe_clients': {'bridge': 'eager_hopper', 'lonely': ''},
         'probes': {'bridge': probe_result(0), 'lonely': probe_result(28)},
+        # The overlay steps: the three changes made in web_server with docker exec, an overlay mounted by hand.
+        'overlay': overlay_part('web_server'),
     }
 
 
@@ -465,6 +478,8 @@ def solved_by_the_lab():
     observation['probes'] = {'bridge': probe_result(0), 'lonely': probe_result(28)}
     observation['runs'] = [dict(run('curl_bridge', 'lab-curl', ['infinity'], {'bridge': '172.17.0.5'},
                                     exit_code=None), labels_lab=True)]
+    observation['containers']['lab_overlay'] = container('lab_overlay', 106, labels=LAB)
+    observation['overlay'] = overlay_part('lab_overlay', overlay.SOLVE_DIR + '/merged')
     return observation
 
 

@@ -34,7 +34,8 @@ ALL_IDS = ['users_root_is_uid0', 'users_uid_matches', 'users_file_owner', 'users
            'nginx_listens_in_netns', 'nginx_absent_on_host', 'nginx_http_by_ip', 'nginx_own_netns',
            'network_bridge_http_200', 'network_lonely_times_out', 'network_interfaces_differ', 'network_veth_pairs',
            'network_drop_rule']
-# The scenarios the lab-wide recordings hold (record_observations.py); files_*.json hold the files scenario's.
+# The scenarios the lab-wide recordings hold (record_observations.py); files_*.json and overlay_*.json hold the
+# newer scenarios' own (test_scenario_<name>.py).
 RECORDED = ['users', 'nginx', 'network']
 # The options files_live.json was observed with (record_files.py).
 FILES_ARGS = {'owner_container': 'fj_live_owner', 'other_container': 'fj_live_other',
