@@ -61,3 +61,13 @@ writer bench_files_root 0 "$FILES_DIR/open" 'rm -f /data/written-by-root; touch 
 until [ -e "$FILES_DIR/owned/written-by-1234" ] && [ -e "$FILES_DIR/open/written-by-root" ] &&
     [ "$(docker inspect -f '{{.State.Running}}' bench_files_other)" = true ]; do sleep 0.05; done
 ls -ln "$FILES_DIR/owned" "$FILES_DIR/open"
+
+echo "== 5. overlay (layers, copy-up, whiteout)"
+docker run -d "${LABEL[@]}" --name bench_overlay --entrypoint sh "$SHELL_IMG" -c \
+    'echo written-in-the-container > /lab-written.txt && echo written-in-the-container >> /etc/issue && rm -f /etc/issue.net && exec sleep infinity' >/dev/null
+docker run -d "${LABEL[@]}" --name bench_overlay_twin --entrypoint sleep "$SHELL_IMG" infinity >/dev/null
+UPPER=$(docker inspect -f '{{.GraphDriver.Data.UpperDir}}' bench_overlay)
+until [ -e "$UPPER/lab-written.txt" ] && [ -c "$UPPER/etc/issue.net" ]; do sleep 0.05; done
+grep -c overlay "/proc/$(docker inspect -f '{{.State.Pid}}' bench_overlay)/mountinfo"
+ls -l "$UPPER" "$UPPER/etc"
+docker inspect -f '{{.GraphDriver.Data.LowerDir}}' bench_overlay bench_overlay_twin | tr ':' '\n' | sort | uniq -d | wc -l

@@ -87,6 +87,10 @@ def networks(inputs):
     return []
 
 
+def directories(inputs):
+    return []
+
+
 # Observe --------------------------------------------------------------------------------------
 
 
