@@ -39,7 +39,7 @@ def lab_observe_options(inputs, scenario):
 
 def lab_scenario_plan(inputs, images):
     """What the scenarios make and what lab_observe reads, for several at once:
-    {'containers', 'networks', 'directories', 'observe'}.
+    {'containers', 'networks', 'directories', 'outside', 'observe'}.
 
     inputs: {scenario: its role's checked input}. A container, network or directory two scenarios share (web_server)
     is made once, from the first scenario's spec (the chapter's order); 'observe' holds each scenario's lab_observe
@@ -55,6 +55,7 @@ def lab_scenario_plan(inputs, images):
         plan['networks'] += unit.networks(inputs[unit.NAME])
         plan['directories'] += unit.directories(inputs[unit.NAME])
         plan['observe'][unit.NAME] = scenarios.observe_options(unit.NAME, inputs[unit.NAME])
+    plan['outside'] = scenarios.outside_specs(inputs, images)
     for kind, key in (('containers', 'name'), ('networks', 'name'), ('directories', 'path')):
         firsts = {}
         for spec in plan[kind]:

@@ -29,6 +29,10 @@ GO_TEMPLATES = {
 }
 
 
+class Refused(Exception):
+    """What the lab will not do, already said in the student's language (a module fails with this text alone)."""
+
+
 class CatalogError(Exception):
     """An unknown language or key: a bug of the lab, not of the student."""
 

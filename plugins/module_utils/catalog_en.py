@@ -377,6 +377,92 @@ MESSAGES = {
     'report.short.overlay_changes': 'upperdir changes',
     'report.short.overlay_own_mount': 'own overlay mount',
 
+    # Scenario scratch.
+    'err.link_not_lab': ("A network interface named {name} already exists and is not the lab's (its ifalias is not "
+                         "microlab.lab=docker_internals): the lab does not touch it. Rename or remove it, then run "
+                         "the lab again."),
+    'err.netns_not_lab': ("A network namespace named {name} already exists and the lab did not make it: the lab does "
+                          "not touch it. Remove it (sudo ip netns delete {name}), then run the lab again."),
+    'ev.scratch_no_process': ('the lab\'s unshared process is not running (its state, {state}, names none alive with '
+                              'the start time it recorded)'),
+    'ev.scratch_no_rootfs': '{path} does not hold an exported filesystem (no usr/lib/os-release, or not the lab\'s)',
+    'ev.scratch_other_root': ('process {pid}\'s root is not {path} (readlink /proc/{pid}/root: {root}; the kernel\'s '
+                              'root directory of the process and {path} are not the same inode)'),
+    'ev.scratch_rootfs': ('{path} holds the filesystem exported from image {image}, and process {pid}\'s root '
+                          '(/proc/{pid}/root) is that very directory: chroot'),
+    'ev.scratch_host_pid_ns': ('process {pid} is in the host\'s PID namespace (pid:[{inode}] in /proc/{pid}/ns): it '
+                               'cannot be PID 1'),
+    'ev.scratch_not_one': 'process {pid} is not PID 1 of its namespace (NSpid: {nspid})',
+    'ev.scratch_host_mnt_ns': ('process {pid} is PID 1 of PID namespace pid:[{inode}] but shares the host\'s mount '
+                               'namespace: its /proc would be the host\'s'),
+    'ev.scratch_pid_one': ('process {pid} is PID 1 of its own PID namespace (NSpid: {pid} 1; pid:[{inode}], the '
+                           'host\'s is pid:[{host}]) with a mount namespace of its own (mnt:[{mnt}]) and its own /proc'),
+    'ev.scratch_host_uts_ns': 'process {pid} shares the host\'s UTS namespace (uts:[{inode}]): no hostname of its own',
+    'ev.scratch_hostname': ('process {pid}\'s UTS namespace (uts:[{inode}]) is called {hostname}; the host is still '
+                            '{host}'),
+    'ev.scratch_host_net_ns': 'process {pid} shares the host\'s network namespace (net:[{inode}])',
+    'ev.scratch_link_missing': 'the {place} side has no interface {name} (ip link)',
+    'ev.scratch_link_down': 'the {place} side\'s interface {name} is down: ip link set {name} up',
+    'ev.scratch_link_address': 'the {place} side\'s {name} does not have {address}',
+    'ev.scratch_link_not_on_bridge': '{name} (the {place} side) is not a port of bridge {bridge}',
+    'ev.scratch_link_on_bridge': '{name} (the {place} side) is a port of bridge {bridge}: it should stay apart',
+    'ev.scratch_peer_unreached': 'no echo reply from {address} on bridge {bridge}',
+    'ev.scratch_alone_reached': '{address} answered although no bridge connects it',
+    'ev.scratch_network': ('process {pid} has a network namespace of its own (net:[{inode}], the host\'s is '
+                           'net:[{host}]); through its veth and bridge {bridge} it reaches {peer} (echo reply), '
+                           'and not {alone}, whose veth is on no bridge (no reply)'),
+    'ev.scratch_limit': 'the lab\'s cgroup {path} has {file} {limit}, not {wanted}',
+    'ev.scratch_not_in_cgroup': 'process {pid} is in cgroup {cgroup}, not in the lab\'s {path}',
+    'ev.scratch_container_limit': '{name}\'s cgroup {path} has {file} {limit}, not {wanted}',
+    'ev.scratch_memory': ('process {pid} is in cgroup {path}, whose {file} is {limit} (set by hand); {name}\'s cgroup '
+                          '{container} has the same {file}, set by `docker run --memory`'),
+    'scratch.title': 'SCENARIO 6 - A CONTAINER FROM SCRATCH',
+    'scratch.done': ('a container without Docker, after Liz Rice: the image\'s filesystem exported to a directory, '
+                     'one process in new namespaces chrooted there, a bridge and veth pairs, a memory cgroup:\n'
+                     '  docker export $(docker create {shell_image}) | sudo tar -x -C {rootfs}\n'
+                     '  sudo unshare --pid --mount --uts --net --fork --mount-proc={rootfs}/proc chroot {rootfs} '
+                     'sleep infinity &\n'
+                     '  (hostname {hostname} in its UTS namespace; bridge {bridge}; veth pairs to it, to {peer_ns} '
+                     'and to {alone_ns}, the last on no bridge)\n'
+                     '  sudo mkdir {cgroup_root}{cgroup}; echo {memory} | sudo tee {cgroup_root}{cgroup}/{limit_file}\n'
+                     '  docker run -d --name {name} --memory {memory_mb}m {shell_image} sleep infinity'),
+    'scratch.look': ('process {pid} is PID 1 in its own PID namespace and {hostname} in its own UTS namespace; its '
+                     '/ is {rootfs}; it reaches {peer} across bridge {bridge} and not {alone}; its cgroup\'s limit is '
+                     'the one `docker run --memory {memory_mb}m` gives {name}.'),
+    'scratch.commands': ['PID={pid}',
+                         'sudo ls -l /proc/$PID/ns /proc/1/ns   # pid, mnt, uts, net: other inodes than the host\'s',
+                         'grep NSpid /proc/$PID/status   # its PID on the host, then 1',
+                         'sudo readlink /proc/$PID/root   # {rootfs}',
+                         'sudo nsenter --target $PID --uts hostname   # {hostname}',
+                         'sudo nsenter --target $PID --net ip addr show eth0',
+                         'ip link show master {bridge}',
+                         'sudo ip netns exec {peer_ns} ip addr show eth0',
+                         "sudo nsenter --target $PID --net timeout 2 bash -c 'echo > /dev/tcp/{peer}/9'"
+                         "   # \"Connection refused\": an answer, so it is reached",
+                         "sudo nsenter --target $PID --net timeout 2 bash -c 'echo > /dev/tcp/{alone}/9'"
+                         "   # no answer within 2 s",
+                         'cat /proc/$PID/cgroup {cgroup_root}{cgroup}/{limit_file}',
+                         "cat /proc/$(docker inspect -f '{go_pid}' {name})/cgroup   # then its {limit_file}"],
+    'scratch.why': ('a container is not a thing of its own: it is an ordinary process that the kernel gives other '
+                    'namespaces (its own PIDs, mounts, hostname and network), a root directory that is an image\'s '
+                    'files, and a cgroup that limits its resources. Docker asks the kernel for exactly these; here '
+                    'the same kernel calls are made with unshare, chroot, ip and a write under /sys/fs/cgroup. A '
+                    'network namespace starts with no interface: a veth pair is a cable with one end inside and one '
+                    'outside, and a bridge joins the outside ends, as docker0 does; whatever is on no common bridge '
+                    'is not reached, which is the network isolation of the chapter rebuilt by hand.'),
+    'scratch.cgroup_v1': ('this VM has cgroup v1: the memory limit is memory.limit_in_bytes under {cgroup_root} (with '
+                          'cgroup v2, the unified hierarchy, it is memory.max under /sys/fs/cgroup).'),
+    'scratch.errata': [],
+    'scratch.notes': ['Liz Rice\'s version is a Go program that calls clone with the same flags (CLONE_NEWPID, '
+                      'CLONE_NEWNS, CLONE_NEWUTS, CLONE_NEWNET), sethostname, chroot and mounts /proc: unshare and '
+                      'chroot make those calls from the shell.'],
+    'report.group.scratch': 'A container from scratch',
+    'report.short.scratch_rootfs': 'exported root',
+    'report.short.scratch_pid_one': 'PID 1',
+    'report.short.scratch_hostname': 'own hostname',
+    'report.short.scratch_network': 'veth and bridge',
+    'report.short.scratch_memory': 'memory cgroup',
+
     # Reset.
     'reset.text': ('LAB RESET{dry}\n'
                    'Lab containers: {containers}\n'

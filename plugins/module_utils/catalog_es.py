@@ -388,6 +388,97 @@ MESSAGES = {
     'report.short.overlay_changes': 'cambios en upperdir',
     'report.short.overlay_own_mount': 'overlay propio',
 
+    # Scenario scratch.
+    'err.link_not_lab': ('Ya existe una interfaz de red llamada {name} que no es del laboratorio (su ifalias no es '
+                         'microlab.lab=docker_internals): el laboratorio no la toca. Renómbrenla o elimínenla y vuelvan '
+                         'a ejecutar el laboratorio.'),
+    'err.netns_not_lab': ('Ya existe un espacio de nombres de red llamado {name} que el laboratorio no hizo: el '
+                          'laboratorio no lo toca. Elimínenlo (sudo ip netns delete {name}) y vuelvan a ejecutar el '
+                          'laboratorio.'),
+    'ev.scratch_no_process': ('el proceso del laboratorio (unshare) no está corriendo (su estado, {state}, no nombra '
+                              'ninguno vivo con la hora de inicio que registró)'),
+    'ev.scratch_no_rootfs': '{path} no contiene un sistema de archivos exportado (no hay usr/lib/os-release, o no es del laboratorio)',
+    'ev.scratch_other_root': ('la raíz del proceso {pid} no es {path} (readlink /proc/{pid}/root: {root}; el directorio '
+                              'raíz del proceso según el kernel y {path} no son el mismo inodo)'),
+    'ev.scratch_rootfs': ('{path} contiene el sistema de archivos exportado de la imagen {image}, y la raíz del proceso '
+                          '{pid} (/proc/{pid}/root) es ese mismo directorio: chroot'),
+    'ev.scratch_host_pid_ns': ('el proceso {pid} está en el espacio de nombres de PID del host (pid:[{inode}] en '
+                               '/proc/{pid}/ns): no puede ser el PID 1'),
+    'ev.scratch_not_one': 'el proceso {pid} no es el PID 1 de su espacio de nombres (NSpid: {nspid})',
+    'ev.scratch_host_mnt_ns': ('el proceso {pid} es el PID 1 del espacio de nombres pid:[{inode}] pero comparte el '
+                               'espacio de nombres de montajes del host: su /proc sería el del host'),
+    'ev.scratch_pid_one': ('el proceso {pid} es el PID 1 de su propio espacio de nombres de PID (NSpid: {pid} 1; '
+                           'pid:[{inode}], el del host es pid:[{host}]) con un espacio de nombres de montajes propio '
+                           '(mnt:[{mnt}]) y su propio /proc'),
+    'ev.scratch_host_uts_ns': ('el proceso {pid} comparte el espacio de nombres UTS del host (uts:[{inode}]): no tiene '
+                               'nombre de host propio'),
+    'ev.scratch_hostname': ('el espacio de nombres UTS del proceso {pid} (uts:[{inode}]) se llama {hostname}; el host '
+                            'sigue siendo {host}'),
+    'ev.scratch_host_net_ns': 'el proceso {pid} comparte el espacio de nombres de red del host (net:[{inode}])',
+    'ev.scratch_link_missing': 'el lado {place} no tiene la interfaz {name} (ip link)',
+    'ev.scratch_link_down': 'la interfaz {name} del lado {place} está abajo (down): ip link set {name} up',
+    'ev.scratch_link_address': '{name} del lado {place} no tiene la dirección {address}',
+    'ev.scratch_link_not_on_bridge': '{name} (lado {place}) no es un puerto del bridge {bridge}',
+    'ev.scratch_link_on_bridge': '{name} (lado {place}) es un puerto del bridge {bridge}: debería quedar aparte',
+    'ev.scratch_peer_unreached': 'no hubo respuesta de eco de {address} en el bridge {bridge}',
+    'ev.scratch_alone_reached': '{address} respondió aunque ningún bridge lo conecta',
+    'ev.scratch_network': ('el proceso {pid} tiene un espacio de nombres de red propio (net:[{inode}], el del host es '
+                           'net:[{host}]); por su veth y el bridge {bridge} alcanza {peer} (respuesta de eco) y no '
+                           'alcanza {alone}, cuyo veth no está en ningún bridge (sin respuesta)'),
+    'ev.scratch_limit': 'el cgroup del laboratorio {path} tiene {file} {limit}, no {wanted}',
+    'ev.scratch_not_in_cgroup': 'el proceso {pid} está en el cgroup {cgroup}, no en {path}, el del laboratorio',
+    'ev.scratch_container_limit': 'el cgroup {path} de {name} tiene {file} {limit}, no {wanted}',
+    'ev.scratch_memory': ('el proceso {pid} está en el cgroup {path}, cuyo {file} es {limit} (fijado a mano); el cgroup '
+                          '{container} de {name} tiene el mismo {file}, fijado por `docker run --memory`'),
+    'scratch.title': 'ESCENARIO 6 - UN CONTENEDOR DESDE CERO',
+    'scratch.done': ('un contenedor sin Docker, como el de Liz Rice: el sistema de archivos de la imagen exportado a un '
+                     'directorio, un proceso en espacios de nombres nuevos con chroot allí, un bridge y pares veth, '
+                     'un cgroup de memoria:\n'
+                     '  docker export $(docker create {shell_image}) | sudo tar -x -C {rootfs}\n'
+                     '  sudo unshare --pid --mount --uts --net --fork --mount-proc={rootfs}/proc chroot {rootfs} '
+                     'sleep infinity &\n'
+                     '  (nombre de host {hostname} en su espacio de nombres UTS; bridge {bridge}; pares veth hacia él, '
+                     'hacia {peer_ns} y hacia {alone_ns}, este último sin bridge)\n'
+                     '  sudo mkdir {cgroup_root}{cgroup}; echo {memory} | sudo tee {cgroup_root}{cgroup}/{limit_file}\n'
+                     '  docker run -d --name {name} --memory {memory_mb}m {shell_image} sleep infinity'),
+    'scratch.look': ('el proceso {pid} es el PID 1 en su propio espacio de nombres de PID y se llama {hostname} en su '
+                     'propio espacio de nombres UTS; su / es {rootfs}; alcanza {peer} a través del bridge {bridge} y '
+                     'no alcanza {alone}; el límite de su cgroup es el que `docker run --memory {memory_mb}m` le da a '
+                     '{name}.'),
+    'scratch.commands': ['PID={pid}',
+                         'sudo ls -l /proc/$PID/ns /proc/1/ns   # pid, mnt, uts, net: otros inodos que los del host',
+                         'grep NSpid /proc/$PID/status   # su PID en el host, luego 1',
+                         'sudo readlink /proc/$PID/root   # {rootfs}',
+                         'sudo nsenter --target $PID --uts hostname   # {hostname}',
+                         'sudo nsenter --target $PID --net ip addr show eth0',
+                         'ip link show master {bridge}',
+                         'sudo ip netns exec {peer_ns} ip addr show eth0',
+                         "sudo nsenter --target $PID --net timeout 2 bash -c 'echo > /dev/tcp/{peer}/9'"
+                         "   # «Connection refused»: hubo respuesta, así que se alcanza",
+                         "sudo nsenter --target $PID --net timeout 2 bash -c 'echo > /dev/tcp/{alone}/9'"
+                         "   # sin respuesta en 2 s",
+                         'cat /proc/$PID/cgroup {cgroup_root}{cgroup}/{limit_file}',
+                         "cat /proc/$(docker inspect -f '{go_pid}' {name})/cgroup   # luego su {limit_file}"],
+    'scratch.why': ('un contenedor no es una cosa aparte: es un proceso común al que el kernel le da otros espacios '
+                    'de nombres (sus propios PID, montajes, nombre de host y red), un directorio raíz que son los '
+                    'archivos de una imagen y un cgroup que limita sus recursos. Docker le pide al kernel exactamente '
+                    'eso; aquí se hacen las mismas llamadas con unshare, chroot, ip y una escritura bajo '
+                    '/sys/fs/cgroup. Un espacio de nombres de red empieza sin interfaces: un par veth es un cable con '
+                    'un extremo adentro y otro afuera, y un bridge une los extremos de afuera, como docker0; lo que no '
+                    'comparte un bridge no se alcanza, que es el aislamiento de red del capítulo rehecho a mano.'),
+    'scratch.cgroup_v1': ('esta VM tiene cgroup v1: el límite de memoria es memory.limit_in_bytes bajo {cgroup_root} '
+                          '(con cgroup v2, la jerarquía unificada, es memory.max bajo /sys/fs/cgroup).'),
+    'scratch.errata': [],
+    'scratch.notes': ['La versión de Liz Rice es un programa en Go que llama a clone con las mismas banderas '
+                      '(CLONE_NEWPID, CLONE_NEWNS, CLONE_NEWUTS, CLONE_NEWNET), a sethostname, a chroot y monta /proc: '
+                      'unshare y chroot hacen esas llamadas desde la shell.'],
+    'report.group.scratch': 'Un contenedor desde cero',
+    'report.short.scratch_rootfs': 'raíz exportada',
+    'report.short.scratch_pid_one': 'PID 1',
+    'report.short.scratch_hostname': 'nombre de host propio',
+    'report.short.scratch_network': 'veth y bridge',
+    'report.short.scratch_memory': 'cgroup de memoria',
+
     # Reinicio.
     'reset.text': ('REINICIO DEL LABORATORIO{dry}\n'
                    'Contenedores del laboratorio: {containers}\n'

@@ -24,13 +24,12 @@ import stat
 import threading
 from urllib.parse import quote
 
-from ansible_collections.microlab.docker_internals.plugins.module_utils import catalog
+from ansible_collections.microlab.docker_internals.plugins.module_utils import catalog, scenarios
 from ansible_collections.microlab.docker_internals.plugins.module_utils.docker_api import DockerAPIError
 from ansible_collections.microlab.docker_internals.plugins.module_utils.labels import LAB_LABEL, SPEC_LABEL
 
 
-class Refused(Exception):
-    """What the lab will not do, in the student's language (the module fails with this text alone)."""
+Refused = catalog.Refused
 
 
 # Plan: what to make, from the specs and one listing ------------------------------------------------
@@ -145,6 +144,8 @@ def create_body(spec):
     host = {'Binds': list(spec.get('volumes') or []), 'NetworkMode': spec.get('network') or 'default'}
     if spec.get('userns_mode'):
         host['UsernsMode'] = spec['userns_mode']
+    if spec.get('memory'):
+        host['Memory'] = spec['memory']
     body = {'Image': spec['image'], 'Entrypoint': spec['entrypoint'], 'Cmd': spec['command'],
             'Labels': spec['labels'], 'HostConfig': host}
     if spec.get('user'):
@@ -190,11 +191,13 @@ def _in_threads(jobs):
 
 
 def make(api_factory, plan, lang, check_mode=False):
-    """Make what plan ({'directories', 'networks', 'containers'}) says and is missing.
+    """Make what plan ({'directories', 'networks', 'containers', 'outside'}) says and is missing.
 
     api_factory() returns a connected DockerAPI; every thread has its own. Returns {'changed', 'directories',
-    'networks', 'containers'}: what was (or, in check mode, would be) made or corrected, by name. Raises Refused
-    before anything changes when a same-named object is not the lab's or a directory is a link.
+    'networks', 'containers', 'outside'}: what was (or, in check mode, would be) made or corrected, by name. Raises
+    Refused before anything changes when a same-named object is not the lab's or a directory is a link. 'outside'
+    ({scenario: spec}) is what a unit makes outside the engine (its ``OUTSIDE``): asked first what it would make
+    (its refusals come then), made last, after the containers it may need.
     """
     api = api_factory()
     try:
@@ -209,9 +212,10 @@ def make(api_factory, plan, lang, check_mode=False):
     directories = [spec for spec, changes in directories if changes]
     networks = networks_to_create(plan['networks'], listed_networks)
     containers = containers_to_start(plan['containers'], listed_containers)
-    done = {'changed': bool(directories or networks or containers),
+    outside = scenarios.make_outside(api_factory, plan.get('outside') or {}, lang, check_mode=True)
+    done = {'changed': bool(directories or networks or containers or outside),
             'directories': [spec['path'] for spec in directories], 'networks': [spec['name'] for spec in networks],
-            'containers': [spec['name'] for spec in containers]}
+            'containers': [spec['name'] for spec in containers], 'outside': outside}
     if check_mode:
         return done
     for spec in directories:
@@ -226,6 +230,8 @@ def make(api_factory, plan, lang, check_mode=False):
             api.close()
     existing = by_name(listed_containers)
     _in_threads([_starter(api_factory, spec, spec['name'] in existing) for spec in containers])
+    if outside:
+        done['outside'] = scenarios.make_outside(api_factory, plan['outside'], lang)
     return done
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 DOCUMENTATION = r'''
 ---
 module: lab_make
-short_description: Make the directories, networks and containers of the chapter's scenarios in one call
+short_description: Make (or remove) what the chapter's scenarios need, in one call
 version_added: 0.3.0
 description:
   - Makes what the scenarios of a run need on a VM and is missing, in one module call, from the plan the
@@ -22,6 +22,12 @@ description:
   - "A re-run costs one listing of the engine: each container carries the hash of the spec it was started from
     (label C(microlab.lab.spec), as Compose labels its config hash); a running container with the same hash,
     image and network is left alone, and the module reports no change."
+  - "Last, what a scenario makes outside the engine (O(outside)): the scratch scenario's exported filesystem, its
+    unshared process, its bridge, veth pairs and named network namespaces, and its memory cgroup. Each part is
+    found again by the lab's marks (the links' ifalias, a state file of root's with the process's PID and start
+    time checked against /proc), so a re-run changes nothing, and only what carries them is ever removed."
+  - "With O(remove_outside), only removes what the scenarios made outside the engine (reset.yml): the engine's
+    containers and networks are left to the caller."
   - "Only what is the lab's is ever replaced: when a container or network of one of the plan's names exists without
     the C(microlab.lab) label, the module fails before changing anything, with the reason in O(language) alone."
   - "Why not M(community.docker.docker_container) and M(community.docker.docker_network) in a loop: on a fresh VM
@@ -81,6 +87,10 @@ options:
         description: The user-defined network it runs on; the default bridge when empty.
         type: str
         default: ''
+      memory:
+        description: C(docker run --memory) in bytes; no limit when 0.
+        type: int
+        default: 0
       labels:
         description: Its labels (the lab's, C(microlab.lab) included); the spec hash is added.
         type: dict
@@ -117,6 +127,17 @@ options:
         description: Its mode, an octal string such as C('0755') or C('1777').
         type: str
         required: true
+  outside:
+    description:
+      - "What scenarios make outside the engine, C({scenario: spec}) as the
+        C(microlab.docker_internals.lab_scenario_plan) filter gives it (its C(outside)); made after the containers."
+      - Each scenario's unit says what its spec holds; today only C(scratch) has one (C({image}), the image exported).
+    type: dict
+    default: {}
+  remove_outside:
+    description: Remove everything the scenarios made outside the engine instead of making anything (reset.yml).
+    type: bool
+    default: false
   language:
     description: The language of a refusal, the student's.
     type: str
@@ -138,6 +159,10 @@ EXAMPLES = r'''
     networks: "{{ lab_scenario_plan.networks }}"
     directories: "{{ lab_scenario_plan.directories }}"
     language: es
+
+- name: Remove what the scenarios made outside the engine (reset.yml)
+  microlab.docker_internals.lab_make:
+    remove_outside: true
 
 - name: One sleeping container as UID 1234
   microlab.docker_internals.lab_make:
@@ -169,11 +194,17 @@ containers:
   type: list
   elements: str
   sample: [web_server, curl_lonely]
+outside:
+  description: What was made (or removed) outside the engine, as C(scenario: part) (in check mode, that would be).
+  returned: always
+  type: list
+  elements: str
+  sample: ['scratch: process', 'scratch: links']
 '''
 
 from ansible.module_utils.basic import AnsibleModule
 
-from ansible_collections.microlab.docker_internals.plugins.module_utils import lab_make
+from ansible_collections.microlab.docker_internals.plugins.module_utils import lab_make, scenarios
 from ansible_collections.microlab.docker_internals.plugins.module_utils.docker_api import (
     DEFAULT_DOCKER_HOST, DockerAPI, DockerAPIError)
 
@@ -186,6 +217,7 @@ CONTAINER = dict(
     userns_mode=dict(type='str', default=''),
     volumes=dict(type='list', elements='str', default=[]),
     network=dict(type='str', default=''),
+    memory=dict(type='int', default=0),
     labels=dict(type='dict', required=True),
 )
 NETWORK = dict(name=dict(type='str', required=True), labels=dict(type='dict', required=True))
@@ -204,7 +236,8 @@ def plan_of(module, params):
         if not spec['path'].startswith('/'):
             module.fail_json(msg='directories: %s is not an absolute path' % spec['path'])
         directories.append(dict(spec, mode=mode))
-    return {'directories': directories, 'networks': params['networks'], 'containers': params['containers']}
+    return {'directories': directories, 'networks': params['networks'], 'containers': params['containers'],
+            'outside': params['outside']}
 
 
 def main():
@@ -212,11 +245,16 @@ def main():
         containers=dict(type='list', elements='dict', options=CONTAINER, default=[]),
         networks=dict(type='list', elements='dict', options=NETWORK, default=[]),
         directories=dict(type='list', elements='dict', options=DIRECTORY, default=[]),
+        outside=dict(type='dict', default={}),
+        remove_outside=dict(type='bool', default=False),
         language=dict(type='str', choices=['es', 'en'], default='es'),
         docker_host=dict(type='str', default=DEFAULT_DOCKER_HOST),
     ), supports_check_mode=True)
     plan = plan_of(module, module.params)
     try:
+        if module.params['remove_outside']:
+            gone = scenarios.remove_outside(check_mode=module.check_mode)
+            module.exit_json(changed=bool(gone), directories=[], networks=[], containers=[], outside=gone)
         done = lab_make.make(lambda: DockerAPI(module.params['docker_host']), plan, module.params['language'],
                              check_mode=module.check_mode)
     except lab_make.Refused as refused:

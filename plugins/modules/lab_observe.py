@@ -20,7 +20,9 @@ description:
     an HTTP GET from the VM by the container's IP, and curl run inside both curl clients through the Docker exec
     API. The two curl probes run concurrently with the rest, so curl's timeout is paid once. For the files scenario,
     the owners of the files in its directories (lstat) and whether the refused container's process may write there,
-    asked of the kernel with that process's credentials (a child process calling faccessat)."
+    asked of the kernel with that process's credentials (a child process calling faccessat). For the scratch
+    scenario, its process's namespaces, NSpid, root and hostname from /proc, the links of its network (ip), an ICMP
+    echo from its network namespace, and the memory limits under /sys/fs/cgroup."
   - "Judgement: a pure function from the observation to outcomes (C(status) pass or fail, C(evidence) text)."
   - Returns the outcomes merged into O(outcomes) as the fact C(lab_outcomes), which playbooks/verify.yml and the
     class report read, and the explanation of each scenario (what was done, what to look at, the commands to see
@@ -41,8 +43,8 @@ options:
     description: The scenarios to observe and judge.
     type: list
     elements: str
-    choices: [users, nginx, network, files, overlay]
-    default: [users, nginx, network, files, overlay]
+    choices: [users, nginx, network, files, overlay, scratch]
+    default: [users, nginx, network, files, overlay, scratch]
   users:
     description: Scenario 1, the containers that sleep as root and as O(users.uid).
     type: dict
@@ -160,6 +162,15 @@ options:
         description: A second container of the same image, which only sleeps.
         type: str
         default: lab_overlay_twin
+  scratch:
+    description: Scenario 6, a container from scratch (unshare, chroot, veth, a memory cgroup) beside a container.
+    type: dict
+    default: {}
+    suboptions:
+      container:
+        description: The container started with the same memory limit (docker run --memory).
+        type: str
+        default: lab_scratch_limited
   observe:
     description:
       - Every scenario to observe, by name, with its options (as O(users) and the others take them), for example the

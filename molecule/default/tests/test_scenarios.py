@@ -1,5 +1,5 @@
-"""Verify the users, nginx and network scenarios on the converged VM (test_files.py and test_overlay.py the
-newer ones), then the reset.
+"""Verify the users, nginx and network scenarios on the converged VM (test_files.py, test_overlay.py and
+test_scratch.py the newer ones), then the reset.
 
 Every outcome is read the way a student would see it, with nothing from the
 collection: the process table (`ps`), `ss` inside the container's network
@@ -9,8 +9,9 @@ wrong lab here.
 
 The last test runs `playbooks/reset.yml` against the VM and checks that a
 student's own container (made from a lab image, so it carries the image's
-`microlab.lab` label), network, image and overlay mounts survive it, while the
-overlay `lab solve` mounts goes; it then converges the scenarios again so that
+`microlab.lab` label), network, image, overlay mounts, bridge and network
+namespace survive it, while the overlay `lab solve` mounts and everything the
+scratch scenario made outside the engine go; it then converges the scenarios again so that
 `molecule verify` can be run more than once.
 """
 
@@ -203,6 +204,8 @@ def test_reset_removes_the_lab_and_nothing_else(host):
         host.check_output(f"mkdir -p {top}/lower {top}/upper {top}/work {top}/merged")
     host.check_output(OVERLAY_MOUNT.format(top="/run/microlab-overlay", point="/run/microlab-overlay/merged"))
     host.check_output(OVERLAY_MOUNT.format(top="/tmp/ov-student", point="/tmp/ov-student/merged"))
+    # A student's own bridge and network namespace, beside the scratch scenario's.
+    host.check_output("ip link add mine0 type bridge && ip netns add mine_ns")
     try:
         assert inspect(host, "mine")["Config"]["Labels"]["microlab.lab"] == "docker_internals"
         run_playbook(host, "playbooks/reset.yml")
@@ -215,11 +218,15 @@ def test_reset_removes_the_lab_and_nothing_else(host):
         mounts = host.check_output("cut -d' ' -f5 /proc/self/mountinfo").splitlines()
         assert "/tmp/ov-student/merged" in mounts, "the student's overlay did not survive"
         assert "/run/microlab-overlay/merged" not in mounts and not host.file("/run/microlab-overlay").exists
+        assert host.run("ip link show mine0").rc == 0 and "mine_ns" in host.check_output("ip netns list")
+        assert host.run("ip link show mlscratch0").rc != 0 and "mlscratch" not in host.check_output("ip netns list")
+        assert not host.file("/var/lib/microlab-scratch").exists and not host.file("/run/microlab-scratch").exists
+        assert host.run("readlink /proc/[0-9]*/root | grep -x /var/lib/microlab-scratch/rootfs").rc == 1
     finally:
         host.run("docker rm -f mine; docker network rm mine_net; docker rmi mine/image:1")
         host.run("umount /run/microlab-overlay/merged; umount /tmp/ov-student/merged; "
-                 "rm -rf /run/microlab-overlay /tmp/ov-student")
+                 "rm -rf /run/microlab-overlay /tmp/ov-student; ip link delete mine0; ip netns delete mine_ns")
 
     # Put the lab back, so that `molecule verify` can run again.
-    recap = run_playbook(host, "playbooks/lab.yml", "--tags", "users,nginx,network,files,overlay")
+    recap = run_playbook(host, "playbooks/lab.yml", "--tags", "users,nginx,network,files,overlay,scratch")
     assert "failed=0" in recap

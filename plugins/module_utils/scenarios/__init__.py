@@ -5,12 +5,16 @@
 
 """The chapter's scenarios, one Python unit each, and the registry that runs them.
 
-A unit (users.py, nginx.py, network.py, files.py, overlay.py) is a module with:
+A unit (users.py, nginx.py, network.py, files.py, overlay.py, scratch.py) is a module with:
 
 - ``NAME``, ``ROLE`` (the role that runs it) and ``OPTIONS`` ({name: options.Option}, declared once);
   ``RULES``, what the role's argument spec cannot say of its variables, as input_rules checks them
   ((kind, *arguments) tuples; input_rules.CHECKS has a check per kind);
 - make: ``containers(inputs, images)``, ``networks(inputs)`` and ``directories(inputs)``, the specs lab_make makes;
+  ``OUTSIDE``, None or the module making what the scenario needs outside the engine (a process, links, a cgroup):
+  ``spec(inputs, images)`` (plain data, lab_make's option ``outside``), ``make(api_factory, spec, lang,
+  check_mode)`` and ``remove(check_mode)`` (reset.yml), each returning what it made or removed, found again by the
+  lab's marks (never by a name alone), raising catalog.Refused for what has the lab's names but is not the lab's;
 - observe: ``container_names(options)``, ``network_names(options)``; ``start(api, options, containers)``,
   which starts anything slow (threads) and returns a function completing the observation, or None;
   ``read(options, containers, observation)`` for the rest (processes and namespaces are read for all);
@@ -34,11 +38,11 @@ from __future__ import annotations
 
 from ansible_collections.microlab.docker_internals.plugins.module_utils import lab_judge, lab_observe
 from ansible_collections.microlab.docker_internals.plugins.module_utils.docker_api import DockerAPIError
-from ansible_collections.microlab.docker_internals.plugins.module_utils.scenarios import files, network, nginx, overlay, users
+from ansible_collections.microlab.docker_internals.plugins.module_utils.scenarios import files, network, nginx, overlay, scratch, users
 from ansible_collections.microlab.docker_internals.plugins.module_utils.scenarios import options as option_utils
 
 # The chapter's order.
-UNITS = (users, nginx, network, files, overlay)
+UNITS = (users, nginx, network, files, overlay, scratch)
 NAMES = tuple(unit.NAME for unit in UNITS)
 BY_NAME = dict((unit.NAME, unit) for unit in UNITS)
 # Every outcome a scenario can record, by scenario (its optional ones included), in order.
@@ -82,6 +86,22 @@ def outcome_ids(spec, names):
 
 def _unique(names):
     return list(dict.fromkeys(names))
+
+
+def outside_specs(inputs, images):
+    """{scenario: what its unit makes outside the engine} for the scenarios of inputs that make anything there."""
+    return dict((unit.NAME, unit.OUTSIDE.spec(inputs[unit.NAME], images)) for unit in in_order(inputs) if unit.OUTSIDE)
+
+
+def make_outside(api_factory, specs, lang, check_mode=False):
+    """Make what the units make outside the engine ({scenario: spec}); what was (would be) made, as 'scenario: part'."""
+    return ['%s: %s' % (unit.NAME, part) for unit in in_order(specs) if unit.OUTSIDE
+            for part in unit.OUTSIDE.make(api_factory, specs[unit.NAME], lang, check_mode)]
+
+
+def remove_outside(check_mode=False):
+    """Remove what every unit made outside the engine (found by its marks); what went (would go)."""
+    return ['%s: %s' % (unit.NAME, part) for unit in UNITS if unit.OUTSIDE for part in unit.OUTSIDE.remove(check_mode)]
 
 
 def container_names(spec, names):

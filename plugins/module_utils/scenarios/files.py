@@ -128,6 +128,10 @@ def directories(inputs):
             {'path': open_dir(share), 'owner': 0, 'mode': '0777'}]
 
 
+# Nothing made outside the engine.
+OUTSIDE = None
+
+
 # Observe --------------------------------------------------------------------------------------
 
 

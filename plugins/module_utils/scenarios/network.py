@@ -85,6 +85,10 @@ def directories(inputs):
     return []
 
 
+# Nothing made outside the engine.
+OUTSIDE = None
+
+
 # Observe --------------------------------------------------------------------------------------
 
 

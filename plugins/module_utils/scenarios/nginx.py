@@ -71,6 +71,10 @@ def directories(inputs):
     return []
 
 
+# Nothing made outside the engine.
+OUTSIDE = None
+
+
 # Observe --------------------------------------------------------------------------------------
 
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 from ansible_collections.microlab.docker_internals.plugins.module_utils.labels import labels
 
 
-def sleeper(name, image, scenario, user=None, network='', userns_mode=''):
+def sleeper(name, image, scenario, user=None, network='', userns_mode='', memory=0):
     """A container that only sleeps, so that a second run finds it unchanged."""
     spec = {'name': name, 'image': image, 'entrypoint': ['sleep'], 'command': ['infinity'], 'network': network,
             'labels': labels(scenario)}
@@ -20,4 +20,6 @@ def sleeper(name, image, scenario, user=None, network='', userns_mode=''):
         spec['user'] = user
     if userns_mode:
         spec['userns_mode'] = userns_mode
+    if memory:
+        spec['memory'] = memory
     return spec

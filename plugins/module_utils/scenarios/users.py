@@ -94,6 +94,10 @@ def directories(inputs):
     return [{'path': inputs['share_dir'], 'owner': 0, 'mode': '1777'}]
 
 
+# Nothing made outside the engine.
+OUTSIDE = None
+
+
 # Observe --------------------------------------------------------------------------------------
 
 

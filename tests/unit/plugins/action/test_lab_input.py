@@ -34,6 +34,8 @@ DEFAULTS = {
                   'lab_files_fail_on_outcome': True},
     'lab_overlay': {'lab_overlay_language': 'es', 'lab_overlay_container': 'lab_overlay',
                     'lab_overlay_twin_container': 'lab_overlay_twin', 'lab_overlay_fail_on_outcome': True},
+    'lab_scratch': {'lab_scratch_language': 'es', 'lab_scratch_container': 'lab_scratch_limited',
+                    'lab_scratch_fail_on_outcome': True},
     'lab_report': {'lab_report_language': 'es', 'lab_report_dir': './lab-report', 'lab_report_hosts': ['vm1'],
                    'lab_report_title': '', 'lab_report_refresh': 0, 'lab_report_stuck_minutes': 10,
                    'lab_report_hints_per_step': 2.0, 'lab_report_session_start': '',
@@ -188,6 +190,8 @@ BROKEN = [
                  ['lab_overlay_container, lab_overlay_twin_container', '"lab_overlay"'], id='distinct-overlay'),
     pytest.param('lab_overlay', {'lab_overlay_container': 'my overlay'}, ['lab_overlay_container', '"my overlay"'],
                  id='container-name-overlay'),
+    pytest.param('lab_scratch', {'lab_scratch_container': '-x'}, ['lab_scratch_container', '"-x"'],
+                 id='container-name-scratch'),
     # nonempty
     pytest.param('lab_users', {'lab_users_userns_remap_user': '  '}, ['lab_users_userns_remap_user', '"  "'],
                  id='nonempty-blank'),

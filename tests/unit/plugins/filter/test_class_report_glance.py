@@ -127,7 +127,7 @@ def test_challenge_columns_are_grouped_by_scenario_with_how_many_passed_each_par
 def test_demo_columns_follow_the_judges_scenarios_userns_with_users():
     outcomes = {oid: {'status': 'pass', 'evidence': ''} for ids in OUTCOMES.values() for oid in ids}
     report = report_of(vm1={'student': 'ana', 'lab_verify_mode': 'demo', 'lab_outcomes': outcomes})
-    assert [group['id'] for group in report['groups']] == ['users', 'nginx', 'network', 'files', 'overlay']
+    assert [group['id'] for group in report['groups']] == ['users', 'nginx', 'network', 'files', 'overlay', 'scratch']
     assert [column['id'] for column in report['groups'][0]['columns']] == list(OUTCOMES["users"])
     assert all(group['passed'] == 1 for group in report['groups'])
     assert report['hands'] == [] and report['stuck'] == []

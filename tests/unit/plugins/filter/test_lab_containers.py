@@ -73,7 +73,7 @@ def test_a_plan_for_several_scenarios_makes_a_shared_container_once_in_the_chapt
 def test_a_plan_for_one_scenario_is_that_scenarios():
     plan = lab_scenario_plan({'nginx': NGINX}, IMAGES)
     assert plan == {'containers': lab_container_specs(NGINX, 'nginx', IMAGES), 'networks': [], 'directories': [],
-                    'observe': {'nginx': NGINX}}
+                    'outside': {}, 'observe': {'nginx': NGINX}}
 
 
 def test_a_plan_for_an_unknown_scenario_is_refused():

@@ -205,7 +205,7 @@ def test_a_fresh_vm_gets_its_network_first_then_every_container_created_and_star
     engine = FakeEngine()
     done = lab_make.make(engine, plan([SPEC, LONELY], [NETWORK]), 'es')
     assert done == {'changed': True, 'directories': [], 'networks': ['lonely_curl'],
-                    'containers': ['lab_user_root', 'curl_lonely']}
+                    'containers': ['lab_user_root', 'curl_lonely'], 'outside': []}
     network = {'Name': 'lonely_curl', 'Labels': LAB, 'CheckDuplicate': True}
     assert engine.requests[0] == ('POST', '/networks/create', network)
     assert engine.paths()[:-1] == sorted([
@@ -224,7 +224,7 @@ def test_a_fresh_vm_gets_its_network_first_then_every_container_created_and_star
 def test_a_converged_vm_costs_one_listing_and_changes_nothing():
     engine = FakeEngine([listed(), listed(LONELY)], [{'Name': 'lonely_curl', 'Labels': LAB}])
     assert lab_make.make(engine, plan([SPEC, LONELY], [NETWORK]), 'es') == {
-        'changed': False, 'directories': [], 'networks': [], 'containers': []}
+        'changed': False, 'directories': [], 'networks': [], 'containers': [], 'outside': []}
     assert engine.requests == [] and engine.connections == 1
 
 
@@ -237,11 +237,11 @@ def test_a_stopped_container_is_started_and_one_not_as_specified_is_replaced():
         ('POST', '/containers/create?name=lab_user_1234'), ('POST', '/containers/lab_user_1234/start')])
 
 
-def test_userns_mode_and_bind_mounts_reach_the_engine():
-    writer = dict(SPEC, userns_mode='host', volumes=['/srv/lab_files/owned:/data'])
+def test_userns_mode_bind_mounts_and_memory_reach_the_engine():
+    writer = dict(SPEC, userns_mode='host', volumes=['/srv/lab_files/owned:/data'], memory=67108864)
     body = lab_make.create_body(writer)
     assert body['HostConfig'] == {'Binds': ['/srv/lab_files/owned:/data'], 'NetworkMode': 'default',
-                                  'UsernsMode': 'host'}
+                                  'UsernsMode': 'host', 'Memory': 67108864}
 
 
 def test_a_name_with_odd_characters_is_quoted_in_the_path():
@@ -255,7 +255,7 @@ def test_check_mode_says_what_would_be_made_and_makes_nothing(tmp_path):
     spec = directory(tmp_path / 'new')
     done = lab_make.make(engine, plan([SPEC], [NETWORK], [spec]), 'es', check_mode=True)
     assert done == {'changed': True, 'directories': [spec['path']], 'networks': ['lonely_curl'],
-                    'containers': ['lab_user_root']}
+                    'containers': ['lab_user_root'], 'outside': []}
     assert engine.requests == [] and not os.path.lexists(spec['path'])
 
 

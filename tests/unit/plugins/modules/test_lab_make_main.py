@@ -78,6 +78,15 @@ def test_the_options_reach_make_as_a_plan_with_numeric_modes(run):
     assert (given['lang'], given['check_mode'], given['api'].docker_host) == ('en', False, 'unix:///run/other.sock')
 
 
+def test_remove_outside_removes_through_the_units_and_makes_nothing(run, monkeypatch):
+    asked = []
+    monkeypatch.setattr(module.scenarios, 'remove_outside', lambda check_mode=False: asked.append(check_mode) or
+                        ['scratch: mlscratch0'])
+    how, result, given = run({'remove_outside': True, '_ansible_check_mode': True})
+    assert (how, result['outside'], result['changed'], asked, given) == ('exit', ['scratch: mlscratch0'], True,
+                                                                         [True], {})
+
+
 def test_check_mode_is_passed_on(run):
     how, _result, given = run({'containers': [CONTAINER], '_ansible_check_mode': True})
     assert how == 'exit' and given['check_mode'] is True
