@@ -195,7 +195,7 @@ containers:
   elements: str
   sample: [web_server, curl_lonely]
 outside:
-  description: What was made (or removed) outside the engine, as C(scenario: part) (in check mode, that would be).
+  description: "What was made (or removed) outside the engine, as C(scenario: part) (in check mode, that would be)."
   returned: always
   type: list
   elements: str
