@@ -40,9 +40,9 @@ def test_scratch_reaches_the_peer_on_the_bridge_and_not_the_lone_namespace(host)
     inside = json.loads(host.check_output(f"nsenter --target {pid} --net ip -j addr show eth0"))[0]
     assert "UP" in inside["flags"]
     assert [a["local"] for a in inside["addr_info"] if a["family"] == "inet"] == ["10.213.0.2"]
-    reached = host.run(f"nsenter --target {pid} --net timeout 2 bash -c 'echo > /dev/tcp/10.213.0.3/9'")
+    reached = host.run(f"nsenter --target {pid} --net timeout 1 bash -c 'echo > /dev/tcp/10.213.0.3/9'")
     assert "Connection refused" in reached.stderr, reached.stderr
-    unreached = host.run(f"nsenter --target {pid} --net timeout 2 bash -c 'echo > /dev/tcp/10.213.0.4/9'")
+    unreached = host.run(f"nsenter --target {pid} --net timeout 1 bash -c 'echo > /dev/tcp/10.213.0.4/9'")
     assert unreached.rc != 0 and "Connection refused" not in unreached.stderr, unreached.stderr
 
 
