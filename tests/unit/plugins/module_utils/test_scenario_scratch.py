@@ -219,8 +219,8 @@ def test_the_state_file_is_typed_and_never_read_through_a_link(tmp_path):
     good = tmp_path / 'state.json'
     good.write_text(json.dumps({'pid': 42, 'start': 7, 'cgroup': '/a/microlab-scratch', 'unshare': True,
                                 'netns': ['mlscratch-peer', '../etc']}))
-    assert scratch_host.read_state(str(good)) == {'pid': 42, 'start': 7, 'cgroup': '/a/microlab-scratch',
-                                                   'netns': ['mlscratch-peer']}
+    wanted = {'pid': 42, 'start': 7, 'cgroup': '/a/microlab-scratch', 'netns': ['mlscratch-peer']}
+    assert scratch_host.read_state(str(good)) == wanted
     (tmp_path / 'link.json').symlink_to(good)
     assert scratch_host.read_state(str(tmp_path / 'link.json')) == {}
     good.write_text(json.dumps({'pid': '42', 'cgroup': '/a/../b'}))
