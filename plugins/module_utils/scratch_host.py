@@ -509,7 +509,11 @@ def status(api, given, lang):
     if refused:
         raise catalog.Refused('\n'.join(refused))
     parts = []
-    if exported_image() != image_id(api, given['image']):
+    try:
+        wanted = image_id(api, given['image'])
+    except DockerAPIError:
+        wanted = None  # no such image yet: the export says so when it is due (check mode only reports it)
+    if exported_image() != wanted:
         parts.append('rootfs')
     if parts or not is_lab_process(state) or not same_root(state['pid']) or not own_namespaces(state['pid']):
         return parts + ['process', 'links', 'cgroup'], state

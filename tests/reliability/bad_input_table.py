@@ -14,8 +14,8 @@ import os
 import yaml
 
 REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-ROLES = ['docker_host', 'lab_images', 'lab_users', 'lab_nginx', 'lab_network', 'lab_files', 'lab_overlay', 'lab_reset',
-         'lab_students', 'lab_report', 'lab_challenge', 'lab_class_services']
+ROLES = ['docker_host', 'lab_images', 'lab_users', 'lab_nginx', 'lab_network', 'lab_files', 'lab_overlay', 'lab_scratch',
+         'lab_reset', 'lab_students', 'lab_report', 'lab_challenge', 'lab_class_services']
 
 WRONG_TYPE = {
     'int': 'many',

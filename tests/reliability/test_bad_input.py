@@ -71,7 +71,8 @@ def inventory_for(role, role_cases):
     # Check mode starts no container, so the scenarios' outcomes cannot pass: only the input is judged.
     base = {'ansible_connection': 'local', 'ansible_python_interpreter': sys.executable,
             'lab_users_fail_on_outcome': False, 'lab_nginx_fail_on_outcome': False, 'lab_network_fail_on_outcome': False,
-            'lab_files_fail_on_outcome': False, 'lab_overlay_fail_on_outcome': False}
+            'lab_files_fail_on_outcome': False, 'lab_overlay_fail_on_outcome': False,
+            'lab_scratch_fail_on_outcome': False}
     if role == 'lab_students':
         base['student'] = 'reltest'
     hosts = {CONTROL: {}, CONTROL + '_valid': VALID.get(role, {})}

@@ -35,13 +35,14 @@ LAB_IMAGES = ['microlab.local/lab-%s:bookworm' % role for role in ('shell', 'ngi
 
 # What lab.yml makes with its defaults: containers and networks that carry microlab.lab.scenario.
 LAB_CONTAINERS = ['curl_bridge', 'curl_lonely', 'lab_files_other', 'lab_files_owner', 'lab_files_root', 'lab_overlay',
-                  'lab_overlay_twin', 'lab_user_1234', 'lab_user_root', 'web_server']
+                  'lab_overlay_twin', 'lab_scratch_limited', 'lab_user_1234', 'lab_user_root', 'web_server']
 LAB_NETWORKS = ['lonely_curl']
 OUTCOMES = ['users_root_is_uid0', 'users_uid_matches', 'users_file_owner', 'users_pid_namespace',
             'nginx_listens_in_netns', 'nginx_absent_on_host', 'nginx_http_by_ip', 'nginx_own_netns',
             'network_bridge_http_200', 'network_lonely_times_out', 'network_interfaces_differ', 'network_veth_pairs',
             'network_drop_rule', 'files_owner_writes', 'files_other_refused', 'files_root_writes', 'overlay_layers',
-            'overlay_written', 'overlay_copied_up', 'overlay_whiteout', 'overlay_shared_lower']
+            'overlay_written', 'overlay_copied_up', 'overlay_whiteout', 'overlay_shared_lower', 'scratch_rootfs',
+            'scratch_pid_one', 'scratch_hostname', 'scratch_network', 'scratch_memory']
 
 RECAP = re.compile(r'^(\S+)\s*:\s*ok=(\d+)\s+changed=(\d+)\s+unreachable=(\d+)\s+failed=(\d+)', re.M)
 

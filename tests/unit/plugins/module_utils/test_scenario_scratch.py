@@ -314,3 +314,24 @@ def test_reset_removes_through_every_unit_that_makes_anything_outside(monkeypatc
     monkeypatch.setattr(scratch_host, 'remove', lambda check_mode=False: ['mlscratch0'] if check_mode else [])
     assert scenarios.remove_outside(check_mode=True) == ['scratch: mlscratch0']
     assert [unit.NAME for unit in scenarios.UNITS if unit.OUTSIDE] == ['scratch']
+
+
+def test_check_mode_on_a_fresh_vm_says_every_part_and_runs_nothing(monkeypatch):
+    """No state, no link, no image yet (bad input's check-mode runs): every part is due, nothing is run or made."""
+    def missing(api, image):
+        raise scratch_host.DockerAPIError('image %s: No such image' % image)
+    monkeypatch.setattr(scratch_host, 'read_state', dict)
+    monkeypatch.setattr(scratch_host, 'links', lambda where=None: [])
+    monkeypatch.setattr(scratch_host, 'named_netns', list)
+    monkeypatch.setattr(scratch_host, 'image_id', missing)
+    monkeypatch.setattr(scratch_host, 'run', lambda argv, timeout=30: pytest.fail('ran %s' % argv))
+    assert scratch_host.make(FakeAPI, {'image': IMAGES['shell']}, 'en', check_mode=True) == [
+        'rootfs', 'process', 'links', 'cgroup']
+
+
+def test_a_named_namespace_the_lab_did_not_record_is_refused_before_anything(monkeypatch):
+    monkeypatch.setattr(scratch_host, 'read_state', lambda: {'netns': []})
+    monkeypatch.setattr(scratch_host, 'links', lambda where=None: [])
+    monkeypatch.setattr(scratch_host, 'named_netns', lambda: ['mlscratch-peer'])
+    with pytest.raises(catalog.Refused, match='mlscratch-peer'):
+        scratch_host.make(FakeAPI, {'image': IMAGES['shell']}, 'en', check_mode=True)
