@@ -22,6 +22,7 @@ import uuid
 
 import pytest
 
+from ansible_collections.microlab.docker_internals.plugins.module_utils import scenarios
 from ansible_collections.microlab.docker_internals.tests.unit.plugins.module_utils import test_catalog as catalog_test
 from conftest import REPO, SHELL_IMAGE, why_skip
 
@@ -123,7 +124,10 @@ def test_verify_and_report_speak_the_language_asked_for(lab_here, tmp_path, lang
     with open(tmp_path / 'report.json', encoding='utf-8') as handle:
         report = json.load(handle)
     outcomes = report['hosts'][0]['outcomes']
-    assert outcomes and all(o['status'] == 'pass' for o in outcomes.values()), outcomes
+    # verify.yml judges every scenario; the scratch scenario is not made here (it would leave network namespaces,
+    # links and a cgroup on this machine, which the system tests share): its outcomes fail, in the language asked for.
+    made_here = [oid for name in TAGS.split(',') for oid in scenarios.BY_NAME[name].OUTCOMES]
+    assert outcomes and all(outcomes[oid]['status'] == 'pass' for oid in made_here), outcomes
     evidence = '\n'.join(o['evidence'] for o in outcomes.values())
     assert foreign_words(evidence, lang) == [], (foreign_words(evidence, lang), evidence)
     assert report['lang'] == lang
