@@ -149,6 +149,8 @@ def judge_hostname(scratch):
                             pid=process['pid'], hostname=name, host=host_name, inode=mine)
 
 
+PLACES = {'self': 'ev.scratch_place_self', 'peer': 'ev.scratch_place_peer', 'alone': 'ev.scratch_place_alone',
+          'bridge': 'ev.scratch_place_bridge'}
 FAULTS = {'missing': 'ev.scratch_link_missing', 'down': 'ev.scratch_link_down', 'address': 'ev.scratch_link_address',
           'not_on_bridge': 'ev.scratch_link_not_on_bridge', 'on_bridge': 'ev.scratch_link_on_bridge'}
 
@@ -166,8 +168,9 @@ def judge_network(scratch):
     faults = scratch_host.network_faults(network.get('host') or [], network.get('inside') or {})
     if faults:
         fault, place, name = faults[0]
-        return lab_judge.fail(FAULTS[fault], name=name, place=place, bridge=scratch_host.BRIDGE,
-                              address='%s/%d' % (address_of(place), scratch_host.PREFIX))
+        address = '%s/%d' % (address_of(place), scratch_host.PREFIX) if place != 'bridge' else '-'
+        return lab_judge.fail(FAULTS[fault], name=name, place=(PLACES[place], {}), bridge=scratch_host.BRIDGE,
+                              address=address)
     reach = scratch.get('reach') or {}
     peer, alone = reach.get('peer'), reach.get('alone')
     for answered in (peer, alone):

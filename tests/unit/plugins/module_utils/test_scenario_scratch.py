@@ -75,7 +75,9 @@ def test_a_veth_left_down_fails_the_network_and_names_it():
     results = judged(recorded('scratch_veth_down'))
     assert results['scratch_network']['status'] == 'fail'
     assert key(results['scratch_network']) == 'ev.scratch_link_down'
-    assert 'mlscr-peer is down' in said(results['scratch_network'])
+    assert said(results['scratch_network']) == ("interface mlscr-peer (the peer namespace's side) is down: ip link "
+                                                'shows it without UP')
+    assert 'mlscr-peer (lado del espacio de nombres vecino) está abajo' in said(results['scratch_network'], 'es')
     assert statuses(results)['scratch_pid_one'] == 'pass'
 
 
@@ -335,3 +337,12 @@ def test_a_named_namespace_the_lab_did_not_record_is_refused_before_anything(mon
     monkeypatch.setattr(scratch_host, 'named_netns', lambda: ['mlscratch-peer'])
     with pytest.raises(catalog.Refused, match='mlscratch-peer'):
         scratch_host.make(FakeAPI, {'image': IMAGES['shell']}, 'en', check_mode=True)
+
+
+def test_the_bridge_left_down_is_named_as_the_bridge():
+    observation = copy.deepcopy(recorded('scratch_demo'))
+    for found in observation['scratch']['network']['host']:
+        if found['name'] == scratch_host.BRIDGE:
+            found['up'] = False
+    result = judged(observation)['scratch_network']
+    assert said(result) == 'interface mlscratch0 (the bridge) is down: ip link shows it without UP'
