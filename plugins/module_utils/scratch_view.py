@@ -91,8 +91,8 @@ def rootfs_view():
 def cgroup_view(state, process, container_pid):
     """The memory limits: the lab's cgroup (the state's), the cgroup the process is in, and the container's."""
     version, mount = scratch_host.cgroup_mount()
-    view = {'version': version, 'mount': mount, 'path': state.get('cgroup') or '', 'limit': None, 'process_cgroup': None,
-            'container_cgroup': None, 'container_limit': None}
+    view = {'version': version, 'mount': mount, 'path': state.get('cgroup') or '', 'limit': None,
+            'process_cgroup': None, 'container_cgroup': None, 'container_limit': None}
     if view['path']:
         view['limit'] = scratch_host.read_limit(mount, view['path'], version)
     if 'pid' in process:
