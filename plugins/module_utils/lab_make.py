@@ -20,6 +20,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import shutil
 import stat
 import threading
 from urllib.parse import quote
@@ -137,6 +138,68 @@ def make_directory(spec):
         os.close(descriptor)
 
 
+# What the lab made: only the directories it created (not one it found, like an instructor's share_dir), so that
+# playbooks/reset.yml removes exactly these.
+MADE_DIRECTORIES = '/var/lib/microlab/made-directories.json'
+MAX_RECORD = 64 * 1024
+
+
+def _allowed(path):
+    return isinstance(path, str) and path.startswith('/') and os.path.normpath(path) == path and path != '/'
+
+
+def read_made(record):
+    """The directories record lists: a JSON list of absolute, normalized paths. A record that is missing, a link,
+    too long or not such a list is empty; an entry that is not such a path is left out."""
+    try:
+        descriptor = os.open(record, os.O_RDONLY | os.O_NOFOLLOW)
+    except OSError:
+        return []
+    with os.fdopen(descriptor, 'rb') as handle:
+        raw = handle.read(MAX_RECORD + 1)
+    try:
+        data = json.loads(raw.decode('utf-8')) if len(raw) <= MAX_RECORD else None
+    except ValueError:
+        data = None
+    return [path for path in data if _allowed(path)] if isinstance(data, list) else []
+
+
+def write_made(record, paths):
+    """Write record whole (a new file renamed into place, never through a link); none left: remove it."""
+    if not paths:
+        if os.path.lexists(record):
+            os.unlink(record)
+        return
+    os.makedirs(os.path.dirname(record), mode=0o755, exist_ok=True)
+    fresh = record + '.new'
+    if os.path.lexists(fresh):
+        os.unlink(fresh)
+    descriptor = os.open(fresh, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, 0o600)
+    with os.fdopen(descriptor, 'w') as handle:
+        json.dump(sorted(set(paths)), handle)
+    os.rename(fresh, record)
+
+
+def remove_made(record, check_mode=False):
+    """Remove the directories record lists, deepest first, with what is in them, then the record. A path that is
+    now a link or not a directory is only forgotten: nothing is followed. Returns the paths removed (or, in check
+    mode, that would be)."""
+    removed = []
+    for path in sorted(read_made(record), key=lambda path: (-path.count('/'), path)):
+        try:
+            found = os.lstat(path)
+        except FileNotFoundError:
+            continue
+        if not stat.S_ISDIR(found.st_mode):
+            continue
+        removed.append(path)
+        if not check_mode:
+            shutil.rmtree(path)  # fd-based on Linux: it never follows a link inside the tree
+    if not check_mode:
+        write_made(record, [])
+    return removed
+
+
 # Engine ------------------------------------------------------------------------------------------
 
 
@@ -189,12 +252,13 @@ def _in_threads(jobs):
         raise errors[0]
 
 
-def make(api_factory, plan, lang, check_mode=False):
+def make(api_factory, plan, lang, check_mode=False, record=MADE_DIRECTORIES):
     """Make what plan ({'directories', 'networks', 'containers'}) says and is missing.
 
     api_factory() returns a connected DockerAPI; every thread has its own. Returns {'changed', 'directories',
     'networks', 'containers'}: what was (or, in check mode, would be) made or corrected, by name. Raises Refused
-    before anything changes when a same-named object is not the lab's or a directory is a link.
+    before anything changes when a same-named object is not the lab's or a directory is a link. The directories it
+    creates are added to record.
     """
     api = api_factory()
     try:
@@ -206,6 +270,7 @@ def make(api_factory, plan, lang, check_mode=False):
     directories = [(spec, directory_changes(spec, lang)) for spec in plan.get('directories') or []]
     if refused:
         raise Refused('\n'.join(refused))
+    created = [spec['path'] for spec, changes in directories if changes == ['create']]
     directories = [spec for spec, changes in directories if changes]
     networks = networks_to_create(plan['networks'], listed_networks)
     containers = containers_to_start(plan['containers'], listed_containers)
@@ -214,6 +279,8 @@ def make(api_factory, plan, lang, check_mode=False):
             'containers': [spec['name'] for spec in containers]}
     if check_mode:
         return done
+    if created:
+        write_made(record, read_made(record) + created)
     for spec in directories:
         make_directory(spec)
     if networks:

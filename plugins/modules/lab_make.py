@@ -24,6 +24,8 @@ description:
     image and network is left alone, and the module reports no change."
   - "Only what is the lab's is ever replaced: when a container or network of one of the plan's names exists without
     the C(microlab.lab) label, the module fails before changing anything, with the reason in O(language) alone."
+  - "The directories it creates (not one it finds, like an instructor's existing directory) are listed in
+    O(record); O(remove_made_directories=true) removes exactly those, as C(playbooks/reset.yml) does."
   - "Why not M(community.docker.docker_container) and M(community.docker.docker_network) in a loop: on a fresh VM
     the eight containers of the chapter took 9.7 s that way, one module call each (docs/benchmarks.md); their
     specs are fixed by the scenarios, so the comparison those modules make is the spec hash here."
@@ -117,6 +119,17 @@ options:
         description: Its mode, an octal string such as C('0755') or C('1777').
         type: str
         required: true
+  record:
+    description: The file on the VM that lists the directories the module created (JSON, root's, mode 0600).
+    type: path
+    default: /var/lib/microlab/made-directories.json
+  remove_made_directories:
+    description:
+      - Instead of making anything, remove the directories O(record) lists, deepest first, with what is in them,
+        then O(record). A path that is now a link or not a directory is only forgotten, never followed.
+      - Not with O(containers), O(networks) or O(directories).
+    type: bool
+    default: false
   language:
     description: The language of a refusal, the student's.
     type: str
@@ -139,6 +152,10 @@ EXAMPLES = r'''
     directories: "{{ lab_scenario_plan.directories }}"
     language: es
 
+- name: Remove the directories the lab made (playbooks/reset.yml)
+  microlab.docker_internals.lab_make:
+    remove_made_directories: true
+
 - name: One sleeping container as UID 1234
   microlab.docker_internals.lab_make:
     containers:
@@ -152,20 +169,21 @@ EXAMPLES = r'''
 
 RETURN = r'''
 directories:
-  description: The directories made or corrected (in check mode, that would be).
+  description: The directories made or corrected, or with O(remove_made_directories=true) removed (in check mode,
+    that would be).
   returned: always
   type: list
   elements: str
   sample: [/srv/lab_files/open]
 networks:
   description: The networks created.
-  returned: always
+  returned: unless O(remove_made_directories=true)
   type: list
   elements: str
   sample: [lonely_curl]
 containers:
   description: The containers started (created, recreated, or a stopped one started).
-  returned: always
+  returned: unless O(remove_made_directories=true)
   type: list
   elements: str
   sample: [web_server, curl_lonely]
@@ -212,13 +230,21 @@ def main():
         containers=dict(type='list', elements='dict', options=CONTAINER, default=[]),
         networks=dict(type='list', elements='dict', options=NETWORK, default=[]),
         directories=dict(type='list', elements='dict', options=DIRECTORY, default=[]),
+        record=dict(type='path', default=lab_make.MADE_DIRECTORIES),
+        remove_made_directories=dict(type='bool', default=False),
         language=dict(type='str', choices=['es', 'en'], default='es'),
         docker_host=dict(type='str', default=DEFAULT_DOCKER_HOST),
     ), supports_check_mode=True)
-    plan = plan_of(module, module.params)
+    params = module.params
+    if params['remove_made_directories']:
+        if params['containers'] or params['networks'] or params['directories']:
+            module.fail_json(msg='remove_made_directories: give no containers, networks or directories with it')
+        removed = lab_make.remove_made(params['record'], check_mode=module.check_mode)
+        module.exit_json(changed=bool(removed), directories=removed)
+    plan = plan_of(module, params)
     try:
-        done = lab_make.make(lambda: DockerAPI(module.params['docker_host']), plan, module.params['language'],
-                             check_mode=module.check_mode)
+        done = lab_make.make(lambda: DockerAPI(params['docker_host']), plan, params['language'],
+                             check_mode=module.check_mode, record=params['record'])
     except lab_make.Refused as refused:
         module.fail_json(msg=str(refused))
     except (DockerAPIError, OSError) as exc:

@@ -51,8 +51,8 @@ def run(monkeypatch):
     def _run(args, outcome=None):
         given = {}
 
-        def make(api_factory, plan, lang, check_mode=False):
-            given.update(plan=plan, lang=lang, check_mode=check_mode, api=api_factory())
+        def make(api_factory, plan, lang, check_mode=False, record=None):
+            given.update(plan=plan, lang=lang, check_mode=check_mode, api=api_factory(), record=record)
             if isinstance(outcome, Exception):
                 raise outcome
             return {'changed': True, 'directories': [], 'networks': [], 'containers': ['curl_lonely']}
@@ -102,3 +102,22 @@ def test_an_engine_error_fails_the_task_with_it(run):
 def test_a_bad_directory_fails_before_make_is_called(run, directory, words):
     how, result, given = run({'directories': [directory]})
     assert how == 'fail' and words in result['msg'] and given == {}
+
+
+def test_the_record_of_made_directories_is_an_option(run):
+    how, _result, given = run({'containers': [CONTAINER], 'record': '/run/made.json'})
+    assert how == 'exit' and given['record'] == '/run/made.json'
+
+
+def test_removing_the_made_directories_makes_nothing(run, monkeypatch):
+    asked = []
+    monkeypatch.setattr(module.lab_make, 'remove_made', lambda record, check_mode: asked.append((record, check_mode))
+                        or ['/srv/lab_files'])
+    how, result, given = run({'remove_made_directories': True, '_ansible_check_mode': True})
+    assert (how, result['changed'], result['directories']) == ('exit', True, ['/srv/lab_files'])
+    assert asked == [(module.lab_make.MADE_DIRECTORIES, True)] and given == {}
+
+
+def test_removing_the_made_directories_takes_nothing_to_make(run):
+    how, result, given = run({'remove_made_directories': True, 'containers': [CONTAINER]})
+    assert how == 'fail' and 'remove_made_directories' in result['msg'] and given == {}
