@@ -8,7 +8,6 @@ is passed on, and bad directory modes fail before anything is made."""
 
 from __future__ import annotations
 
-import json
 
 import pytest
 
@@ -18,16 +17,7 @@ from ansible_collections.microlab.docker_internals.plugins.module_utils import c
 from ansible_collections.microlab.docker_internals.plugins.module_utils.docker_api import DockerAPIError
 from ansible_collections.microlab.docker_internals.plugins.modules import lab_make as module
 
-try:
-    from ansible.module_utils.testing import patch_module_args
-except ImportError:  # ansible-core < 2.19
-    import contextlib
-    from unittest import mock
-
-    @contextlib.contextmanager
-    def patch_module_args(args):
-        with mock.patch.object(basic, '_ANSIBLE_ARGS', json.dumps({'ANSIBLE_MODULE_ARGS': args}).encode()):
-            yield
+from ansible.module_utils.testing import patch_module_args  # ansible-core 2.19, the only one supported
 
 LAB = {'microlab.lab': 'docker_internals', 'microlab.lab.scenario': 'network'}
 CONTAINER = {'name': 'curl_lonely', 'image': 'microlab.local/lab-curl:bookworm', 'entrypoint': ['sleep'],
