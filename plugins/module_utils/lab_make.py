@@ -25,7 +25,7 @@ import stat
 import threading
 from urllib.parse import quote
 
-from ansible_collections.microlab.docker_internals.plugins.module_utils import catalog
+from ansible_collections.microlab.docker_internals.plugins.module_utils import catalog, procfs
 from ansible_collections.microlab.docker_internals.plugins.module_utils.docker_api import DockerAPIError
 from ansible_collections.microlab.docker_internals.plugins.module_utils.labels import LAB_LABEL, SPEC_LABEL
 
@@ -149,18 +149,13 @@ def _allowed(path):
 
 
 def read_made(record):
-    """The directories record lists: a JSON list of absolute, normalized paths. A record that is missing, a link,
-    too long or not such a list is empty; an entry that is not such a path is left out."""
+    """The directories record lists: a JSON list of absolute, normalized paths. A record that is missing, not a
+    regular file (a link, a FIFO), too long or not such a list is empty; an entry that is not such a path is left
+    out."""
     try:
-        descriptor = os.open(record, os.O_RDONLY | os.O_NOFOLLOW)
-    except OSError:
+        data = json.loads(procfs.safe_read(record, limit=MAX_RECORD).decode('utf-8'))
+    except (OSError, ValueError, RecursionError):
         return []
-    with os.fdopen(descriptor, 'rb') as handle:
-        raw = handle.read(MAX_RECORD + 1)
-    try:
-        data = json.loads(raw.decode('utf-8')) if len(raw) <= MAX_RECORD else None
-    except ValueError:
-        data = None
     return [path for path in data if _allowed(path)] if isinstance(data, list) else []
 
 

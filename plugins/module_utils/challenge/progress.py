@@ -173,7 +173,7 @@ def history_view(progress, results):
         # Solved by the lab: judged now from the labels of what made the step pass, never read from the file.
         steps[step] = {'status': result['status'], 'evidence': result['evidence'],
                        'hints': _count(entry.get('hints')),
-                       'hints_before_pass': _count(entry.get('hints_before_pass', entry.get('hints'))),
+                       'hints_before_pass': _count(entry.get('hints_before_pass')),
                        'solved_by_lab': result['status'] == 'pass' and bool(result.get('by_lab')),
                        'first_passed_at': entry.get('first_passed_at') if is_time(entry.get('first_passed_at')) else None}
     return steps

@@ -334,3 +334,8 @@ def test_a_record_that_is_a_link_is_not_read(tmp_path):
     (tmp_path / 'elsewhere.json').write_text(json.dumps([str(tmp_path / 'x')]))
     (tmp_path / 'made.json').symlink_to(tmp_path / 'elsewhere.json')
     assert lab_make.read_made(str(tmp_path / 'made.json')) == []
+
+
+def test_a_record_that_is_a_fifo_is_not_waited_for(tmp_path):
+    os.mkfifo(tmp_path / 'made.json')
+    assert lab_make.read_made(str(tmp_path / 'made.json')) == []
