@@ -90,6 +90,8 @@ class ActionModule(ActionBase):
             # What lab_observe reads of each scenario (its option "observe"), from the registry.
             facts['lab_scenario_observe'] = dict((unit.NAME, scenarios.observe_options(unit.NAME, facts[unit.ROLE + '_input']))
                                                  for unit in scenarios.UNITS)
+            # And each scenario's whole input, by scenario, for lab_scenario (lab.yml names no scenario).
+            facts['lab_scenario_every_input'] = dict((unit.NAME, facts[unit.ROLE + '_input']) for unit in scenarios.UNITS)
         result.update(changed=False, ansible_facts=facts)
         if secret:
             # The facts hold values the argument spec marks no_log (password hashes): not shown, even with -v.

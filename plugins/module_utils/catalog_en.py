@@ -471,13 +471,16 @@ MESSAGES = {
     'reset.text': ('LAB RESET{dry}\n'
                    'Lab containers: {containers}\n'
                    'Lab networks: {networks}\n'
-                   'Only what carries the lab\'s labels is removed; your own containers, networks and images stay. '
+                   'Directories the lab made (with what was written in them): {directories}\n'
+                   'Only what carries the lab\'s labels and the directories it made are removed; your own containers, '
+                   'networks, images and directories stay. '
                    'Check with:\n'
                    '  docker ps -a --filter label=microlab.lab.scenario\n'
                    '(Do not run `docker rm -f $(docker ps -aq)`: it removes EVERY container, not only the lab\'s.)'),
     'reset.dry': ' (dry run: nothing is removed)',
     'reset.none_containers': 'none',
     'reset.none_networks': 'none',
+    'reset.none_directories': 'none',
 
     # Failures of the roles and filters.
     'err.container_not_lab': ("A container named {name} already exists and is not the lab's (it has no microlab.lab "

@@ -487,14 +487,16 @@ MESSAGES = {
     'reset.text': ('REINICIO DEL LABORATORIO{dry}\n'
                    'Contenedores del laboratorio: {containers}\n'
                    'Redes del laboratorio: {networks}\n'
-                   'Solo se borra lo que lleva las etiquetas del laboratorio; sus contenedores, redes e imágenes se '
-                   'quedan. Compruébenlo:\n'
+                   'Directorios que creó el laboratorio (con lo que se escribió en ellos): {directories}\n'
+                   'Solo se borra lo que lleva las etiquetas del laboratorio y los directorios que creó; sus '
+                   'contenedores, redes, imágenes y directorios se quedan. Compruébenlo:\n'
                    '  docker ps -a --filter label=microlab.lab.scenario\n'
                    '(No ejecuten `docker rm -f $(docker ps -aq)`: borra TODOS los contenedores, también los que no '
                    'son del laboratorio.)'),
     'reset.dry': ' (simulación: no se borra nada)',
     'reset.none_containers': 'ninguno',
     'reset.none_networks': 'ninguna',
+    'reset.none_directories': 'ninguno',
 
     # Fallas de los roles y filtros.
     'err.container_not_lab': ('Ya existe un contenedor llamado {name} que no es del laboratorio (no tiene la etiqueta '

@@ -228,8 +228,10 @@ class Lab(object):
             state = 'done' if entry['status'] == 'pass' else ('earlier' if entry['first_passed_at'] else 'todo')
             rows.append(dict(entry, id=step, state=state, evidence=self.evidence(results[step]),
                              title=self.title(step, observation)))
+        raised = lab_hand.load_hand(lab_hand.hand_path(self.path))
         if as_json:
-            json.dump({'language': self.lang, 'next': following, 'steps': [
+            hand = {'raised_at': raised['raised_at'], 'message': raised['message']} if raised else None
+            json.dump({'language': self.lang, 'next': following, 'hand': hand, 'steps': [
                 {'id': r['id'], 'title': r['title'], 'status': r['state'], 'passes_now': r['status'] == 'pass',
                  'first_passed_at': r['first_passed_at'], 'hints': r['hints'], 'solved_by_lab': r['solved_by_lab'],
                  'evidence': r['evidence']} for r in rows]}, self.out, ensure_ascii=False, indent=2)
@@ -247,7 +249,6 @@ class Lab(object):
             self.out.write('    %s %s\n' % (self.text('ch.label.todo'), self.text('ch.%s.todo' % following, observation)))
         else:
             self.say('ch.status.all_done')
-        raised = lab_hand.load_hand(lab_hand.hand_path(self.path))
         if raised:
             self.say('ch.hand.status', time=raised['raised_at'][11:16], message=raised['message'])
         return OK

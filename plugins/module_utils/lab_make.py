@@ -20,11 +20,12 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import shutil
 import stat
 import threading
 from urllib.parse import quote
 
-from ansible_collections.microlab.docker_internals.plugins.module_utils import catalog, scenarios
+from ansible_collections.microlab.docker_internals.plugins.module_utils import catalog, procfs, scenarios
 from ansible_collections.microlab.docker_internals.plugins.module_utils.docker_api import DockerAPIError
 from ansible_collections.microlab.docker_internals.plugins.module_utils.labels import LAB_LABEL, SPEC_LABEL
 
@@ -136,6 +137,63 @@ def make_directory(spec):
         os.close(descriptor)
 
 
+# What the lab made: only the directories it created (not one it found, like an instructor's share_dir), so that
+# playbooks/reset.yml removes exactly these.
+MADE_DIRECTORIES = '/var/lib/microlab/made-directories.json'
+MAX_RECORD = 64 * 1024
+
+
+def _allowed(path):
+    return isinstance(path, str) and path.startswith('/') and os.path.normpath(path) == path and path != '/'
+
+
+def read_made(record):
+    """The directories record lists: a JSON list of absolute, normalized paths. A record that is missing, not a
+    regular file (a link, a FIFO), too long or not such a list is empty; an entry that is not such a path is left
+    out."""
+    try:
+        data = json.loads(procfs.safe_read(record, limit=MAX_RECORD).decode('utf-8'))
+    except (OSError, ValueError, RecursionError):
+        return []
+    return [path for path in data if _allowed(path)] if isinstance(data, list) else []
+
+
+def write_made(record, paths):
+    """Write record whole (a new file renamed into place, never through a link); none left: remove it."""
+    if not paths:
+        if os.path.lexists(record):
+            os.unlink(record)
+        return
+    os.makedirs(os.path.dirname(record), mode=0o755, exist_ok=True)
+    fresh = record + '.new'
+    if os.path.lexists(fresh):
+        os.unlink(fresh)
+    descriptor = os.open(fresh, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, 0o600)
+    with os.fdopen(descriptor, 'w') as handle:
+        json.dump(sorted(set(paths)), handle)
+    os.rename(fresh, record)
+
+
+def remove_made(record, check_mode=False):
+    """Remove the directories record lists, deepest first, with what is in them, then the record. A path that is
+    now a link or not a directory is only forgotten: nothing is followed. Returns the paths removed (or, in check
+    mode, that would be)."""
+    removed = []
+    for path in sorted(read_made(record), key=lambda path: (-path.count('/'), path)):
+        try:
+            found = os.lstat(path)
+        except FileNotFoundError:
+            continue
+        if not stat.S_ISDIR(found.st_mode):
+            continue
+        removed.append(path)
+        if not check_mode:
+            shutil.rmtree(path)  # fd-based on Linux: it never follows a link inside the tree
+    if not check_mode:
+        write_made(record, [])
+    return removed
+
+
 # Engine ------------------------------------------------------------------------------------------
 
 
@@ -190,14 +248,15 @@ def _in_threads(jobs):
         raise errors[0]
 
 
-def make(api_factory, plan, lang, check_mode=False):
+def make(api_factory, plan, lang, check_mode=False, record=MADE_DIRECTORIES):
     """Make what plan ({'directories', 'networks', 'containers', 'outside'}) says and is missing.
 
     api_factory() returns a connected DockerAPI; every thread has its own. Returns {'changed', 'directories',
     'networks', 'containers', 'outside'}: what was (or, in check mode, would be) made or corrected, by name. Raises
-    Refused before anything changes when a same-named object is not the lab's or a directory is a link. 'outside'
-    ({scenario: spec}) is what a unit makes outside the engine (its ``OUTSIDE``): asked first what it would make
-    (its refusals come then), made last, after the containers it may need.
+    Refused before anything changes when a same-named object is not the lab's or a directory is a link. The
+    directories it creates are added to record. 'outside' ({scenario: spec}) is what a unit makes outside the engine
+    (its ``OUTSIDE``): asked first what it would make (its refusals come then), made last, after the containers it
+    may need.
     """
     api = api_factory()
     try:
@@ -209,6 +268,7 @@ def make(api_factory, plan, lang, check_mode=False):
     directories = [(spec, directory_changes(spec, lang)) for spec in plan.get('directories') or []]
     if refused:
         raise Refused('\n'.join(refused))
+    created = [spec['path'] for spec, changes in directories if changes == ['create']]
     directories = [spec for spec, changes in directories if changes]
     networks = networks_to_create(plan['networks'], listed_networks)
     containers = containers_to_start(plan['containers'], listed_containers)
@@ -218,6 +278,8 @@ def make(api_factory, plan, lang, check_mode=False):
             'containers': [spec['name'] for spec in containers], 'outside': outside}
     if check_mode:
         return done
+    if created:
+        write_made(record, read_made(record) + created)
     for spec in directories:
         make_directory(spec)
     if networks:

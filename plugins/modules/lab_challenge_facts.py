@@ -106,12 +106,13 @@ ansible_facts:
           type: bool
         steps:
           description: By step id, C(status) (V(pass) or V(fail), judged now), C(evidence) (text in O(language)),
-            C(hints) (hints shown, the student's own word), C(solved_by_lab) (judged now from labels) and
-            C(first_passed_at) (UTC, or null; the student's own word).
+            C(hints) (hints shown, the student's own word), C(hints_before_pass) (those asked before the step first
+            passed, the ones a grade counts), C(solved_by_lab) (judged now from labels) and C(first_passed_at)
+            (UTC, or null; the student's own word).
           type: dict
           sample:
             users_uid: {status: pass, evidence: "quirky_bell pid 4242 (sleep 500) runs as host UID 1234",
-                        hints: 1, solved_by_lab: false, first_passed_at: "2026-11-25T10:04:00Z"}
+                        hints: 1, hints_before_pass: 1, solved_by_lab: false, first_passed_at: "2026-11-25T10:04:00Z"}
         step_ids:
           description: The step ids in the chapter's order.
           type: list

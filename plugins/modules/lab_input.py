@@ -40,7 +40,8 @@ options:
     description:
       - Also check the role of every scenario (the units in C(plugins/module_utils/scenarios/)), and return what
         M(microlab.docker_internals.lab_observe) reads of each as the fact C(lab_scenario_observe), its option
-        O(microlab.docker_internals.lab_observe#module:observe).
+        O(microlab.docker_internals.lab_observe#module:observe), and each scenario's whole input as the fact
+        C(lab_scenario_every_input) (what C(playbooks/lab.yml) gives the role C(microlab.docker_internals.lab_scenario)).
     type: bool
     default: false
     version_added: 0.3.0
@@ -85,6 +86,12 @@ ansible_facts:
       returned: when O(scenarios) is true
       type: dict
       sample: {nginx: {container: web_server, port: 80, http_timeout: 5}}
+      version_added: 0.3.0
+    lab_scenario_every_input:
+      description: With O(scenarios), each scenario's input (its role's C(<role>_input)), by scenario, in the chapter's order.
+      returned: when O(scenarios) is true
+      type: dict
+      sample: {nginx: {container: web_server, port: 80, http_timeout: 5, language: es, fail_on_outcome: true}}
       version_added: 0.3.0
 problems:
   description: Every broken rule, as sentences in the role's language.

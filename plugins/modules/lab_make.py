@@ -30,6 +30,8 @@ description:
     containers and networks are left to the caller."
   - "Only what is the lab's is ever replaced: when a container or network of one of the plan's names exists without
     the C(microlab.lab) label, the module fails before changing anything, with the reason in O(language) alone."
+  - "The directories it creates (not one it finds, like an instructor's existing directory) are listed in
+    O(record); O(remove_made_directories=true) removes exactly those, as C(playbooks/reset.yml) does."
   - "Why not M(community.docker.docker_container) and M(community.docker.docker_network) in a loop: on a fresh VM
     the eight containers of the chapter took 9.7 s that way, one module call each (docs/benchmarks.md); their
     specs are fixed by the scenarios, so the comparison those modules make is the spec hash here."
@@ -135,7 +137,21 @@ options:
     type: dict
     default: {}
   remove_outside:
-    description: Remove everything the scenarios made outside the engine instead of making anything (reset.yml).
+    description:
+      - Instead of making anything, remove everything the scenarios made outside the engine (reset.yml).
+      - Not with O(containers), O(networks) or O(directories); it may come with O(remove_made_directories), and is
+        done first.
+    type: bool
+    default: false
+  record:
+    description: The file on the VM that lists the directories the module created (JSON, root's, mode 0600).
+    type: path
+    default: /var/lib/microlab/made-directories.json
+  remove_made_directories:
+    description:
+      - Instead of making anything, remove the directories O(record) lists, deepest first, with what is in them,
+        then O(record). A path that is now a link or not a directory is only forgotten, never followed.
+      - Not with O(containers), O(networks) or O(directories).
     type: bool
     default: false
   language:
@@ -160,9 +176,10 @@ EXAMPLES = r'''
     directories: "{{ lab_scenario_plan.directories }}"
     language: es
 
-- name: Remove what the scenarios made outside the engine (reset.yml)
+- name: Remove what the scenarios made outside the engine and the directories the lab made (playbooks/reset.yml)
   microlab.docker_internals.lab_make:
     remove_outside: true
+    remove_made_directories: true
 
 - name: One sleeping container as UID 1234
   microlab.docker_internals.lab_make:
@@ -177,19 +194,20 @@ EXAMPLES = r'''
 
 RETURN = r'''
 directories:
-  description: The directories made or corrected (in check mode, that would be).
+  description: The directories made or corrected, or with O(remove_made_directories=true) removed (in check mode,
+    that would be).
   returned: always
   type: list
   elements: str
   sample: [/srv/lab_files/open]
 networks:
-  description: The networks created.
+  description: The networks created (none when removing).
   returned: always
   type: list
   elements: str
   sample: [lonely_curl]
 containers:
-  description: The containers started (created, recreated, or a stopped one started).
+  description: The containers started (created, recreated, or a stopped one started; none when removing).
   returned: always
   type: list
   elements: str
@@ -247,16 +265,26 @@ def main():
         directories=dict(type='list', elements='dict', options=DIRECTORY, default=[]),
         outside=dict(type='dict', default={}),
         remove_outside=dict(type='bool', default=False),
+        record=dict(type='path', default=lab_make.MADE_DIRECTORIES),
+        remove_made_directories=dict(type='bool', default=False),
         language=dict(type='str', choices=['es', 'en'], default='es'),
         docker_host=dict(type='str', default=DEFAULT_DOCKER_HOST),
     ), supports_check_mode=True)
-    plan = plan_of(module, module.params)
+    params = module.params
+    if params['remove_outside'] or params['remove_made_directories']:
+        if params['containers'] or params['networks'] or params['directories'] or params['outside']:
+            module.fail_json(msg='remove_outside, remove_made_directories: give nothing to make with them')
+        try:
+            gone = scenarios.remove_outside(check_mode=module.check_mode) if params['remove_outside'] else []
+            removed = (lab_make.remove_made(params['record'], check_mode=module.check_mode)
+                       if params['remove_made_directories'] else [])
+        except OSError as exc:
+            module.fail_json(msg=str(exc))
+        module.exit_json(changed=bool(gone or removed), directories=removed, networks=[], containers=[], outside=gone)
+    plan = plan_of(module, params)
     try:
-        if module.params['remove_outside']:
-            gone = scenarios.remove_outside(check_mode=module.check_mode)
-            module.exit_json(changed=bool(gone), directories=[], networks=[], containers=[], outside=gone)
-        done = lab_make.make(lambda: DockerAPI(module.params['docker_host']), plan, module.params['language'],
-                             check_mode=module.check_mode)
+        done = lab_make.make(lambda: DockerAPI(params['docker_host']), plan, params['language'],
+                             check_mode=module.check_mode, record=params['record'])
     except lab_make.Refused as refused:
         module.fail_json(msg=str(refused))
     except (DockerAPIError, OSError) as exc:

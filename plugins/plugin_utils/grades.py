@@ -48,8 +48,8 @@ def _counts(step, end, closed):
 
 def grade(steps, scoring, end=None, closed=False):
     """One student's grade: points per step, the hints and steps solved by the lab, the steps passed too late,
-    the total and the most a student can get. A step that earns points loses what its hints and `lab solve`
-    cost, down to 0; a step that earns none costs nothing."""
+    the total and the most a student can get. A step that earns points loses what its hints asked before it first
+    passed and `lab solve` cost, down to 0; a step that earns none costs nothing."""
     points, late = {}, []
     for step in STEP_IDS:
         entry = steps.get(step)
@@ -58,7 +58,8 @@ def grade(steps, scoring, end=None, closed=False):
             if entry is not None and (entry['first_passed_at'] or entry['status'] == 'pass'):
                 late.append(step)
             continue
-        cost = scoring['hint'] * entry['hints'] + (scoring['solved_by_lab'] if entry['solved_by_lab'] else 0)
+        cost = (scoring['hint'] * entry['hints_before_pass']
+                + (scoring['solved_by_lab'] if entry['solved_by_lab'] else 0))
         points[step] = _number(max(0, scoring['steps'][step] - cost))
     return {'points': points,
             'hints': sum(entry['hints'] for entry in steps.values()),

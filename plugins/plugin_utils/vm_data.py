@@ -139,10 +139,14 @@ def _challenge(value):
     for step in STEP_IDS:
         field = 'lab_challenge.steps.' + step
         entry = _mapping(given.get(step), field)
+        hints = _count(entry.get('hints'), field + '.hints', HINTS_MAX)
         steps[step] = {
             'status': _status(entry.get('status', 'fail'), field + '.status'),
             'evidence': _text(entry.get('evidence'), field + '.evidence', EVIDENCE_CAP, keep='\n'),
-            'hints': _count(entry.get('hints'), field + '.hints', HINTS_MAX),
+            'hints': hints,
+            # Never more than the hints (a VM from before this count sends none: all of them, then).
+            'hints_before_pass': min(_count(entry.get('hints_before_pass', hints), field + '.hints_before_pass',
+                                            HINTS_MAX), hints),
             'solved_by_lab': _bool(entry.get('solved_by_lab'), field + '.solved_by_lab'),
             'first_passed_at': _time(entry.get('first_passed_at'), field + '.first_passed_at'),
         }

@@ -32,11 +32,12 @@ ROOT_PLAYS = {
     ('lab.yml', "Create the students' accounts (VMs whose roster row names a student)"):
         'useradd, passwords and authorized_keys of other accounts',
     ('lab.yml', "Run the chapter's scenarios"):
-        'the engine socket, and the fact modules read other processes\' /proc and enter their namespaces',
+        'the engine socket, the scenarios\' directories (made without following a link), and the fact modules read '
+        'other processes\' /proc and enter their namespaces',
     ('lab.yml', 'Install the lab command for the students to check, hint and solve (challenge mode)'):
         'files under /usr/local and /etc, and the history directory owned by the docker group',
     ('verify.yml', 'Verify every lab VM'): 'the engine socket and the fact modules, as for the scenarios',
-    ('reset.yml', 'Reset the lab'): 'the engine socket',
+    ('reset.yml', 'Reset the lab'): 'the engine socket, and the directories the lab made (never through a link)',
     ('class_services.yml', 'Run the class services'):
         'apt, the services\' units or supervisor, their configuration under /etc and data under /var/lib (on the '
         'instructor\'s machine when the inventory has no class_services group: installing services needs root there too)',

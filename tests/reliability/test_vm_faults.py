@@ -142,8 +142,8 @@ def engine_security_options(lab):
 
 
 def test_userns_remap_switch_and_back_on_a_host_that_reaps_nothing(converged):
-    """The README's `lab.yml -e lab_users_userns_remap=true`, then a plain lab.yml, on a VM whose PID 1 is
-    sleep: each restarts dockerd under the supervisor, whose stopped shell stays a zombie there."""
+    """The README's `lab.yml -e lab_users_userns_remap=true` twice, then a plain lab.yml, on a VM whose PID 1 is
+    sleep: each switch restarts dockerd under the supervisor, whose stopped shell stays a zombie there."""
     assert converged.sh('cat /proc/1/comm').stdout.strip() == 'sleep', 'this VM has an init that reaps'
     remapped = converged.play('lab.yml', lab_users_userns_remap=True)
     assert remapped.rc == 0 and remapped.vm['failed'] == 0, remapped
@@ -153,6 +153,9 @@ def test_userns_remap_switch_and_back_on_a_host_that_reaps_nothing(converged):
     uid_map = converged.sh('cat /proc/%s/uid_map' % pid).stdout.split()
     assert uid_map[0] == '0' and int(uid_map[1]) > 0, 'container root is host root: %s' % uid_map
     assert converged.sh('stat -c %%u /proc/%s' % pid).stdout.strip() == uid_map[1]
+    # The engine play keeps the variant's userns-remap: a re-run restarts nothing (it used to restart Docker twice).
+    again = converged.play('lab.yml', lab_users_userns_remap=True)
+    assert again.rc == 0 and again.vm['changed'] == 0, again
 
     back = converge_again(converged)
     assert 'Restart dockerd under the supervisor' in back.changed_tasks(), back

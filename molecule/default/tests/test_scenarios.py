@@ -195,6 +195,10 @@ def test_reset_removes_the_lab_and_nothing_else(host):
     shell_image = inspect(host, "lab_user_root")["Config"]["Image"]
     host.check_output("docker network create mine_net")
     host.check_output(f"docker tag {shell_image} mine/image:1")
+    # The directories the lab made go, with what was written in them; a student's own directory stays.
+    made = ("/srv/lab_files", "/var/lib/microlab/users")
+    assert all(host.file(path).is_directory for path in made)
+    host.check_output("mkdir -p /srv/mine && echo notes > /srv/mine/notes.txt")
     # Made from a lab image, and even carrying the lab's own label (copied
     # from the chapter, say): only the scenario label marks a lab resource.
     host.check_output("docker run -d --name mine --network mine_net --label microlab.lab=docker_internals"
@@ -222,8 +226,10 @@ def test_reset_removes_the_lab_and_nothing_else(host):
         assert host.run("ip link show mlscratch0").rc != 0 and "mlscratch" not in host.check_output("ip netns list")
         assert not host.file("/var/lib/microlab-scratch").exists and not host.file("/run/microlab-scratch").exists
         assert host.run("readlink /proc/[0-9]*/root | grep -x /var/lib/microlab-scratch/rootfs").rc == 1
+        assert not any(host.file(path).exists for path in made), "a directory the lab made is still there"
+        assert host.file("/srv/mine/notes.txt").content_string == "notes\n", "the student's directory did not survive"
     finally:
-        host.run("docker rm -f mine; docker network rm mine_net; docker rmi mine/image:1")
+        host.run("docker rm -f mine; docker network rm mine_net; docker rmi mine/image:1; rm -rf /srv/mine")
         host.run("umount /run/microlab-overlay/merged; umount /tmp/ov-student/merged; "
                  "rm -rf /run/microlab-overlay /tmp/ov-student; ip link delete mine0; ip netns delete mine_ns")
 

@@ -47,9 +47,12 @@ def clean_progress(data):
     for step in STEP_IDS:
         entry = steps.get(step)
         if isinstance(entry, dict):
+            hints = _count(entry.get('hints'))
             progress['steps'][step] = {
                 'first_passed_at': entry.get('first_passed_at') if is_time(entry.get('first_passed_at')) else None,
-                'hints': _count(entry.get('hints')),
+                'hints': hints,
+                # A history from before this count: every hint counted as asked before the pass.
+                'hints_before_pass': min(_count(entry.get('hints_before_pass', hints)), hints),
             }
     return progress
 
@@ -70,6 +73,7 @@ def step_history(progress, step):
     entry = progress['steps'].setdefault(step, {})
     entry.setdefault('first_passed_at', None)
     entry.setdefault('hints', 0)
+    entry.setdefault('hints_before_pass', entry['hints'])
     return entry
 
 
@@ -106,11 +110,15 @@ def session_runs(config, progress, session_start=None):
 
 
 def record_hint(progress, step, now):
-    """Count one more hint for step; the number of the hint to show (1..HINTS)."""
+    """Count one more hint for step, and apart the hints asked before it first passed (the ones a grade counts:
+    a hint asked once the step was earned, say after it broke, costs nothing); the number of the hint to show
+    (1..HINTS)."""
     progress['started_at'] = progress.get('started_at') or now
     progress['updated_at'] = now
     entry = step_history(progress, step)
     entry['hints'] = min(_count(entry.get('hints')) + 1, MAX_HINT_COUNT)
+    if not entry.get('first_passed_at'):
+        entry['hints_before_pass'] = min(_count(entry.get('hints_before_pass')) + 1, MAX_HINT_COUNT)
     return min(entry['hints'], HINTS)
 
 
@@ -165,6 +173,7 @@ def history_view(progress, results):
         # Solved by the lab: judged now from the labels of what made the step pass, never read from the file.
         steps[step] = {'status': result['status'], 'evidence': result['evidence'],
                        'hints': _count(entry.get('hints')),
+                       'hints_before_pass': _count(entry.get('hints_before_pass')),
                        'solved_by_lab': result['status'] == 'pass' and bool(result.get('by_lab')),
                        'first_passed_at': entry.get('first_passed_at') if is_time(entry.get('first_passed_at')) else None}
     return steps

@@ -348,8 +348,11 @@ def test_run_returns_each_roles_input_with_real_types(base_run):
 def test_run_with_scenarios_checks_every_scenario_and_says_what_lab_observe_reads(base_run):
     result = action({'role': ['lab_nginx'], 'scenarios': True}).run(task_vars={'lab_files_uid': '2000'})
     facts = result['ansible_facts']
-    assert sorted(facts) == sorted(['%s_input' % role for role in SCENARIO_ROLES] + ['lab_scenario_observe'])
+    assert sorted(facts) == sorted(['%s_input' % role for role in SCENARIO_ROLES]
+                                   + ['lab_scenario_observe', 'lab_scenario_every_input'])
     assert list(facts['lab_scenario_observe']) == list(scenarios.NAMES)
+    assert facts['lab_scenario_every_input'] == dict((unit.NAME, facts[unit.ROLE + '_input']) for unit in scenarios.UNITS)
+    assert list(facts['lab_scenario_every_input']) == list(scenarios.NAMES)
     assert facts['lab_scenario_observe']['files'] == dict(scenarios.default_spec()['files'], uid=2000)
     assert 'language' not in facts['lab_scenario_observe']['nginx']
     assert 'lab_scenario_observe' not in action({'role': ['lab_nginx']}).run(task_vars={})['ansible_facts']

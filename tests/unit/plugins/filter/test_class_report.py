@@ -82,7 +82,7 @@ def test_challenge_report_shows_where_each_student_is():
     assert (ana['status'], ana['reason']) == ('fail', 'at nginx_not_on_host (3 of %d steps pass)' % len(STEP_IDS))
     assert ana['progress']['passed'] == 3 and ana['progress']['next'] == 'nginx_not_on_host'
     assert ana['progress']['idle_minutes'] == 5 and not ana['progress']['stuck']
-    assert ana['steps']['users_root'] == {'status': 'pass', 'evidence': 'seen users_root', 'hints': 0,
+    assert ana['steps']['users_root'] == {'status': 'pass', 'evidence': 'seen users_root', 'hints': 0, 'hints_before_pass': 0,
                                           'solved_by_lab': False, 'first_passed_at': '2026-11-25T10:25:00Z'}
     assert (bruno['status'], bruno['reason'], bruno['progress']['stuck']) == ('pass', '', False)
     assert carla['status'] == 'unreachable' and carla['steps'] == {} and carla['progress'] == {}

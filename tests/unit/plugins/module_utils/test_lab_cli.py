@@ -372,6 +372,15 @@ def test_status_shows_a_raised_hand(lab):
     assert 'Mano levantada' not in lab('status')[1]
 
 
+def test_status_json_shows_the_hand_while_it_is_up(lab):
+    assert json.loads(lab('status', '--json')[1])['hand'] is None
+    lab('help', 'stuck on the veth')
+    hand = json.loads(lab('status', '--json')[1])['hand']
+    assert hand['message'] == 'stuck on the veth' and hand['raised_at'].endswith('Z')
+    lab('help', '--done')
+    assert json.loads(lab('status', '--json')[1])['hand'] is None
+
+
 @pytest.mark.parametrize('argv, message', [
     (['ayuda', ' '], 'Digan en qué necesitan ayuda, entre comillas: lab ayuda "mensaje".'),
     (['ayuda', 'x' * 201], 'El mensaje tiene 201 caracteres; caben como máximo 200.'),

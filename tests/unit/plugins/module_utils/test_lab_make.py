@@ -7,6 +7,7 @@ calls to the engine (a recording fake: the real engine makes them in the system 
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import stat
@@ -253,10 +254,11 @@ def test_a_name_with_odd_characters_is_quoted_in_the_path():
 def test_check_mode_says_what_would_be_made_and_makes_nothing(tmp_path):
     engine = FakeEngine()
     spec = directory(tmp_path / 'new')
-    done = lab_make.make(engine, plan([SPEC], [NETWORK], [spec]), 'es', check_mode=True)
+    record = str(tmp_path / 'made.json')
+    done = lab_make.make(engine, plan([SPEC], [NETWORK], [spec]), 'es', check_mode=True, record=record)
     assert done == {'changed': True, 'directories': [spec['path']], 'networks': ['lonely_curl'],
                     'containers': ['lab_user_root'], 'outside': []}
-    assert engine.requests == [] and not os.path.lexists(spec['path'])
+    assert engine.requests == [] and not os.path.lexists(spec['path']) and not os.path.lexists(record)
 
 
 @pytest.mark.parametrize('check_mode', [False, True])
@@ -265,7 +267,8 @@ def test_a_refusal_comes_before_anything_changes_in_the_students_language(tmp_pa
     engine = FakeEngine([theirs], [{'Name': 'lonely_curl', 'Labels': {}}])
     spec = directory(tmp_path / 'new')
     with pytest.raises(lab_make.Refused) as refused:
-        lab_make.make(engine, plan([SPEC, LONELY], [NETWORK], [spec]), 'es', check_mode=check_mode)
+        lab_make.make(engine, plan([SPEC, LONELY], [NETWORK], [spec]), 'es', check_mode=check_mode,
+                      record=str(tmp_path / 'made.json'))
     assert str(refused.value).split('\n') == [
         catalog.text('es', 'err.container_not_lab', name='lab_user_root'),
         catalog.text('es', 'err.network_not_lab', name='lonely_curl')]
@@ -284,3 +287,55 @@ def test_every_container_is_made_on_a_connection_of_its_own():
     specs = [dict(SPEC, name='c%d' % index) for index in range(5)]
     lab_make.make(engine, plan(specs), 'en')
     assert engine.connections == 1 + 5
+
+
+# What the lab made, and reset ------------------------------------------------------------------
+
+
+def test_only_the_directories_it_creates_are_recorded_and_reset_removes_only_those(tmp_path):
+    found = tmp_path / 'home'  # an instructor's existing directory, used as a share_dir
+    found.mkdir()
+    (found / 'notes.txt').write_text('mine')
+    record = str(tmp_path / 'state' / 'made.json')
+    specs = [directory(found), directory(found / 'owned', '0755'), directory(found / 'open', '0777'),
+             directory(tmp_path / 'users', '1777')]
+    lab_make.make(FakeEngine(), plan([], [], specs), 'en', record=record)
+    made = sorted([str(found / 'owned'), str(found / 'open'), str(tmp_path / 'users')])
+    assert lab_make.read_made(record) == made
+    (found / 'open' / 'written-by-root').write_text('')
+    lab_make.make(FakeEngine(), plan([], [], specs), 'en', record=record)  # a re-run records nothing new
+    assert lab_make.read_made(record) == made
+    assert lab_make.remove_made(record, check_mode=True) == sorted(made) and os.path.isdir(found / 'open')
+    assert sorted(lab_make.remove_made(record)) == made
+    assert sorted(os.listdir(found)) == ['notes.txt'] and not os.path.lexists(tmp_path / 'users')
+    assert not os.path.lexists(record) and lab_make.remove_made(record) == []
+
+
+def test_reset_never_follows_a_directory_that_became_a_link(tmp_path):
+    target = tmp_path / 'etc'
+    target.mkdir()
+    (target / 'passwd').write_text('root')
+    record = str(tmp_path / 'made.json')
+    lab_make.write_made(record, [str(tmp_path / 'open'), str(tmp_path / 'gone')])
+    (tmp_path / 'open').symlink_to(target)
+    assert lab_make.remove_made(record) == []
+    assert (target / 'passwd').read_text() == 'root' and os.path.islink(tmp_path / 'open')
+    assert not os.path.lexists(record)
+
+
+@pytest.mark.parametrize('content', ['{"a": 1}', 'not json', '["relative", "/", "/a/../etc", 5]', '[' * 70000])
+def test_a_record_that_is_not_a_list_of_absolute_paths_gives_nothing_to_remove(tmp_path, content):
+    record = tmp_path / 'made.json'
+    record.write_text(content)
+    assert lab_make.read_made(str(record)) == []
+
+
+def test_a_record_that_is_a_link_is_not_read(tmp_path):
+    (tmp_path / 'elsewhere.json').write_text(json.dumps([str(tmp_path / 'x')]))
+    (tmp_path / 'made.json').symlink_to(tmp_path / 'elsewhere.json')
+    assert lab_make.read_made(str(tmp_path / 'made.json')) == []
+
+
+def test_a_record_that_is_a_fifo_is_not_waited_for(tmp_path):
+    os.mkfifo(tmp_path / 'made.json')
+    assert lab_make.read_made(str(tmp_path / 'made.json')) == []

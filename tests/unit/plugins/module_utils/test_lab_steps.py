@@ -703,8 +703,8 @@ def test_history_records_first_pass_once():
     results = {'users_root': {'status': 'pass'}, 'users_uid': {'status': 'fail'}}
     assert lab_steps.record_results(progress, results, 'T1') == ['users_root']
     assert lab_steps.record_results(progress, dict(results, users_uid={'status': 'pass'}), 'T2') == ['users_uid']
-    assert progress['steps']['users_root'] == {'first_passed_at': 'T1', 'hints': 0}
-    assert progress['steps']['users_uid'] == {'first_passed_at': 'T2', 'hints': 0}
+    assert progress['steps']['users_root'] == {'first_passed_at': 'T1', 'hints': 0, 'hints_before_pass': 0}
+    assert progress['steps']['users_uid'] == {'first_passed_at': 'T2', 'hints': 0, 'hints_before_pass': 0}
     assert (progress['started_at'], progress['updated_at']) == ('T1', 'T2')
     assert lab_steps.last_progress_at(progress) == 'T2'
 
@@ -713,6 +713,21 @@ def test_hints_are_counted_and_capped_at_the_last():
     progress = lab_steps.empty_progress()
     assert [lab_steps.record_hint(progress, 'users_uid', 'T') for _time in range(5)] == [1, 2, 3, 3, 3]
     assert progress['steps']['users_uid']['hints'] == 5
+
+
+def test_a_hint_asked_once_the_step_passed_is_counted_apart():
+    progress = lab_steps.empty_progress()
+    lab_steps.record_hint(progress, 'users_uid', 'T1')
+    lab_steps.record_results(progress, {'users_uid': {'status': 'pass'}}, 'T2')
+    lab_steps.record_hint(progress, 'users_uid', 'T3')  # it broke since, say, after the session's end
+    assert progress['steps']['users_uid'] == {'first_passed_at': 'T2', 'hints': 2, 'hints_before_pass': 1}
+    assert lab_steps.clean_progress(progress)['steps']['users_uid']['hints_before_pass'] == 1
+    # A history written before this count had only hints: every one of them was asked before the pass.
+    older = {'steps': {'users_uid': {'first_passed_at': '2026-12-02T19:05:00Z', 'hints': 2}}}
+    assert lab_steps.clean_progress(older)['steps']['users_uid']['hints_before_pass'] == 2
+    # Never more than the hints, whatever the file says.
+    forged = {'steps': {'users_uid': {'first_passed_at': None, 'hints': 1, 'hints_before_pass': 9}}}
+    assert lab_steps.clean_progress(forged)['steps']['users_uid']['hints_before_pass'] == 1
 
 
 def test_history_is_saved_atomically_group_writable_and_survives_garbage(tmp_path):
@@ -758,10 +773,10 @@ def hostile_history():
 def test_clean_progress_keeps_only_what_validates():
     progress = lab_steps.clean_progress(hostile_history())
     assert progress == {'version': 1, 'started_at': None, 'updated_at': None, 'reset_at': None, 'steps': {
-        'users_root': {'first_passed_at': None, 'hints': 0},
-        'users_uid': {'first_passed_at': '2026-12-02T19:05:00Z', 'hints': 2},
-        'nginx_netns': {'first_passed_at': None, 'hints': 0},
-        'nginx_by_ip': {'first_passed_at': None, 'hints': 0}}}
+        'users_root': {'first_passed_at': None, 'hints': 0, 'hints_before_pass': 0},
+        'users_uid': {'first_passed_at': '2026-12-02T19:05:00Z', 'hints': 2, 'hints_before_pass': 2},
+        'nginx_netns': {'first_passed_at': None, 'hints': 0, 'hints_before_pass': 0},
+        'nginx_by_ip': {'first_passed_at': None, 'hints': 0, 'hints_before_pass': 0}}}
     assert lab_steps.clean_progress([1, 2]) == lab_steps.empty_progress()
 
 

@@ -7,7 +7,6 @@
 
 from __future__ import annotations
 
-import json
 
 import pytest
 
@@ -16,16 +15,7 @@ from ansible.module_utils import basic
 from ansible_collections.microlab.docker_internals.plugins.modules import container_uid_facts, netns_socket_facts
 from ansible_collections.microlab.docker_internals.plugins.module_utils import targets
 
-try:
-    from ansible.module_utils.testing import patch_module_args
-except ImportError:  # ansible-core < 2.19
-    import contextlib
-    from unittest import mock
-
-    @contextlib.contextmanager
-    def patch_module_args(args):
-        with mock.patch.object(basic, '_ANSIBLE_ARGS', json.dumps({'ANSIBLE_MODULE_ARGS': args}).encode()):
-            yield
+from ansible.module_utils.testing import patch_module_args  # ansible-core 2.19, the only one supported
 
 
 class Exit(Exception):

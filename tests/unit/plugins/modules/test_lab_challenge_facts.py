@@ -40,7 +40,7 @@ def test_a_faked_history_does_not_make_a_step_pass(run, tmp_path, monkeypatch):
     assert kind == 'exit' and result['changed'] is False
     facts = result['ansible_facts']['lab_challenge']
     assert facts['configured'] is True and facts['passed'] == 0 and facts['total'] == len(lab_steps.STEP_IDS) and facts['next'] == 'users_root'
-    assert facts['steps']['users_uid'] == {'status': 'fail', 'hints': 1, 'solved_by_lab': False,
+    assert facts['steps']['users_uid'] == {'status': 'fail', 'hints': 1, 'hints_before_pass': 0, 'solved_by_lab': False,
                                            'first_passed_at': '2026-11-25T10:00:00Z',
                                            'evidence': 'no container is running: start one that stays up '
                                                        '(docker ps lists none)'}

@@ -8,7 +8,6 @@ is passed on, and bad directory modes fail before anything is made."""
 
 from __future__ import annotations
 
-import json
 
 import pytest
 
@@ -18,16 +17,7 @@ from ansible_collections.microlab.docker_internals.plugins.module_utils import c
 from ansible_collections.microlab.docker_internals.plugins.module_utils.docker_api import DockerAPIError
 from ansible_collections.microlab.docker_internals.plugins.modules import lab_make as module
 
-try:
-    from ansible.module_utils.testing import patch_module_args
-except ImportError:  # ansible-core < 2.19
-    import contextlib
-    from unittest import mock
-
-    @contextlib.contextmanager
-    def patch_module_args(args):
-        with mock.patch.object(basic, '_ANSIBLE_ARGS', json.dumps({'ANSIBLE_MODULE_ARGS': args}).encode()):
-            yield
+from ansible.module_utils.testing import patch_module_args  # ansible-core 2.19, the only one supported
 
 LAB = {'microlab.lab': 'docker_internals', 'microlab.lab.scenario': 'network'}
 CONTAINER = {'name': 'curl_lonely', 'image': 'microlab.local/lab-curl:bookworm', 'entrypoint': ['sleep'],
@@ -51,8 +41,8 @@ def run(monkeypatch):
     def _run(args, outcome=None):
         given = {}
 
-        def make(api_factory, plan, lang, check_mode=False):
-            given.update(plan=plan, lang=lang, check_mode=check_mode, api=api_factory())
+        def make(api_factory, plan, lang, check_mode=False, record=None):
+            given.update(plan=plan, lang=lang, check_mode=check_mode, api=api_factory(), record=record)
             if isinstance(outcome, Exception):
                 raise outcome
             return {'changed': True, 'directories': [], 'networks': [], 'containers': ['curl_lonely']}
@@ -111,3 +101,22 @@ def test_an_engine_error_fails_the_task_with_it(run):
 def test_a_bad_directory_fails_before_make_is_called(run, directory, words):
     how, result, given = run({'directories': [directory]})
     assert how == 'fail' and words in result['msg'] and given == {}
+
+
+def test_the_record_of_made_directories_is_an_option(run):
+    how, _result, given = run({'containers': [CONTAINER], 'record': '/run/made.json'})
+    assert how == 'exit' and given['record'] == '/run/made.json'
+
+
+def test_removing_the_made_directories_makes_nothing(run, monkeypatch):
+    asked = []
+    monkeypatch.setattr(module.lab_make, 'remove_made', lambda record, check_mode: asked.append((record, check_mode))
+                        or ['/srv/lab_files'])
+    how, result, given = run({'remove_made_directories': True, '_ansible_check_mode': True})
+    assert (how, result['changed'], result['directories']) == ('exit', True, ['/srv/lab_files'])
+    assert asked == [(module.lab_make.MADE_DIRECTORIES, True)] and given == {}
+
+
+def test_removing_the_made_directories_takes_nothing_to_make(run):
+    how, result, given = run({'remove_made_directories': True, 'containers': [CONTAINER]})
+    assert how == 'fail' and 'remove_made_directories' in result['msg'] and given == {}

@@ -17,16 +17,7 @@ from ansible.module_utils import basic
 
 from ansible_collections.microlab.docker_internals.plugins.modules import lab_observe as module
 
-try:
-    from ansible.module_utils.testing import patch_module_args
-except ImportError:  # ansible-core < 2.19
-    import contextlib
-    from unittest import mock
-
-    @contextlib.contextmanager
-    def patch_module_args(args):
-        with mock.patch.object(basic, '_ANSIBLE_ARGS', json.dumps({'ANSIBLE_MODULE_ARGS': args}).encode()):
-            yield
+from ansible.module_utils.testing import patch_module_args  # ansible-core 2.19, the only one supported
 
 OBSERVATIONS = os.path.join(os.path.dirname(os.path.abspath(__file__)), '..', 'module_utils', 'fixtures',
                             'observations')

@@ -19,8 +19,9 @@ FULL = sum(TABLE['steps'].values())
 END = '2026-11-25T11:00:00Z'
 
 
-def step(status='pass', first='2026-11-25T10:10:00Z', hints=0, solved=False):
-    return {'status': status, 'evidence': '', 'hints': hints, 'solved_by_lab': solved, 'first_passed_at': first}
+def step(status='pass', first='2026-11-25T10:10:00Z', hints=0, solved=False, before_pass=None):
+    return {'status': status, 'evidence': '', 'hints': hints, 'solved_by_lab': solved, 'first_passed_at': first,
+            'hints_before_pass': hints if before_pass is None else before_pass}
 
 
 def all_steps(**changes):
@@ -41,6 +42,7 @@ def test_the_defaults_add_up_the_units_points_and_every_step_earns_its_own():
     (step(status='fail'), 10),                # passed before (first_passed_at), not now: it was done
     (step(first=None), 10),                   # passes now, never checked with `lab check`: the session is open
     (step(status='fail', first=None, hints=3), 0),  # not done: hints on it cost nothing
+    (step(status='fail', hints=3, before_pass=1), 8),  # passed, broke, two hints asked since: only the first costs
 ])
 def test_a_step_loses_what_hints_and_lab_solve_cost(entry, points):
     graded = grades.grade(all_steps(users_root=entry), TABLE)

@@ -34,9 +34,11 @@ def test_a_good_vm_comes_back_as_new_typed_values():
     data = check(given)
     assert data['outcomes'] == {'users_uid_matches': {'status': 'pass', 'evidence': 'uid 1234\nok'}}
     assert data['challenge']['steps']['users_root'] == {'status': 'pass', 'evidence': 'root', 'hints': 2,
-                                                        'solved_by_lab': True, 'first_passed_at': '2026-11-25T10:01:00Z'}
+                                                        'hints_before_pass': 2, 'solved_by_lab': True,
+                                                        'first_passed_at': '2026-11-25T10:01:00Z'}
     assert data['challenge']['steps']['users_uid'] == {'status': 'fail', 'evidence': '', 'hints': 0,
-                                                       'solved_by_lab': False, 'first_passed_at': None}
+                                                       'hints_before_pass': 0, 'solved_by_lab': False,
+                                                       'first_passed_at': None}
     assert list(data['challenge']['steps']) == list(STEP_IDS)
     assert (data['challenge']['started_at'], data['challenge']['last_progress_at']) == ('2026-11-25T10:00:00Z', None)
     assert 'passed' not in data['challenge']  # recomputed by the report, never taken from the VM
