@@ -13,6 +13,13 @@ TIMEOUT=${TIMEOUT:-2} # the lab's lab_network_timeout
 LABEL=(--label microlab.bench=plain)
 
 FILES_DIR=/tmp/microlab-bench-files # the lab's lab_files_share_dir
+SCRATCH_DIR=/tmp/microlab-bench-scratch
+if [ -f /sys/fs/cgroup/cgroup.controllers ]; then # cgroup v2: beside PID 1's, as the lab's
+    CGROUP="/sys/fs/cgroup$(dirname "$(cut -d: -f3 /proc/1/cgroup)")/bench-scratch" LIMIT=memory.max
+else
+    CGROUP="/sys/fs/cgroup/memory$(awk -F: '$2 == "memory" {print $3}' /proc/1/cgroup)/bench-scratch"
+    LIMIT=memory.limit_in_bytes
+fi
 
 cleanup() {
     local ids
@@ -21,6 +28,13 @@ cleanup() {
     ids=$(docker network ls -q --filter label=microlab.bench=plain)
     [ -z "$ids" ] || docker network rm $ids >/dev/null
     rm -rf "$FILES_DIR"
+    if [ -d "$CGROUP" ]; then
+        xargs -r kill -9 <"$CGROUP/cgroup.procs"
+        until rmdir "$CGROUP" 2>/dev/null; do sleep 0.05; done
+    fi
+    for link in bench_br0 bench_self bench_peer bench_alone; do ip link delete "$link" 2>/dev/null || true; done
+    for ns in bench_peer bench_alone; do ip netns delete "$ns" 2>/dev/null || true; done
+    rm -rf "$SCRATCH_DIR"
 }
 trap cleanup EXIT
 cleanup
@@ -71,3 +85,37 @@ until [ -e "$UPPER/lab-written.txt" ] && [ -c "$UPPER/etc/issue.net" ]; do sleep
 grep -c overlay "/proc/$(docker inspect -f '{{.State.Pid}}' bench_overlay)/mountinfo"
 ls -l "$UPPER" "$UPPER/etc"
 docker inspect -f '{{.GraphDriver.Data.LowerDir}}' bench_overlay bench_overlay_twin | tr ':' '\n' | sort | uniq -d | wc -l
+
+echo "== 6. a container from scratch (unshare, chroot, veth, a memory cgroup)"
+mkdir -p "$SCRATCH_DIR/rootfs"
+id=$(docker create "${LABEL[@]}" "$SHELL_IMG" true)
+docker export "$id" | tar -x --numeric-owner -C "$SCRATCH_DIR/rootfs"
+docker rm "$id" >/dev/null
+setsid unshare --pid --mount --uts --net --fork --mount-proc="$SCRATCH_DIR/rootfs/proc" \
+    chroot "$SCRATCH_DIR/rootfs" sleep infinity </dev/null >/dev/null 2>&1 &
+until SCRATCH_PID=$(pgrep -x sleep -P "$(pgrep -x unshare -n)"); do sleep 0.05; done
+nsenter -t "$SCRATCH_PID" -u hostname bench-scratch
+ip link add bench_br0 type bridge && ip link set bench_br0 up
+ip netns add bench_peer && ip netns add bench_alone
+veth() { # HOST_END NETNS_FILE ADDRESS [BRIDGE]
+    ip link add "$1" type veth peer name "$1-c"
+    ip link set "$1-c" netns "$(basename "$2")" 2>/dev/null || ip link set "$1-c" netns "$SCRATCH_PID"
+    [ -z "${4:-}" ] || ip link set "$1" master "$4"
+    ip link set "$1" up
+    nsenter --net="$2" sh -c "ip link set $1-c name eth0 && ip addr add $3/24 dev eth0 && ip link set eth0 up"
+}
+veth bench_self "/proc/$SCRATCH_PID/ns/net" 10.214.0.2 bench_br0
+veth bench_peer /run/netns/bench_peer 10.214.0.3 bench_br0
+veth bench_alone /run/netns/bench_alone 10.214.0.4
+mkdir "$CGROUP"
+echo $((64 * 1024 * 1024)) >"$CGROUP/$LIMIT"
+echo "$SCRATCH_PID" >"$CGROUP/cgroup.procs"
+docker run -d "${LABEL[@]}" --name bench_scratch_limited --memory 64m "$SHELL_IMG" sleep infinity >/dev/null
+readlink "/proc/$SCRATCH_PID/ns/pid" /proc/1/ns/pid
+grep NSpid "/proc/$SCRATCH_PID/status"
+nsenter -t "$SCRATCH_PID" -u hostname
+reach() { nsenter -t "$SCRATCH_PID" -n timeout 1 bash -c "</dev/tcp/$1/9" 2>/dev/null; [ $? -ne 124 ]; }
+reach 10.214.0.3 && echo "peer: reached"
+reach 10.214.0.4 || echo "alone: not reached"
+cat "$CGROUP/$LIMIT"
+docker inspect -f '{{.HostConfig.Memory}}' bench_scratch_limited

@@ -6,7 +6,7 @@
 #
 # On one converged VM, ROUNDS rounds, alternating, each timing:
 #   plain     bench/chapter_plain.sh run in the VM over one ssh command
-#   converge  lab.yml --tags users,nginx,network,files,overlay after playbooks/reset.yml
+#   converge  lab.yml --tags users,nginx,network,files,overlay,scratch after playbooks/reset.yml
 #   rerun     the same again on the converged VM (changed=0)
 #   verify    playbooks/verify.yml (with its class report)
 #   tasks1/11 bench/task_cost.yml with 1 and 11 pings and docker_host_info
@@ -123,8 +123,8 @@ on_vm "$vm" "$address" 'DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --
 for _ in $(seq "$rounds"); do
     timed plain plain_in "$vm" "$address"
     play "$vm" playbooks/reset.yml
-    timed converge play "$vm" lab.yml --tags users,nginx,network,files,overlay
-    timed rerun play "$vm" lab.yml --tags users,nginx,network,files,overlay
+    timed converge play "$vm" lab.yml --tags users,nginx,network,files,overlay,scratch
+    timed rerun play "$vm" lab.yml --tags users,nginx,network,files,overlay,scratch
     grep -q 'changed=0 ' "$work/$vm/last-run.log" || { echo "bench: the re-run changed something" >&2; exit 1; }
     timed verify play "$vm" playbooks/verify.yml
     timed tasks1 play "$vm" bench/task_cost.yml -e count=1
