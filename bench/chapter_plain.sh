@@ -13,7 +13,7 @@ TIMEOUT=${TIMEOUT:-2} # the lab's lab_network_timeout
 LABEL=(--label microlab.bench=plain)
 
 FILES_DIR=/tmp/microlab-bench-files # the lab's lab_files_share_dir
-SCRATCH_DIR=/tmp/microlab-bench-scratch
+SCRATCH_DIR=/var/lib/microlab-bench-scratch # not on /tmp, which may be noexec
 if [ -f /sys/fs/cgroup/cgroup.controllers ]; then # cgroup v2: beside PID 1's, as the lab's
     CGROUP="/sys/fs/cgroup$(dirname "$(cut -d: -f3 /proc/1/cgroup)")/bench-scratch" LIMIT=memory.max
 else
@@ -91,9 +91,13 @@ mkdir -p "$SCRATCH_DIR/rootfs"
 id=$(docker create "${LABEL[@]}" "$SHELL_IMG" true)
 docker export "$id" | tar -x --numeric-owner -C "$SCRATCH_DIR/rootfs"
 docker rm "$id" >/dev/null
-setsid unshare --pid --mount --uts --net --fork --mount-proc="$SCRATCH_DIR/rootfs/proc" \
+unshare --pid --mount --uts --net --fork --mount-proc="$SCRATCH_DIR/rootfs/proc" \
     chroot "$SCRATCH_DIR/rootfs" sleep infinity </dev/null >/dev/null 2>&1 &
-until SCRATCH_PID=$(pgrep -x sleep -P "$(pgrep -x unshare -n)"); do sleep 0.05; done
+UNSHARE_PID=$!
+until SCRATCH_PID=$(pgrep -x sleep -P "$UNSHARE_PID"); do
+    kill -0 "$UNSHARE_PID" || { echo "unshare ended" >&2; exit 1; }
+    sleep 0.05
+done
 nsenter -t "$SCRATCH_PID" -u hostname bench-scratch
 ip link add bench_br0 type bridge && ip link set bench_br0 up
 ip netns add bench_peer && ip netns add bench_alone
