@@ -452,8 +452,12 @@ def read_limit(mount, path, version):
 
 
 def write_cgroup_file(directory, name, value):
-    handle = os.open(os.path.join(directory, name), os.O_WRONLY | os.O_NOFOLLOW | os.O_CLOEXEC)
+    """Write value to an existing file of a cgroup: never through a link, never waiting on a FIFO (opened
+    non-blocking), only a regular file (as a cgroup filesystem's are)."""
+    handle = os.open(os.path.join(directory, name), os.O_WRONLY | os.O_NOFOLLOW | os.O_NONBLOCK | os.O_CLOEXEC)
     try:
+        if not stat.S_ISREG(os.fstat(handle).st_mode):
+            raise HostError(errno.EINVAL, '%s/%s is not a cgroup file' % (directory, name))
         os.write(handle, str(value).encode('ascii'))
     finally:
         os.close(handle)

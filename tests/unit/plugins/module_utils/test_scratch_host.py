@@ -348,3 +348,23 @@ def test_an_archive_that_makes_tar_say_much_does_not_hang_the_export(paths):
     thread.join(60)
     assert not thread.is_alive(), 'the export waits for a tar blocked on its own error output'
     assert raised and "Member name contains '..'" in raised[0] and len(raised[0]) < 2100
+
+
+def test_a_fifo_where_a_cgroup_file_should_be_neither_blocks_nor_is_written(tmp_path):
+    """/sys/fs/cgroup is the kernel's, but on cgroup v1 it is a tmpfs the VM's root may mount over: a FIFO named
+    memory.limit_in_bytes there would block the write for ever; a link is never written through."""
+    os.mkfifo(str(tmp_path / 'memory.limit_in_bytes'))
+    (tmp_path / 'cgroup.procs').symlink_to(tmp_path / 'victim-file')
+    (tmp_path / 'victim-file').write_text('kept')
+    done = []
+    thread = threading.Thread(target=lambda: done.append(
+        pytest.raises(OSError, scratch_host.write_cgroup_file, str(tmp_path), 'memory.limit_in_bytes', 1)), daemon=True)
+    thread.start()
+    thread.join(10)
+    blocked = thread.is_alive()
+    if blocked:
+        os.close(os.open(str(tmp_path / 'memory.limit_in_bytes'), os.O_RDONLY | os.O_NONBLOCK))
+    assert not blocked and done
+    with pytest.raises(OSError):
+        scratch_host.write_cgroup_file(str(tmp_path), 'cgroup.procs', 42)
+    assert (tmp_path / 'victim-file').read_text() == 'kept'
