@@ -194,8 +194,9 @@ def is_lab_process(state, proc='/proc'):
 
 def start_argv():
     """The chapter's unshare: new PID, mount, UTS and network namespaces, a fresh /proc in the exported directory,
-    then chroot there and sleep (PID 1 of its namespace)."""
-    return ['unshare', '--pid', '--mount', '--uts', '--net', '--fork', '--mount-proc=%s/proc' % ROOTFS,
+    then chroot there and sleep (PID 1 of its namespace). --kill-child: the process ends with its unshare, so it is
+    never left running as an orphan that is_lab_process would not recognise (and its cgroup could not go)."""
+    return ['unshare', '--pid', '--mount', '--uts', '--net', '--fork', '--kill-child', '--mount-proc=%s/proc' % ROOTFS,
             'chroot', ROOTFS, 'sleep', 'infinity']
 
 
