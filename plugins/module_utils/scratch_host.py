@@ -30,6 +30,7 @@ import signal
 import socket
 import stat
 import subprocess
+import tempfile
 import threading
 import time
 from urllib.parse import quote
@@ -56,6 +57,8 @@ ON_BRIDGE = ('self', 'peer')                # 'alone' has its veth but no bridge
 INSIDE = 'eth0'
 MEMORY = 64 * 1024 * 1024                   # the limit set by hand, and `docker run --memory 64m`'s
 CGROUP_NAME = 'microlab-scratch'
+CGROUP_CHARACTERS = 'abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._@:+,=-'
+MAX_CGROUP = 512
 MAX_STATE = 4096
 WAIT = 5.0                                  # seconds the process has to reach `sleep`, or to end when killed
 
@@ -91,7 +94,7 @@ def read_state(path=STATE_FILE):
     """The state the lab wrote ({} when there is none): read without following a link, typed."""
     try:
         data = json.loads(procfs.safe_read(path, limit=MAX_STATE).decode('utf-8'))
-    except (OSError, ValueError):
+    except (OSError, ValueError, RecursionError):
         return {}
     if not isinstance(data, dict):
         return {}
@@ -99,31 +102,51 @@ def read_state(path=STATE_FILE):
     for key in ('pid', 'start', 'unshare'):
         if isinstance(data.get(key), int) and not isinstance(data.get(key), bool) and data[key] > 0:
             state[key] = data[key]
-    if isinstance(data.get('cgroup'), str) and plain_relative(data['cgroup']):
+    if isinstance(data.get('cgroup'), str) and is_lab_cgroup(data['cgroup']):
         state['cgroup'] = data['cgroup']
     names = [place[2] for place in PLACES if place[2]]
-    state['netns'] = [name for name in data.get('netns') or [] if name in names]
+    state['netns'] = [name for name in data['netns'] if name in names] if isinstance(data.get('netns'), list) else []
     return state
 
 
 def write_state(state):
     """Write the state file anew (root's directory 0700, the file 0600, never through a link)."""
     make_private_dir(STATE_DIR)
-    handle = os.open(STATE_FILE + '.new', os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_NOFOLLOW, 0o600)
-    with os.fdopen(handle, 'w') as out:
-        json.dump(state, out, sort_keys=True)
-    os.replace(STATE_FILE + '.new', STATE_FILE)
+    write_new(STATE_FILE, json.dumps(state, sort_keys=True), 0o600)
+
+
+def create_new(path, mode):
+    """A descriptor of a file made anew at path: whatever was there (a hard link to another file, a FIFO, a link)
+    is unlinked first, never opened, truncated or followed."""
+    if os.path.lexists(path):
+        os.unlink(path)
+    return os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW | os.O_CLOEXEC, mode)
+
+
+def write_new(path, text, mode):
+    """Write path whole: a file made anew beside it (create_new), renamed over it."""
+    with os.fdopen(create_new(path + '.new', mode), 'w') as out:
+        out.write(text)
+    os.replace(path + '.new', path)
 
 
 def make_private_dir(path):
-    """path as a directory of root's, mode 0700; a link or another owner's is refused (HostError)."""
+    """path as a directory of root's, mode 0700 (set again if it was changed); a link or another owner's is refused
+    (HostError)."""
     try:
         os.mkdir(path, 0o700)
     except FileExistsError:
         pass
-    found = os.lstat(path)
-    if not stat.S_ISDIR(found.st_mode) or found.st_uid != 0:
+    try:
+        handle = os.open(path, os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW | os.O_CLOEXEC)
+    except OSError:
         raise HostError(errno.EEXIST, '%s is not a directory of root\'s' % path)
+    try:
+        if os.fstat(handle).st_uid != 0:
+            raise HostError(errno.EEXIST, '%s is not a directory of root\'s' % path)
+        os.fchmod(handle, 0o700)
+    finally:
+        os.close(handle)
 
 
 def plain_relative(path):
@@ -132,11 +155,19 @@ def plain_relative(path):
     return path.startswith('/') and all(part not in ('.', '..') for part in parts[1:]) and '\n' not in path
 
 
+def is_lab_cgroup(path):
+    """A cgroup the lab makes: a plain path of names of CGROUP_CHARACTERS ending in CGROUP_NAME (the state file
+    names no other cgroup to limit, move a process into or remove; the explanation shows it in commands)."""
+    parts = path.split('/')
+    return (len(path) <= MAX_CGROUP and plain_relative(path) and parts[-1] == CGROUP_NAME
+            and all(part and set(part) <= set(CGROUP_CHARACTERS) for part in parts[1:]))
+
+
 # The process -------------------------------------------------------------------------------------
 
 
 def process_stat(pid, proc='/proc'):
-    """{'comm', 'state', 'start'} of /proc/PID/stat, or None when there is no such process."""
+    """{'comm', 'state', 'ppid', 'start'} of /proc/PID/stat, or None when there is no such process."""
     try:
         text = procfs.read_text('%s/%d/stat' % (proc, pid))
     except OSError:
@@ -145,21 +176,27 @@ def process_stat(pid, proc='/proc'):
     fields = rest.split()
     if not head or len(fields) < 20:
         return None
-    return {'comm': head.partition('(')[2], 'state': fields[0], 'start': int(fields[19])}
+    return {'comm': head.partition('(')[2], 'state': fields[0], 'ppid': int(fields[1]), 'start': int(fields[19])}
 
 
 def is_lab_process(state, proc='/proc'):
-    """The process of the state file is alive and is the one the lab started (same start time, still `sleep`)."""
-    if 'pid' not in state:
+    """The process of the state file is alive and is the one the lab started: the start time recorded, still
+    `sleep`, and the child of the `unshare` recorded (a start time can be copied into the state file from any
+    process; another `sleep`, such as a container's PID 1, is never the lab's)."""
+    if 'pid' not in state or 'unshare' not in state:
         return False
     seen = process_stat(state['pid'], proc)
-    return bool(seen) and seen['start'] == state.get('start') and seen['comm'] == 'sleep' and seen['state'] != 'Z'
+    if not seen or seen['start'] != state.get('start') or seen['comm'] != 'sleep' or seen['state'] == 'Z':
+        return False
+    parent = process_stat(seen['ppid'], proc) if seen['ppid'] == state['unshare'] else None
+    return bool(parent) and parent['comm'] == 'unshare'
 
 
 def start_argv():
     """The chapter's unshare: new PID, mount, UTS and network namespaces, a fresh /proc in the exported directory,
-    then chroot there and sleep (PID 1 of its namespace)."""
-    return ['unshare', '--pid', '--mount', '--uts', '--net', '--fork', '--mount-proc=%s/proc' % ROOTFS,
+    then chroot there and sleep (PID 1 of its namespace). --kill-child: the process ends with its unshare, so it is
+    never left running as an orphan that is_lab_process would not recognise (and its cgroup could not go)."""
+    return ['unshare', '--pid', '--mount', '--uts', '--net', '--fork', '--kill-child', '--mount-proc=%s/proc' % ROOTFS,
             'chroot', ROOTFS, 'sleep', 'infinity']
 
 
@@ -205,9 +242,12 @@ def set_hostname(pid, name):
 
 def start_process():
     """Start the unshared process detached (its own session, no descriptor of ours), wait until it is `sleep`,
-    give it its hostname; {'pid', 'start', 'unshare'}."""
+    give it its hostname; {'pid', 'start', 'unshare'}. The exported directory and its proc must be plain
+    directories: unshare mounts /proc through a link, and chroot follows one."""
+    if not rootfs_is_plain():
+        raise HostError(errno.ENOTDIR, '%s or %s/proc is not a plain directory' % (ROOTFS, ROOTFS))
     make_private_dir(STATE_DIR)
-    err = os.open(ERROR_FILE, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_NOFOLLOW, 0o600)
+    err = create_new(ERROR_FILE, 0o600)
     try:
         launcher = subprocess.Popen(start_argv(), stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=err,
                                     start_new_session=True, close_fds=True, cwd='/')
@@ -216,8 +256,8 @@ def start_process():
     deadline = time.monotonic() + WAIT
     while time.monotonic() < deadline:
         if launcher.poll() is not None:
-            with open(ERROR_FILE, 'rb') as handle:
-                raise HostError(errno.EIO, 'unshare: %s' % handle.read(2048).decode('utf-8', 'replace').strip())
+            said = procfs.safe_read(ERROR_FILE, limit=2048, truncate=True)
+            raise HostError(errno.EIO, 'unshare: %s' % said.decode('utf-8', 'replace').strip())
         child = child_of(launcher.pid)
         seen = process_stat(child) if child else None
         if seen and seen['comm'] == 'sleep':
@@ -249,12 +289,16 @@ def stop_process(state, proc='/proc'):
 
 
 def links(where=None):
-    """`ip -j -d addr` of a place as [{'name', 'up', 'master', 'alias', 'kind', 'addresses'}], [] when it has none."""
+    """`ip -j -d addr` of a place as [{'name', 'up', 'master', 'alias', 'kind', 'addresses'}], [] when it has none:
+    only the links of the lab's names there (the host's: the bridge and the veths' host ends; a namespace's:
+    eth0), so that however many links a namespace holds, what is kept is bounded."""
+    names = [BRIDGE] + [place[1] for place in PLACES] if where is None else [INSIDE]
     try:
         data = json.loads(run(ip_argv(where, '-j', '-d', 'addr', 'show')) or '[]')
-    except (HostError, ValueError):
+    except (HostError, ValueError, RecursionError):
         return []
-    return [link_view(link) for link in data if isinstance(link, dict)]
+    found = [link_view(link) for link in data if isinstance(link, dict)] if isinstance(data, list) else []
+    return [link for link in found if link['name'] in names]
 
 
 def link_view(link):
@@ -390,6 +434,16 @@ def lab_cgroup(version, init_cgroup):
     return '%s/%s' % (parent.rstrip('/'), CGROUP_NAME)
 
 
+def new_cgroup():
+    """The cgroup the lab makes on this VM (lab_cgroup), refused (HostError) when it is not one is_lab_cgroup
+    accepts: the state file keeps no other."""
+    version, _mount = cgroup_mount()
+    path = lab_cgroup(version, process_cgroup(1, version) or '/')
+    if not is_lab_cgroup(path):
+        raise HostError(errno.EINVAL, 'the cgroup beside PID 1\'s, %r, is not a plain path' % path[:MAX_CGROUP])
+    return path
+
+
 def read_limit(mount, path, version):
     """The memory limit of cgroup path as text ('67108864', 'max'), read without following a link; None."""
     try:
@@ -399,8 +453,12 @@ def read_limit(mount, path, version):
 
 
 def write_cgroup_file(directory, name, value):
-    handle = os.open(os.path.join(directory, name), os.O_WRONLY | os.O_NOFOLLOW | os.O_CLOEXEC)
+    """Write value to an existing file of a cgroup: never through a link, never waiting on a FIFO (opened
+    non-blocking), only a regular file (as a cgroup filesystem's are)."""
+    handle = os.open(os.path.join(directory, name), os.O_WRONLY | os.O_NOFOLLOW | os.O_NONBLOCK | os.O_CLOEXEC)
     try:
+        if not stat.S_ISREG(os.fstat(handle).st_mode):
+            raise HostError(errno.EINVAL, '%s/%s is not a cgroup file' % (directory, name))
         os.write(handle, str(value).encode('ascii'))
     finally:
         os.close(handle)
@@ -442,23 +500,69 @@ def image_id(api, image):
     return data['Id']
 
 
-def exported_image():
-    """The image id the exported directory holds, from the lab's file, or '' (none, or not as the lab left it)."""
+def rootfs_is_plain():
+    """The exported directory and its proc (where unshare mounts /proc) are directories, neither a link."""
     try:
-        found = os.lstat(ROOTFS)
+        return (stat.S_ISDIR(os.lstat(ROOTFS).st_mode)
+                and stat.S_ISDIR(procfs.safe_lstat('proc', root=ROOTFS).st_mode))
+    except OSError:
+        return False
+
+
+def exported_image():
+    """The image id the exported directory holds, from the lab's file, or '' (none, or not as the lab left it:
+    then it is exported again)."""
+    try:
         text = procfs.read_text(IMAGE_FILE, limit=256).strip()
     except OSError:
         return ''
-    return text if stat.S_ISDIR(found.st_mode) else ''
+    return text if rootfs_is_plain() else ''
+
+
+def clear(path):
+    """Remove whatever is at path, an entry of the lab's own directory: a directory with all it holds (rmtree,
+    which follows no link inside it), anything else (a link, a file) unlinked, never followed."""
+    try:
+        found = os.lstat(path)
+    except FileNotFoundError:
+        return
+    if stat.S_ISDIR(found.st_mode):
+        remove_tree(path)
+    else:
+        os.unlink(path)
+
+
+def remove_tree(path):
+    """rmtree of a directory, only where Python's rmtree opens each directory relative to its parent without
+    following a link (a link planted inside the tree is removed, never followed)."""
+    if not shutil.rmtree.avoids_symlink_attacks:
+        raise HostError(errno.ENOSYS, 'rmtree %s: this platform cannot remove a tree without following links' % path)
+    shutil.rmtree(path)
+
+
+def unpack(source, directory):
+    """GNU tar -x of the stream source into directory. Without -P, tar strips a leading /, skips a member with ..
+    and makes a link to an absolute or .. target last, so no member is written through it. Its complaints go to an
+    unnamed file, read (the first 2048 bytes) once it has ended: a pipe left unread would block it."""
+    with tempfile.TemporaryFile() as said:
+        tar = subprocess.Popen(['tar', '-x', '--numeric-owner', '-C', directory, '-f', '-'], stdin=subprocess.PIPE,
+                               stdout=subprocess.DEVNULL, stderr=said)
+        try:
+            shutil.copyfileobj(source, tar.stdin)
+            tar.stdin.close()
+        except BrokenPipeError:
+            pass  # tar ended early: its status says why
+        if tar.wait() != 0:
+            said.seek(0)
+            raise HostError(errno.EIO, 'tar: %s' % said.read(2048).decode('utf-8', 'replace'))
 
 
 def export(api, image, wanted_id):
     """docker export of a new container of image (made, exported, removed; labelled as the lab's meanwhile),
     unpacked by tar into a fresh directory that then replaces ROOTFS."""
     make_private_dir(BASE)
-    os.chmod(BASE, 0o755)
     fresh = BASE + '/rootfs.new'
-    shutil.rmtree(fresh, ignore_errors=True)
+    clear(fresh)
     os.mkdir(fresh, 0o755)
     status, data = api.request('POST', '/containers/create', {'Image': image, 'Cmd': ['true'],
                                                               'Labels': labels('scratch')})
@@ -467,21 +571,14 @@ def export(api, image, wanted_id):
     try:
         stream = api.open_stream('/containers/%s/export' % data['Id'], timeout=120)
         try:
-            tar = subprocess.Popen(['tar', '-x', '--numeric-owner', '-C', fresh, '-f', '-'], stdin=subprocess.PIPE,
-                                   stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-            shutil.copyfileobj(stream.response, tar.stdin)
-            tar.stdin.close()
-            if tar.wait() != 0:
-                raise HostError(errno.EIO, 'tar: %s' % tar.stderr.read(2048).decode('utf-8', 'replace'))
+            unpack(stream.response, fresh)
         finally:
             stream.close()
     finally:
         api.request('DELETE', '/containers/%s?force=1' % data['Id'])
-    shutil.rmtree(ROOTFS, ignore_errors=True)
+    clear(ROOTFS)
     os.rename(fresh, ROOTFS)
-    handle = os.open(IMAGE_FILE, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_NOFOLLOW, 0o644)
-    with os.fdopen(handle, 'w') as out:
-        out.write(wanted_id + '\n')
+    write_new(IMAGE_FILE, wanted_id + '\n', 0o644)
 
 
 # Make and remove -------------------------------------------------------------------------------
@@ -561,10 +658,10 @@ def make(api_factory, given, lang, check_mode=False):
             export(api, given['image'], image_id(api, given['image']))
     finally:
         api.close()
-    if 'process' in parts:
-        state.update(start_process())
-        version, _mount = cgroup_mount()
-        state['cgroup'] = lab_cgroup(version, process_cgroup(1, version) or '/')
+    if 'process' in parts or ('cgroup' in parts and 'cgroup' not in state):
+        if 'process' in parts:
+            state.update(start_process())
+        state['cgroup'] = new_cgroup()
         write_state(state)
     if 'links' in parts:
         if 'process' not in parts:
@@ -590,10 +687,10 @@ def remove(check_mode=False):
     if check_mode:
         left = (['process %d' % state['pid']] if is_lab_process(state) else [])
         left += [link['name'] for link in links() if link['alias'] == LINK_MARK]
-        return left + [path for path in (STATE_DIR, BASE) if os.path.lexists(path)]
+        return left + [path for path in (STATE_DIR, BASE) if os.path.isdir(path) and not os.path.islink(path)]
     gone = remove_running(state)
     for path in (STATE_DIR, BASE):
-        if os.path.lexists(path):
-            shutil.rmtree(path)
+        if os.path.isdir(path) and not os.path.islink(path):
+            remove_tree(path)
             gone.append(path)
     return gone

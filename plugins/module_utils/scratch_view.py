@@ -176,10 +176,10 @@ def start_probes(process):
 
 
 def network_view(process):
-    """{'host': links, 'inside': {place: links}} of the lab's network ({} of inside without a process)."""
-    ours = [scratch_host.BRIDGE] + [place[1] for place in scratch_host.PLACES]
+    """{'host': links, 'inside': {place: links}} of the lab's network ({} of inside without a process): the links of
+    the lab's names only (scratch_host.links)."""
     if 'pid' not in process:
         host, inside = scratch_host.links(), {}
     else:
         host, inside = scratch_host.read_network(process['pid'])
-    return {'host': [link for link in host if link['name'] in ours], 'inside': inside}
+    return {'host': host, 'inside': inside}

@@ -238,12 +238,13 @@ def fake_process(tmp_path, pid, stat_line, cgroup):
 
 
 def test_the_lab_process_is_the_recorded_start_time_and_still_sleep(tmp_path):
-    fields = ' '.join(['S'] + ['0'] * 18 + ['777'] + ['0'] * 10)
+    fields = ' '.join(['S', '41'] + ['0'] * 17 + ['777'] + ['0'] * 10)
     proc = fake_process(tmp_path, 42, '42 (sleep) %s\n' % fields, '')
-    assert scratch_host.is_lab_process({'pid': 42, 'start': 777}, proc)
-    assert not scratch_host.is_lab_process({'pid': 42, 'start': 778}, proc)  # the PID was reused
-    assert not scratch_host.is_lab_process({'pid': 43, 'start': 777}, proc)
-    assert not scratch_host.stop_process({'pid': 42, 'start': 778}, proc)   # never signalled
+    fake_process(tmp_path, 41, '41 (unshare) %s\n' % fields, '')
+    assert scratch_host.is_lab_process({'pid': 42, 'start': 777, 'unshare': 41}, proc)
+    assert not scratch_host.is_lab_process({'pid': 42, 'start': 778, 'unshare': 41}, proc)  # the PID was reused
+    assert not scratch_host.is_lab_process({'pid': 43, 'start': 777, 'unshare': 41}, proc)
+    assert not scratch_host.stop_process({'pid': 42, 'start': 778, 'unshare': 41}, proc)   # never signalled
 
 
 def test_the_memory_cgroup_of_a_process_in_each_version(tmp_path):
