@@ -103,7 +103,7 @@ def test_engine_stopped_and_rules_gone_before_a_run(converged, user_resources):
 
 # The task of lab.yml's scenarios play that makes every scenario of the run at once (one lab_make call: one
 # listing, then the directories, the missing networks, then the containers, started at once).
-MAKING = r"^TASK \[microlab\.docker_internals\.lab_scenario : Make the scenarios' directories, networks and containers"
+MAKING = r"^TASK \[microlab\.docker_internals\.lab_scenario : Make the scenarios' directories, networks, containers"
 OBSERVING = "TASK [microlab.docker_internals.lab_scenario : Observe, judge and explain the scenarios]"
 
 
