@@ -7,6 +7,7 @@
 
 from __future__ import annotations
 
+import functools
 import os
 
 import yaml
@@ -19,19 +20,27 @@ from ansible_collections.microlab.docker_internals.plugins.module_utils import i
 
 ROLES_DIR = os.path.join(os.path.dirname(os.path.abspath(__file__)), '..', '..', 'roles')
 SHARED = ('lab_language',)
+# libyaml's parser where PyYAML has it: the pure-Python one took most of this
+# action's time, run once per VM (docs/benchmarks.md, the controller's CPU).
+SAFE_LOADER = getattr(yaml, 'CSafeLoader', yaml.SafeLoader)
 
 
 def role_file(role, *parts):
     return os.path.join(ROLES_DIR, role, *parts)
 
 
+@functools.lru_cache(maxsize=None)
+def _argument_specs(path):
+    """A role's meta/argument_specs.yml, read once per process (each role's file is asked for twice a run)."""
+    with open(path) as handle:
+        return yaml.load(handle, Loader=SAFE_LOADER)['argument_specs']
+
+
 def load_options(role, entry_point):
-    """The options of a role's entry point, without their documented defaults."""
+    """The options of a role's entry point, without their documented defaults (new dicts at each call)."""
     path = role_file(role, 'meta', 'argument_specs.yml')
     try:
-        with open(path) as handle:
-            specs = yaml.safe_load(handle)['argument_specs']
-        options = specs[entry_point].get('options') or {}
+        options = _argument_specs(path)[entry_point].get('options') or {}
     except (OSError, KeyError, TypeError, yaml.YAMLError) as exc:
         raise AnsibleActionFail('lab_input: no argument spec %r for role %r in %s (%s)' % (entry_point, role, path, exc))
     return dict((name, _without_defaults(option)) for name, option in options.items())

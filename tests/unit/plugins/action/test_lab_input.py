@@ -74,6 +74,16 @@ def test_load_options_of_an_unknown_role_or_entry_point_fails(role, entry_point)
         lab_input.load_options(role, entry_point)
 
 
+def test_load_options_reads_a_spec_once_and_gives_new_options_each_time():
+    lab_input._argument_specs.cache_clear()
+    first = lab_input.load_options('lab_users', 'main')
+    first['lab_users_language']['type'] = 'int'
+    first.clear()
+    again = lab_input.load_options('lab_users', 'main')
+    assert again['lab_users_language'] == {'type': 'str', 'choices': ['es', 'en']}
+    assert lab_input._argument_specs.cache_info().misses == 1
+
+
 def test_without_defaults_goes_into_suboptions():
     option = {'type': 'dict', 'default': {}, 'description': 'x',
               'options': {'a': {'type': 'int', 'default': 1, 'description': 'y', 'choices': [1, 2]}}}
