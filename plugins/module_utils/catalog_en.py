@@ -518,10 +518,11 @@ MESSAGES = {
                                   'gives it the directory as its root, hostname names it inside its UTS namespace.'),
     'ch.scratch_unshared.hint2': ('unshare and chroot need root: sudo where you have it; without sudo, the docker group '
                                   'is root, and a container with --pid host can run them in your shell\'s mount '
-                                  'namespace (nsenter --target $$ --mount). End with exec sleep infinity, so that it '
-                                  'stays up.'),
-    'ch.scratch_unshared.commands': ['docker run -d --pid host --cap-add SYS_ADMIN --cap-add SYS_PTRACE --security-opt '
-                                     'apparmor=unconfined --entrypoint nsenter {shell_image} --target $$ --mount -- '
+                                  'namespace (nsenter --target $$ --mount; that container needs no network: --network '
+                                  'none). End with exec sleep infinity, so that it stays up.'),
+    'ch.scratch_unshared.commands': ['docker run -d --network none --pid host --cap-add SYS_ADMIN --cap-add SYS_PTRACE '
+                                     '--security-opt apparmor=unconfined --entrypoint nsenter {shell_image} --target $$ '
+                                     '--mount -- '
                                      'unshare --pid --mount --uts --net --fork --mount-proc=/var/tmp/rootfs/proc chroot '
                                      '/var/tmp/rootfs sh -c \'hostname container; exec sleep infinity\'   # with sudo: '
                                      'sudo unshare ...',

@@ -539,10 +539,11 @@ MESSAGES = {
                                   'de su espacio UTS.'),
     'ch.scratch_unshared.hint2': ('unshare y chroot necesitan root: sudo donde lo tengan; sin sudo, el grupo docker es '
                                   'root, y un contenedor con --pid host puede ejecutarlos en el espacio de montajes de '
-                                  'su shell (nsenter --target $$ --mount). Terminen con exec sleep infinity, para que '
-                                  'siga activo.'),
-    'ch.scratch_unshared.commands': ['docker run -d --pid host --cap-add SYS_ADMIN --cap-add SYS_PTRACE --security-opt '
-                                     'apparmor=unconfined --entrypoint nsenter {shell_image} --target $$ --mount -- '
+                                  'su shell (nsenter --target $$ --mount; ese contenedor no necesita red: --network '
+                                  'none). Terminen con exec sleep infinity, para que siga activo.'),
+    'ch.scratch_unshared.commands': ['docker run -d --network none --pid host --cap-add SYS_ADMIN --cap-add SYS_PTRACE '
+                                     '--security-opt apparmor=unconfined --entrypoint nsenter {shell_image} --target $$ '
+                                     '--mount -- '
                                      'unshare --pid --mount --uts --net --fork --mount-proc=/var/tmp/rootfs/proc chroot '
                                      '/var/tmp/rootfs sh -c \'hostname container; exec sleep infinity\'   # con sudo: '
                                      'sudo unshare ...',

@@ -312,8 +312,10 @@ def unshare_argv(rootfs):
 
 def solve_unshare(observation, config, results):
     """A labelled container running the unshare in the host's mount namespace (PID 1's), chrooted in
-    SOLVE_ROOTFS: the docker group may do as root what `sudo` does for a student who has it."""
-    return [['docker', 'run', '-d'] + labels_argv(NAME) + ROOT_OPTIONS
+    SOLVE_ROOTFS: the docker group may do as root what `sudo` does for a student who has it. The container needs
+    no network (unshare --net makes the process's own): on the default bridge it would be one more client there,
+    which the network steps' probe could pick."""
+    return [['docker', 'run', '-d', '--network', 'none'] + labels_argv(NAME) + ROOT_OPTIONS
             + ['--entrypoint', 'nsenter', shell_image(config), '--target', '1', '--mount', '--']
             + unshare_argv(SOLVE_ROOTFS)]
 

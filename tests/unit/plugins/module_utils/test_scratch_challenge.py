@@ -200,7 +200,7 @@ def test_solve_exports_with_the_image_as_an_argument_and_unshares_in_a_labelled_
     done = {'scratch': {'dirs': {'lab': dict(recorded()['dirs']['student'], path=scratch_challenge.SOLVE_ROOTFS)}}}
     assert scratch_challenge.solve_export(done, CONFIG, results) == []
     (unshare,) = scratch_challenge.solve_unshare({}, CONFIG, results)
-    assert unshare[:3] == ['docker', 'run', '-d'] and 'microlab.lab=docker_internals' in unshare
+    assert unshare[:5] == ['docker', 'run', '-d', '--network', 'none'] and 'microlab.lab=docker_internals' in unshare
     assert unshare[unshare.index('unshare'):unshare.index('chroot')] == [
         'unshare', '--pid', '--mount', '--uts', '--net', '--fork', '--mount-proc=%s/proc' % scratch_challenge.SOLVE_ROOTFS]
     assert scratch_challenge.STUDENT_ROOTFS not in ' '.join(export + unshare)
