@@ -185,7 +185,7 @@ def test_challenge_start_probes_only_existing_directories_and_keeps_a_failure(mo
     monkeypatch.setattr(scratch_challenge, 'STUDENT_ROOTFS', str(tmp_path / 'none'))
     monkeypatch.setattr(scratch_challenge, 'SOLVE_ROOTFS', str(tmp_path / 'none2'))
     observation = {}
-    assert scratch_challenge.challenge_start(observation, CONFIG, lambda argv: ran.append(argv)) is None
+    assert scratch_challenge.challenge_start(observation, CONFIG, ran.append) is None
     assert ran == [] and observation['scratch']['processes'] == []
     monkeypatch.setattr(scratch_challenge, 'STUDENT_ROOTFS', exported_like(tmp_path / 'rootfs'))
     scratch_challenge.challenge_start(observation, CONFIG, lambda argv: (125, '', 'docker: denied\n'))
