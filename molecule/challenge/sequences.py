@@ -34,7 +34,8 @@ from ansible_collections.microlab.docker_internals.plugins.module_utils import c
 IMAGES = ('shell', 'nginx', 'curl', 'nettools')
 STEPS = ('users_root', 'users_uid', 'nginx_netns', 'nginx_not_on_host', 'nginx_by_ip', 'network_created',
          'network_bridge_200', 'network_lonely_timeout', 'networks_differ', 'files_owner_writes',
-         'files_other_refused', 'files_root_writes', 'overlay_changes', 'overlay_own_mount')
+         'files_other_refused', 'files_root_writes', 'overlay_changes', 'overlay_own_mount', 'scratch_exported',
+         'scratch_unshared')
 PLACEHOLDER = re.compile(r'\{[^{}]*\}')
 SSH_TIMEOUT = 1500
 

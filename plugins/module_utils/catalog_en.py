@@ -467,6 +467,69 @@ MESSAGES = {
     'report.short.scratch_network': 'veth and bridge',
     'report.short.scratch_memory': 'memory cgroup',
 
+    # Scenario scratch, challenge.
+    'ch.ev.scratch_no_rootfs': ('there is no {path} yet: make it and unpack there the filesystem of a container '
+                                '(docker export $(docker create IMAGE) | tar -x -C {path})'),
+    'ch.ev.scratch_rootfs_not_dir': '{path} is not a directory (a link or a file): the exported filesystem goes in a directory',
+    'ch.ev.scratch_saved': ('{path} holds {file}: that is docker save\'s layout, the image\'s layers as tarballs, not a '
+                            'filesystem a process can use as its root; docker export of a container gives one'),
+    'ch.ev.scratch_rootfs_empty': ('{path} holds no filesystem of an image (no etc/os-release nor usr/lib/os-release): '
+                                   'unpack docker export\'s tar there'),
+    'ch.ev.scratch_not_exported': ('{path} holds a filesystem but no .dockerenv, the file the engine puts in every '
+                                   'container: it was not exported from a container (docker export $(docker create '
+                                   'IMAGE))'),
+    'ch.ev.scratch_exported': ('{path} holds the filesystem exported from a container: an os-release and the '
+                               '.dockerenv the engine put there'),
+    'ch.ev.scratch_no_process': ('no process has {path} as its root (the kernel\'s /proc/PID/root): start one with '
+                                 'unshare ... chroot {path}'),
+    'ch.ev.scratch_host_pid': ('process {pid} has {path} as its root but runs in the host\'s PID namespace (NSpid: '
+                               '{nspid}): chroot changes the root only, not what the process sees; unshare --pid '
+                               '--fork gives it a PID namespace of its own'),
+    'ch.ev.scratch_not_pid_one': ('process {pid} has {path} as its root and a PID namespace of its own, but is not its '
+                                  'PID 1 (NSpid: {nspid}): unshare --pid needs --fork, so that the child is PID 1'),
+    'ch.ev.scratch_host_mnt': ('process {pid} is PID 1 of its own PID namespace but shares the host\'s mount namespace '
+                               '(mnt:[{inode}]): give it --mount (and --mount-proc for its own /proc)'),
+    'ch.ev.scratch_host_uts': ('process {pid} is PID 1 of its own PID namespace but shares the host\'s UTS namespace '
+                               '(uts:[{inode}]): give it --uts, so that it can have a hostname of its own'),
+    'ch.ev.scratch_host_net': ('process {pid} is PID 1 of its own PID namespace but shares the host\'s network '
+                               'namespace (net:[{inode}]): give it --net'),
+    'ch.ev.scratch_same_hostname': ('process {pid} has a UTS namespace of its own, but its hostname is still {hostname} '
+                                    '(the host is {host}): set one inside (hostname container)'),
+    'ch.ev.scratch_unshared': ('process {pid} has {path} as its root and is PID 1 of its own PID namespace, in mount, '
+                               'UTS and network namespaces that are not the host\'s; it is called {hostname}, the '
+                               'host {host}'),
+    'ch.scratch_exported.title': 'An image\'s filesystem exported to a directory',
+    'ch.scratch_exported.todo': ('Export the filesystem of a container of the lab\'s image ({shell_image}) and unpack '
+                                 'it in /var/tmp/rootfs, as Liz Rice\'s container gets its root from a directory.'),
+    'ch.scratch_exported.hint1': ('An image is layers; a container of it has one filesystem, the layers merged. docker '
+                                  'export writes that filesystem as a tar (docker save writes the layers instead).'),
+    'ch.scratch_exported.hint2': ('docker create makes a container without starting it and prints its ID; give it to '
+                                  'docker export and unpack the tar with tar -x -C /var/tmp/rootfs. As your user, tar '
+                                  'cannot make the device files of /dev: those messages are expected.'),
+    'ch.scratch_exported.commands': ['mkdir -p /var/tmp/rootfs',
+                                     'docker export $(docker create {shell_image}) | tar -x -C /var/tmp/rootfs',
+                                     'ls -a /var/tmp/rootfs'],
+    'ch.scratch_unshared.title': 'A process in namespaces of its own, chrooted in that directory',
+    'ch.scratch_unshared.todo': ('Start a process (sleep) with unshare in new PID, mount, UTS and network namespaces, '
+                                 'chrooted in /var/tmp/rootfs, PID 1 of its namespace and with a hostname of its '
+                                 'own (container), and leave it running.'),
+    'ch.scratch_unshared.hint1': ('A container is a process: unshare gives it new namespaces (--pid, --mount, --uts, '
+                                  '--net; --fork so that its child is PID 1, --mount-proc for its own /proc), chroot '
+                                  'gives it the directory as its root, hostname names it inside its UTS namespace.'),
+    'ch.scratch_unshared.hint2': ('unshare and chroot need root: sudo where you have it; without sudo, the docker group '
+                                  'is root, and a container with --pid host can run them in your shell\'s mount '
+                                  'namespace (nsenter --target $$ --mount; that container needs no network: --network '
+                                  'none). End with exec sleep infinity, so that it stays up.'),
+    'ch.scratch_unshared.commands': ['docker run -d --network none --pid host --cap-add SYS_ADMIN --cap-add SYS_PTRACE '
+                                     '--security-opt apparmor=unconfined --entrypoint nsenter {shell_image} --target $$ '
+                                     '--mount -- '
+                                     'unshare --pid --mount --uts --net --fork --mount-proc=/var/tmp/rootfs/proc chroot '
+                                     '/var/tmp/rootfs sh -c \'hostname container; exec sleep infinity\'   # with sudo: '
+                                     'sudo unshare ...',
+                                     'sleep 1; ps -o pid,args -C sleep'],
+    'report.short.scratch_exported': 'exported root',
+    'report.short.scratch_unshared': 'unshared process',
+
     # Reset.
     'reset.text': ('LAB RESET{dry}\n'
                    'Lab containers: {containers}\n'

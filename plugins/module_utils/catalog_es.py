@@ -483,6 +483,74 @@ MESSAGES = {
     'report.short.scratch_network': 'veth y bridge',
     'report.short.scratch_memory': 'cgroup de memoria',
 
+    # Scenario scratch, challenge.
+    'ch.ev.scratch_no_rootfs': ('todavía no existe {path}: créenlo y desempaquen ahí el sistema de archivos de un '
+                                'contenedor (docker export $(docker create IMAGEN) | tar -x -C {path})'),
+    'ch.ev.scratch_rootfs_not_dir': ('{path} no es un directorio (es un enlace o un archivo): el sistema de archivos '
+                                     'exportado va en un directorio'),
+    'ch.ev.scratch_saved': ('{path} tiene {file}: ese es el formato de docker save, las capas de la imagen como '
+                            'tarballs, no un sistema de archivos que un proceso pueda usar como raíz; docker export de '
+                            'un contenedor da uno'),
+    'ch.ev.scratch_rootfs_empty': ('{path} no tiene el sistema de archivos de una imagen (ni etc/os-release ni '
+                                   'usr/lib/os-release): desempaquen ahí el tar de docker export'),
+    'ch.ev.scratch_not_exported': ('{path} tiene un sistema de archivos pero no .dockerenv, el archivo que el motor pone '
+                                   'en cada contenedor: no se exportó de un contenedor (docker export $(docker create '
+                                   'IMAGEN))'),
+    'ch.ev.scratch_exported': ('{path} tiene el sistema de archivos exportado de un contenedor: un os-release y el '
+                               '.dockerenv que puso el motor'),
+    'ch.ev.scratch_no_process': ('ningún proceso tiene {path} como raíz (el /proc/PID/root del kernel): inicien uno con '
+                                 'unshare ... chroot {path}'),
+    'ch.ev.scratch_host_pid': ('el proceso {pid} tiene {path} como raíz pero corre en el espacio de PID del host '
+                               '(NSpid: {nspid}): chroot cambia solo la raíz, no lo que ve el proceso; unshare --pid '
+                               '--fork le da un espacio de PID propio'),
+    'ch.ev.scratch_not_pid_one': ('el proceso {pid} tiene {path} como raíz y un espacio de PID propio, pero no es su '
+                                  'PID 1 (NSpid: {nspid}): unshare --pid necesita --fork, para que el hijo sea el PID 1'),
+    'ch.ev.scratch_host_mnt': ('el proceso {pid} es el PID 1 de su propio espacio de PID pero comparte el espacio de '
+                               'montajes del host (mnt:[{inode}]): denle --mount (y --mount-proc para su propio /proc)'),
+    'ch.ev.scratch_host_uts': ('el proceso {pid} es el PID 1 de su propio espacio de PID pero comparte el espacio UTS '
+                               'del host (uts:[{inode}]): denle --uts, para que pueda tener un nombre de host propio'),
+    'ch.ev.scratch_host_net': ('el proceso {pid} es el PID 1 de su propio espacio de PID pero comparte el espacio de '
+                               'red del host (net:[{inode}]): denle --net'),
+    'ch.ev.scratch_same_hostname': ('el proceso {pid} tiene un espacio UTS propio, pero su nombre de host sigue siendo '
+                                    '{hostname} (el del host es {host}): pónganle uno adentro (hostname container)'),
+    'ch.ev.scratch_unshared': ('el proceso {pid} tiene {path} como raíz y es el PID 1 de su propio espacio de PID, en '
+                               'espacios de montajes, UTS y red que no son los del host; se llama {hostname}, el host '
+                               '{host}'),
+    'ch.scratch_exported.title': 'El sistema de archivos de una imagen exportado a un directorio',
+    'ch.scratch_exported.todo': ('Exporten el sistema de archivos de un contenedor de la imagen del laboratorio '
+                                 '({shell_image}) y desempáquenlo en /var/tmp/rootfs, como el contenedor de Liz Rice '
+                                 'toma su raíz de un directorio.'),
+    'ch.scratch_exported.hint1': ('Una imagen son capas; un contenedor de ella tiene un solo sistema de archivos, las '
+                                  'capas unidas. docker export escribe ese sistema de archivos como un tar (docker save '
+                                  'escribe las capas).'),
+    'ch.scratch_exported.hint2': ('docker create crea un contenedor sin iniciarlo e imprime su ID; pásenselo a docker '
+                                  'export y desempaquen el tar con tar -x -C /var/tmp/rootfs. Con su usuario, tar no '
+                                  'puede crear los archivos de dispositivo de /dev: esos mensajes son esperables.'),
+    'ch.scratch_exported.commands': ['mkdir -p /var/tmp/rootfs',
+                                     'docker export $(docker create {shell_image}) | tar -x -C /var/tmp/rootfs',
+                                     'ls -a /var/tmp/rootfs'],
+    'ch.scratch_unshared.title': 'Un proceso en espacios de nombres propios, con chroot en ese directorio',
+    'ch.scratch_unshared.todo': ('Inicien un proceso (sleep) con unshare en espacios de PID, montajes, UTS y red '
+                                 'nuevos, con chroot en /var/tmp/rootfs, PID 1 de su espacio y con un nombre de host '
+                                 'propio (container), y déjenlo corriendo.'),
+    'ch.scratch_unshared.hint1': ('Un contenedor es un proceso: unshare le da espacios de nombres nuevos (--pid, '
+                                  '--mount, --uts, --net; --fork para que su hijo sea el PID 1, --mount-proc para su '
+                                  'propio /proc), chroot le da el directorio como raíz y hostname le pone nombre dentro '
+                                  'de su espacio UTS.'),
+    'ch.scratch_unshared.hint2': ('unshare y chroot necesitan root: sudo donde lo tengan; sin sudo, el grupo docker es '
+                                  'root, y un contenedor con --pid host puede ejecutarlos en el espacio de montajes de '
+                                  'su shell (nsenter --target $$ --mount; ese contenedor no necesita red: --network '
+                                  'none). Terminen con exec sleep infinity, para que siga activo.'),
+    'ch.scratch_unshared.commands': ['docker run -d --network none --pid host --cap-add SYS_ADMIN --cap-add SYS_PTRACE '
+                                     '--security-opt apparmor=unconfined --entrypoint nsenter {shell_image} --target $$ '
+                                     '--mount -- '
+                                     'unshare --pid --mount --uts --net --fork --mount-proc=/var/tmp/rootfs/proc chroot '
+                                     '/var/tmp/rootfs sh -c \'hostname container; exec sleep infinity\'   # con sudo: '
+                                     'sudo unshare ...',
+                                     'sleep 1; ps -o pid,args -C sleep'],
+    'report.short.scratch_exported': 'raíz exportada',
+    'report.short.scratch_unshared': 'proceso con unshare',
+
     # Reinicio.
     'reset.text': ('REINICIO DEL LABORATORIO{dry}\n'
                    'Contenedores del laboratorio: {containers}\n'

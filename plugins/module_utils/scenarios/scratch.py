@@ -9,13 +9,14 @@ An image's filesystem exported to a directory, one process unshared into new PID
 namespaces and chrooted there (PID 1 with a hostname of its own), a bridge and veth pairs that let it reach one
 namespace and not another, and a memory cgroup whose limit is set by hand, beside the same limit that `docker run
 --memory` sets. What it makes outside the engine is scratch_host's (lab_make's ``outside``); what it observes is
-scratch_view's, from the host's /proc, /sys/fs/cgroup and `ip` only. Demo mode only: it has no challenge steps
-yet. Standard library only.
+scratch_view's, from the host's /proc, /sys/fs/cgroup and `ip` only. In challenge mode the student exports the
+filesystem and starts the unshared process by hand: scratch_challenge's steps, judged from the host's /proc (the
+bridge and the memory cgroup are demo mode only). Standard library only.
 """
 
 from __future__ import annotations
 
-from ansible_collections.microlab.docker_internals.plugins.module_utils import lab_judge, scratch_host, scratch_view
+from ansible_collections.microlab.docker_internals.plugins.module_utils import lab_judge, scratch_challenge, scratch_host, scratch_view
 from ansible_collections.microlab.docker_internals.plugins.module_utils.scenarios.objects import sleeper
 from ansible_collections.microlab.docker_internals.plugins.module_utils.scenarios.options import Option
 
@@ -33,10 +34,11 @@ OUTCOMES = ('scratch_rootfs', 'scratch_pid_one', 'scratch_hostname', 'scratch_ne
 OPTIONAL_OUTCOMES = ()
 PROBE_TIMEOUT = None
 
-STEPS = ()
-POINTS = {}
+STEPS = scratch_challenge.STEPS
+# Each step's points in the class's grades (lab_report_scoring may change them).
+POINTS = scratch_challenge.POINTS
 NEEDS = ()
-SOLVE = {}
+SOLVE = scratch_challenge.SOLVE
 
 # What it makes outside the engine: lab_make calls OUTSIDE.make with OUTSIDE.spec's plan, reset OUTSIDE.remove.
 OUTSIDE = scratch_host
@@ -236,27 +238,15 @@ def explain_more(say, lang, options, observation):
     return [say('scratch.cgroup_v1')] if cgroup.get('version') == 1 else []
 
 
-# Challenge: none yet ----------------------------------------------------------------------------
+# Challenge: scratch_challenge's ------------------------------------------------------------------
 
 
 def challenge_networks(config):
     return []
 
 
-def challenge_start(observation, config, runner):
-    return None
-
-
-def challenge_read(observation, config, proc):
-    """Nothing: the scenario has no steps."""
-
-
-def judge_steps(observation, config, steps):
-    return {}
-
-
-def challenge_reset(config, proc='/proc'):
-    return [], []
-
-
-ACTIONS = {}
+challenge_start = scratch_challenge.challenge_start
+challenge_read = scratch_challenge.challenge_read
+judge_steps = scratch_challenge.judge_steps
+challenge_reset = scratch_challenge.challenge_reset
+ACTIONS = scratch_challenge.ACTIONS

@@ -118,7 +118,8 @@ def test_challenge_columns_are_grouped_by_scenario_with_how_many_passed_each_par
                        vm2=dict(challenge(STEP_IDS[:6]), student='bruno'))
     assert [(group['id'], group['title'], group['passed']) for group in report['groups']] == [
         ('users', 'Usuarios y UIDs', 2), ('nginx', 'nginx y su espacio de red', 1), ('network', 'Redes aisladas', 0),
-        ('files', 'UIDs y permisos de archivos', 0), ('overlay', 'El sistema de archivos overlay', 0)]
+        ('files', 'UIDs y permisos de archivos', 0), ('overlay', 'El sistema de archivos overlay', 0),
+        ('scratch', 'Un contenedor desde cero', 0)]
     assert [column['id'] for group in report['groups'] for column in group['columns']] == list(STEP_IDS)
     assert [(column['title'], column['passed']) for column in report['groups'][1]['columns']] == [
         ('nginx en su netns', 2), ('ausente en el host', 1), ('alcanzado por IP', 1)]

@@ -14,7 +14,7 @@ import stat
 
 import pytest
 
-from ansible_collections.microlab.docker_internals.plugins.module_utils import catalog, lab_steps
+from ansible_collections.microlab.docker_internals.plugins.module_utils import catalog, lab_steps, scratch_challenge
 from ansible_collections.microlab.docker_internals.plugins.module_utils.challenge import observe as challenge_observe
 from ansible_collections.microlab.docker_internals.plugins.module_utils.challenge import probe, readers, verdicts
 from ansible_collections.microlab.docker_internals.plugins.module_utils.scenarios import network, overlay
@@ -135,6 +135,20 @@ def overlay_part(name, mount_point='/tmp/ov/merged'):
             'host_mounts': [mount]}
 
 
+def scratch_part(owner='student'):
+    """The scratch steps done: the recorded exported directory and the probe's processes rooted there
+    (scratch_challenge.json), as the student's directory or as the one `lab solve` exports."""
+    with open(os.path.join(os.path.dirname(__file__), 'fixtures', 'observations', 'scratch_challenge.json'),
+              encoding='utf-8') as handle:
+        recorded = json.load(handle)
+    dirs = {'student': recorded['dirs']['student'], 'lab': {'path': scratch_challenge.SOLVE_ROOTFS, 'kind': 'missing'}}
+    if owner == 'lab':
+        dirs = {'student': {'path': scratch_challenge.STUDENT_ROOTFS, 'kind': 'missing'},
+                'lab': dict(recorded['dirs']['student'], path=scratch_challenge.SOLVE_ROOTFS)}
+    return {'dirs': dirs, 'host': recorded['host'],
+            'processes': scratch_challenge.parse_probe(recorded['probe_output'], recorded['probe_keys'])}
+
+
 def chapter_done():
     """The observation at the end of the chapter as written, its sleep 500 still running.
 
@@ -164,6 +178,8 @@ def chapter_done():
         'probes': {'bridge': probe_result(0), 'lonely': probe_result(28)},
         # The overlay steps: the three changes made in web_server with docker exec, an overlay mounted by hand.
         'overlay': overlay_part('web_server'),
+        # The scratch steps: the shell image exported to /var/tmp/rootfs, the reading's unshare chrooted there.
+        'scratch': scratch_part(),
     }
 
 
@@ -480,6 +496,7 @@ def solved_by_the_lab():
                                     exit_code=None), labels_lab=True)]
     observation['containers']['lab_overlay'] = container('lab_overlay', 106, labels=LAB)
     observation['overlay'] = overlay_part('lab_overlay', overlay.SOLVE_DIR + '/merged')
+    observation['scratch'] = scratch_part('lab')
     return observation
 
 
