@@ -192,12 +192,20 @@ def is_lab_process(state, proc='/proc'):
     return bool(parent) and parent['comm'] == 'unshare'
 
 
+# Run in the new mount namespace before the chroot: it starts as a copy of the host's mounts, among them the
+# network namespaces the engine keeps mounted for its containers (nsfs). Held there, a container's namespace would
+# outlive the container, with its veth and its address on the bridge: after an engine restart, a new container
+# given that address would not answer (another namespace answers for it).
+DROP_NAMESPACE_MOUNTS = 'findmnt -rn -t nsfs -o TARGET | xargs -r -n1 umount -l; exec chroot "$0" sleep infinity'
+
+
 def start_argv():
     """The chapter's unshare: new PID, mount, UTS and network namespaces, a fresh /proc in the exported directory,
-    then chroot there and sleep (PID 1 of its namespace). --kill-child: the process ends with its unshare, so it is
-    never left running as an orphan that is_lab_process would not recognise (and its cgroup could not go)."""
+    then (the host's namespace mounts dropped from the new mount namespace) chroot there and sleep (PID 1 of its
+    namespace). --kill-child: the process ends with its unshare, so it is never left running as an orphan that
+    is_lab_process would not recognise (and its cgroup could not go)."""
     return ['unshare', '--pid', '--mount', '--uts', '--net', '--fork', '--kill-child', '--mount-proc=%s/proc' % ROOTFS,
-            'chroot', ROOTFS, 'sleep', 'infinity']
+            'sh', '-c', DROP_NAMESPACE_MOUNTS, ROOTFS]
 
 
 def child_of(pid, proc='/proc'):
@@ -612,7 +620,8 @@ def status(api, given, lang):
         wanted = None  # no such image yet: the export says so when it is due (check mode only reports it)
     if exported_image() != wanted:
         parts.append('rootfs')
-    if parts or not is_lab_process(state) or not same_root(state['pid']) or not own_namespaces(state['pid']):
+    if (parts or not is_lab_process(state) or not same_root(state['pid']) or not own_namespaces(state['pid'])
+            or holds_namespace_mounts(state['pid'])):
         return parts + ['process', 'links', 'cgroup'], state
     if network_faults(host, inside):
         parts.append('links')
@@ -630,6 +639,16 @@ def same_root(pid, proc='/proc'):
     except OSError:
         return False
     return (mine.st_dev, mine.st_ino) == (exported.st_dev, exported.st_ino)
+
+
+def holds_namespace_mounts(pid, proc='/proc'):
+    """The process's mount namespace still holds network namespaces of the host's (nsfs mounts), as a process
+    started before DROP_NAMESPACE_MOUNTS did: it is started again. Unreadable counts as holding none."""
+    try:
+        text = procfs.read_text('%s/%d/mountinfo' % (proc, pid), limit=4 * 1024 * 1024)
+    except OSError:
+        return False
+    return any(line.partition(' - ')[2].startswith('nsfs ') for line in text.splitlines())
 
 
 def own_namespaces(pid, proc='/proc'):

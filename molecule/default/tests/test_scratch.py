@@ -29,6 +29,8 @@ def test_scratch_process_is_pid_one_of_its_own_namespaces(host):
     for kind in ("pid", "mnt", "uts", "net"):
         assert host.check_output(f"readlink /proc/{pid}/ns/{kind}") != host.check_output(f"readlink /proc/1/ns/{kind}")
     assert host.check_output(f"nsenter --target {pid} --uts hostname") == "lab-scratch"
+    # Its mount namespace holds no network namespace of the host's (a container's would outlive the container).
+    assert host.run(f"grep ' - nsfs ' /proc/{pid}/mountinfo").stdout == ""
     assert host.check_output("hostname") != "lab-scratch"
     assert host.file(f"{ROOTFS}/usr/lib/os-release").is_file
 

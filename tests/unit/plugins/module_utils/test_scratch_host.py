@@ -368,3 +368,27 @@ def test_a_fifo_where_a_cgroup_file_should_be_neither_blocks_nor_is_written(tmp_
     with pytest.raises(OSError):
         scratch_host.write_cgroup_file(str(tmp_path), 'cgroup.procs', 42)
     assert (tmp_path / 'victim-file').read_text() == 'kept'
+
+
+# Recorded from a Debian 12 VM: the process's mounts with an engine's container network namespace among them, a
+# mount with an optional field before the separator, and one with two.
+MOUNTINFO_HOLDING = (
+    '802 801 0:66 / / rw,relatime - overlay overlay rw,lowerdir=/l,upperdir=/u,workdir=/w\n'
+    '845 802 0:4 net:[4026533012] /run/docker/netns/5d2c1e0a8f3b rw shared:310 - nsfs nsfs rw\n'
+    '846 802 0:71 / /var/lib/docker rw,relatime shared:7 master:1 - ext4 /dev/vda1 rw\n')
+
+
+@pytest.mark.parametrize('mountinfo, holds', [
+    (MOUNTINFO_HOLDING, True),
+    (MOUNTINFO_HOLDING.replace(' - nsfs nsfs', ' - tmpfs tmpfs'), False),
+    ('', False),
+])
+def test_a_process_holding_the_hosts_namespace_mounts_is_told_apart(tmp_path, mountinfo, holds):
+    (tmp_path / '4242').mkdir()
+    (tmp_path / '4242' / 'mountinfo').write_text(mountinfo)
+    assert scratch_host.holds_namespace_mounts(4242, proc=str(tmp_path)) is holds
+
+
+def test_an_unreadable_mountinfo_holds_nothing(tmp_path):
+    assert scratch_host.holds_namespace_mounts(4242, proc=str(tmp_path)) is False
+
