@@ -154,7 +154,12 @@ def test_output_of_containers_already_removed_is_what_the_cli_printed(chapter):
         assert runs[name[key]]['output'] == chapter[key].stdout and 'inet 127.0.0.1/8' in chapter[key].stdout
         assert runs[name[key]]['auto_remove'] is True
         assert docker('inspect', name[key], check=False).returncode == 1  # gone: only the record keeps it
-    assert runs[name['curl']]['output'] == chapter['curl'].stdout == '200'
+    printed = chapter['curl'].stdout
+    assert runs[name['curl']]['output'] == printed, 'the recorder kept %r, the CLI printed %r' % (
+        runs[name['curl']]['output'], printed)
+    # Now and then the engine loses all the output of a container that exits at once (moby/moby#27289, seen once
+    # in this test on Docker 20.10): the CLI then printed nothing and the recorder must keep nothing too (above).
+    assert printed in ('200', ''), printed
     assert runs[name['exit28']]['output'] == 'bye\n'
 
 
