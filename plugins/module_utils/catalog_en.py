@@ -428,6 +428,8 @@ MESSAGES = {
                      'sleep infinity &\n'
                      '  (hostname {hostname} in its UTS namespace; bridge {bridge}; veth pairs to it, to {peer_ns} '
                      'and to {alone_ns}, the last on no bridge)\n'
+                     '  sudo iptables -I FORWARD -i {bridge} -o {bridge} -j ACCEPT   # as Docker does for docker0: '
+                     'the engine\'s FORWARD policy is DROP and bridged frames go through it\n'
                      '  sudo mkdir {cgroup_root}{cgroup}; echo {memory} | sudo tee {cgroup_root}{cgroup}/{limit_file}\n'
                      '  docker run -d --name {name} --memory {memory_mb}m {shell_image} sleep infinity'),
     'scratch.look': ('process {pid} is PID 1 in its own PID namespace and {hostname} in its own UTS namespace; its '

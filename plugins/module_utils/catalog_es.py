@@ -443,6 +443,8 @@ MESSAGES = {
                      'sleep infinity &\n'
                      '  (nombre de host {hostname} en su espacio de nombres UTS; bridge {bridge}; pares veth hacia él, '
                      'hacia {peer_ns} y hacia {alone_ns}, este último sin bridge)\n'
+                     '  sudo iptables -I FORWARD -i {bridge} -o {bridge} -j ACCEPT   # como hace Docker con docker0: '
+                     'la política FORWARD del motor es DROP y las tramas del bridge pasan por ella\n'
                      '  sudo mkdir {cgroup_root}{cgroup}; echo {memory} | sudo tee {cgroup_root}{cgroup}/{limit_file}\n'
                      '  docker run -d --name {name} --memory {memory_mb}m {shell_image} sleep infinity'),
     'scratch.look': ('el proceso {pid} es el PID 1 en su propio espacio de nombres de PID y se llama {hostname} en su '

@@ -373,12 +373,40 @@ def theirs(host_links):
     return [link['name'] for link in host_links if link['name'] in ours and link['alias'] != LINK_MARK]
 
 
+# What Docker does for docker0 (`-i docker0 -o docker0 -j ACCEPT`): with br_netfilter loaded (the engine loads it),
+# frames between two ports of a bridge go through iptables' FORWARD chain, whose policy the engine sets to DROP, so
+# the bridge would carry nothing. Inserted once, marked with the lab's comment, and deleted only as that exact rule.
+FORWARD_RULE = ['FORWARD', '-i', BRIDGE, '-o', BRIDGE, '-m', 'comment', '--comment', LINK_MARK, '-j', 'ACCEPT']
+
+
+def forward_allowed():
+    """The lab's FORWARD rule for its bridge is there (`iptables -C`)."""
+    try:
+        run(['iptables', '-C'] + FORWARD_RULE)
+    except HostError:
+        return False
+    return True
+
+
+def remove_forward_rule():
+    """Delete the lab's FORWARD rule (every copy of it, at most a few); whether one was there."""
+    removed = False
+    for _copy in range(8):
+        if not forward_allowed():
+            break
+        run(['iptables', '-D'] + FORWARD_RULE)
+        removed = True
+    return removed
+
+
 def make_network(pid):
     """The bridge, then each place's veth pair: the host end marked (ifalias) and up, on the bridge or not; the
     other end moved into its namespace, named eth0, given its address and up. The named namespaces are made."""
     run(['ip', 'link', 'add', BRIDGE, 'type', 'bridge'])
     run(['ip', 'link', 'set', BRIDGE, 'alias', LINK_MARK])
     run(['ip', 'link', 'set', BRIDGE, 'up'])
+    if not forward_allowed():
+        run(['iptables', '-I'] + FORWARD_RULE)
     for place, end, name, address in PLACES:
         where = pid if name is None else name
         if name and name not in named_netns():
@@ -395,8 +423,9 @@ def make_network(pid):
 
 
 def remove_network(state):
-    """The marked links (a veth's pair goes with it) and the named namespaces the state names; the names removed."""
-    gone = []
+    """The marked links (a veth's pair goes with it), the lab's FORWARD rule and the named namespaces the state
+    names; the names removed."""
+    gone = ['iptables FORWARD -i %s -o %s' % (BRIDGE, BRIDGE)] if remove_forward_rule() else []
     for link in links():
         if link['alias'] == LINK_MARK and link['name'] in [BRIDGE] + [place[1] for place in PLACES]:
             run(['ip', 'link', 'delete', link['name']])
@@ -623,7 +652,7 @@ def status(api, given, lang):
     if (parts or not is_lab_process(state) or not same_root(state['pid']) or not own_namespaces(state['pid'])
             or holds_namespace_mounts(state['pid'])):
         return parts + ['process', 'links', 'cgroup'], state
-    if network_faults(host, inside):
+    if network_faults(host, inside) or not forward_allowed():
         parts.append('links')
     version, mount = cgroup_mount()
     if (state.get('cgroup') is None or read_limit(mount, state['cgroup'], version) != str(MEMORY)
@@ -706,6 +735,7 @@ def remove(check_mode=False):
     if check_mode:
         left = (['process %d' % state['pid']] if is_lab_process(state) else [])
         left += [link['name'] for link in links() if link['alias'] == LINK_MARK]
+        left += ['iptables FORWARD -i %s -o %s' % (BRIDGE, BRIDGE)] if forward_allowed() else []
         return left + [path for path in (STATE_DIR, BASE) if os.path.isdir(path) and not os.path.islink(path)]
     gone = remove_running(state)
     for path in (STATE_DIR, BASE):

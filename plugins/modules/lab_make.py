@@ -23,9 +23,10 @@ description:
     (label C(microlab.lab.spec), as Compose labels its config hash); a running container with the same hash,
     image and network is left alone, and the module reports no change."
   - "Last, what a scenario makes outside the engine (O(outside)): the scratch scenario's exported filesystem, its
-    unshared process, its bridge, veth pairs and named network namespaces, and its memory cgroup. Each part is
-    found again by the lab's marks (the links' ifalias, a state file of root's with the process's PID and start
-    time checked against /proc), so a re-run changes nothing, and only what carries them is ever removed."
+    unshared process, its bridge (with the FORWARD rule docker0 also has), veth pairs and named network
+    namespaces, and its memory cgroup. Each part is found again by the lab's marks (the links' ifalias, the rule's
+    comment, a state file of root's with the process's PID and start time checked against /proc), so a re-run
+    changes nothing, and only what carries them is ever removed."
   - "With O(remove_outside), only removes what the scenarios made outside the engine (reset.yml): the engine's
     containers and networks are left to the caller."
   - "Only what is the lab's is ever replaced: when a container or network of one of the plan's names exists without

@@ -254,6 +254,7 @@ def nothing_running(monkeypatch):
     monkeypatch.setattr(scratch_host, 'read_state', lambda path=None: {})
     monkeypatch.setattr(scratch_host, 'links', lambda where=None: [])
     monkeypatch.setattr(scratch_host, 'named_netns', list)
+    monkeypatch.setattr(scratch_host, 'forward_allowed', lambda: False)
 
 
 def test_reset_removes_the_labs_directories_but_never_through_a_link_planted_there(paths, monkeypatch):
@@ -392,3 +393,42 @@ def test_a_process_holding_the_hosts_namespace_mounts_is_told_apart(tmp_path, mo
 def test_an_unreadable_mountinfo_holds_nothing(tmp_path):
     assert scratch_host.holds_namespace_mounts(4242, proc=str(tmp_path)) is False
 
+
+
+class FakeIptables:
+    """iptables as far as the lab's FORWARD rule goes: -C answers from the rules held, -I and -D change them."""
+
+    def __init__(self, copies):
+        self.copies, self.ran = copies, []
+
+    def __call__(self, argv, timeout=30):
+        self.ran.append(argv)
+        if argv[0] != 'iptables':
+            return ''
+        assert argv[2:] == scratch_host.FORWARD_RULE, argv
+        if argv[1] == '-C' and not self.copies:
+            raise scratch_host.HostError(1, 'iptables: Bad rule (does a matching rule exist in that chain?).')
+        self.copies += {'-I': 1, '-D': -1}.get(argv[1], 0)
+        return ''
+
+
+@pytest.mark.parametrize('copies, inserted', [(0, True), (1, False)])
+def test_the_bridge_gets_the_forward_rule_docker0_has_once(monkeypatch, copies, inserted):
+    """The engine's FORWARD policy is DROP and br_netfilter sends bridged frames through it: without the rule the
+    bridge carries nothing (seen on a VM with the engine's br_netfilter loaded)."""
+    fake = FakeIptables(copies)
+    monkeypatch.setattr(scratch_host, 'run', fake)
+    monkeypatch.setattr(scratch_host, 'named_netns', lambda: [])
+    scratch_host.make_network(4242)
+    assert fake.copies == 1
+    assert (['iptables', '-I'] + scratch_host.FORWARD_RULE in fake.ran) is inserted
+
+
+@pytest.mark.parametrize('copies', [0, 1, 3])
+def test_reset_deletes_exactly_the_labs_forward_rule(monkeypatch, copies):
+    fake = FakeIptables(copies)
+    monkeypatch.setattr(scratch_host, 'run', fake)
+    monkeypatch.setattr(scratch_host, 'links', lambda where=None: [])
+    gone = scratch_host.remove_network({'netns': []})
+    assert fake.copies == 0 and bool(gone) is bool(copies)
+    assert [argv[1] for argv in fake.ran if argv[1] == '-D'] == ['-D'] * copies
