@@ -394,7 +394,6 @@ def test_an_unreadable_mountinfo_holds_nothing(tmp_path):
     assert scratch_host.holds_namespace_mounts(4242, proc=str(tmp_path)) is False
 
 
-
 class FakeIptables:
     """iptables as far as the lab's FORWARD rule goes: -C answers from the rules held, -I and -D change them."""
 
