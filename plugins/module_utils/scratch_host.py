@@ -35,7 +35,7 @@ import threading
 import time
 from urllib.parse import quote
 
-from ansible_collections.microlab.docker_internals.plugins.module_utils import catalog, netns, procfs
+from ansible_collections.microlab.docker_internals.plugins.module_utils import catalog, netns, overlay_fs, procfs
 from ansible_collections.microlab.docker_internals.plugins.module_utils.docker_api import DockerAPIError
 from ansible_collections.microlab.docker_internals.plugins.module_utils.labels import labels
 
@@ -673,11 +673,8 @@ def same_root(pid, proc='/proc'):
 def holds_namespace_mounts(pid, proc='/proc'):
     """The process's mount namespace still holds network namespaces of the host's (nsfs mounts), as a process
     started before DROP_NAMESPACE_MOUNTS did: it is started again. Unreadable counts as holding none."""
-    try:
-        text = procfs.read_text('%s/%d/mountinfo' % (proc, pid), limit=4 * 1024 * 1024)
-    except OSError:
-        return False
-    return any(line.partition(' - ')[2].startswith('nsfs ') for line in text.splitlines())
+    seen = overlay_fs.read_mountinfo('%s/%d/mountinfo' % (proc, pid))
+    return any(mount['fstype'] == 'nsfs' for mount in seen.get('mounts', []))
 
 
 def own_namespaces(pid, proc='/proc'):
