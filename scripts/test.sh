@@ -21,7 +21,8 @@
 # (their VMs leave a core idle a good part of the time), its output printed at
 # the end: vm-images builds the Docker-in-Docker VM images of every suite the
 # later steps use (molecule/resources/vm_images.yml), then unit, paperwork,
-# lint and sanity, which need no engine and share nothing with the others.
+# lint and sanity, which need no engine, then docs, whose VMs (dt-docs-*), work
+# directory and HOME are its own: nothing of the others' is touched.
 set -uo pipefail
 cd "$(dirname "$0")/.." || exit 1
 export PATH="$PWD/.venv/bin:$PATH"
@@ -90,18 +91,18 @@ lane="$(mktemp -d)"
     step paperwork paperwork
     step lint ansible-lint
     step sanity scripts/sanity.sh
+    step docs pytest -q -rxXs --durations=10 tests/docs
     printf '%s\n' "${summary[@]}" >"$lane/summary"
     echo "$passed $failed" >"$lane/counts"
 ) >"$lane/output" 2>&1 &
 lane_pid=$!
 
-step system env MICROLAB_REQUIRE_SYSTEM=1 pytest -q -rs tests/system
+step system env MICROLAB_REQUIRE_SYSTEM=1 pytest -q -rs --durations=10 tests/system
 step reliability pytest -q -rxXs --durations=5 tests/reliability
-step docs pytest -q -rxXs --durations=10 tests/docs
 step molecule molecule test --all
 
 wait "$lane_pid"
-echo "=== the second lane (vm-images unit paperwork lint sanity)"
+echo "=== the second lane (vm-images unit paperwork lint sanity docs)"
 cat "$lane/output"
 # shellcheck disable=SC2031
 if read -r lane_passed lane_failed <"$lane/counts"; then
