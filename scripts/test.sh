@@ -20,9 +20,10 @@
 # After engine, images and browser, a second lane runs beside the other steps
 # (their VMs leave a core idle a good part of the time), its output printed at
 # the end: vm-images builds the Docker-in-Docker VM images of every suite the
-# later steps use (molecule/resources/vm_images.yml), then unit, paperwork,
-# lint and sanity, which need no engine, then docs, whose VMs (dt-docs-*), work
-# directory and HOME are its own: nothing of the others' is touched.
+# later steps use (molecule/resources/vm_images.yml), then docs, whose VMs
+# (dt-docs-*), work directory and HOME are its own, then unit, paperwork, lint
+# and sanity, which need no engine. Molecule waits for docs: both run the
+# class services and the browser terminal on this machine.
 set -uo pipefail
 cd "$(dirname "$0")/.." || exit 1
 export PATH="$PWD/.venv/bin:$PATH"
@@ -87,11 +88,12 @@ lane="$(mktemp -d)"
 (
     summary=() passed=0 failed=0
     step vm-images ansible-playbook molecule/resources/vm_images.yml
+    step docs pytest -q -rxXs --durations=10 tests/docs
+    touch "$lane/docs-finished"
     step unit pytest -q tests/unit
     step paperwork paperwork
     step lint ansible-lint
     step sanity scripts/sanity.sh
-    step docs pytest -q -rxXs --durations=10 tests/docs
     printf '%s\n' "${summary[@]}" >"$lane/summary"
     echo "$passed $failed" >"$lane/counts"
 ) >"$lane/output" 2>&1 &
@@ -99,10 +101,11 @@ lane_pid=$!
 
 step system env MICROLAB_REQUIRE_SYSTEM=1 pytest -q -rs --durations=10 tests/system
 step reliability pytest -q -rxXs --durations=5 tests/reliability
+while [ ! -e "$lane/docs-finished" ] && kill -0 "$lane_pid" 2>/dev/null; do sleep 5; done
 step molecule molecule test --all
 
 wait "$lane_pid"
-echo "=== the second lane (vm-images unit paperwork lint sanity docs)"
+echo "=== the second lane (vm-images docs unit paperwork lint sanity)"
 cat "$lane/output"
 # shellcheck disable=SC2031
 if read -r lane_passed lane_failed <"$lane/counts"; then
