@@ -17,7 +17,9 @@ import threading
 
 import pytest
 
-from ansible_collections.microlab.docker_internals.plugins.module_utils import atomic_file
+from ansible_collections.microlab.docker_internals.plugins.action import lab_report_files
+from ansible_collections.microlab.docker_internals.plugins.module_utils import (
+    atomic_file, lab_make, lab_recorder, lab_steps, scratch_host, service_supervisor)
 
 
 @pytest.fixture
@@ -158,3 +160,35 @@ def test_create_new_unlinks_what_was_planted_and_opens_a_new_file_with_the_mode_
     os.mkfifo(str(target))
     os.close(atomic_file.create_new(str(target), 0o600))  # a FIFO there is unlinked, never opened
     assert stat.S_ISREG(os.lstat(str(target)).st_mode)
+
+
+def scratch_state(path, monkeypatch):
+    monkeypatch.setattr(scratch_host, 'STATE_DIR', os.path.dirname(path))
+    monkeypatch.setattr(scratch_host, 'STATE_FILE', path)
+    scratch_host.write_state({'netns': []})
+
+
+WRITERS = {
+    'recorder runs.json': (lambda path, _: lab_recorder.save_record(path, lab_recorder.empty_record()), 0o644),
+    'progress history': (lambda path, _: lab_steps.save_progress(path, lab_steps.empty_progress()), 0o660),
+    'supervisor pid file': (lambda path, _: service_supervisor.write_pid(path, 1234), 0o644),
+    'lab_make made-directories': (lambda path, _: lab_make.write_made(path, ['/srv/lab']), 0o600),
+    'scratch state': (scratch_state, 0o600),
+    'class report file': (lambda path, _: lab_report_files.write_file(os.path.dirname(path), 'state.json', 'x', 0o644),
+                          0o644),
+}
+
+
+@pytest.mark.parametrize('writer', sorted(WRITERS))
+def test_every_state_file_of_the_lab_is_written_by_atomic_file(tmp_path, victim, monkeypatch, writer):
+    """Each writer, given a hard link to another file at its name and a 077 umask: the other file keeps its content,
+    the new file has the writer's mode, nothing else is left in the directory."""
+    write, mode = WRITERS[writer]
+    directory = tmp_path / 'state'
+    directory.mkdir(mode=0o700)
+    target = directory / 'state.json'
+    os.link(str(victim), str(target))
+    with umask(0o077):
+        write(str(target), monkeypatch)
+    assert victim.read_text() == 'root:secret\n' and os.stat(str(victim)).st_nlink == 1
+    assert stat.S_IMODE(os.lstat(str(target)).st_mode) == mode and os.listdir(str(directory)) == ['state.json']
