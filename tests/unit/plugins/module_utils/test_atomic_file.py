@@ -142,7 +142,7 @@ def test_the_temporary_name_is_not_predictable(tmp_path, monkeypatch):
         names.append(source)
         real(source, destination, **kwargs)
     monkeypatch.setattr(atomic_file.os, 'replace', replace)
-    for _ in range(2):
+    for attempt in (1, 2):
         atomic_file.write(str(tmp_path / 'state.json'), b'{}')
     assert len(set(names)) == 2 and all(name.startswith('.state.json.') and len(name) >= 32 for name in names)
 
@@ -162,20 +162,13 @@ def test_create_new_unlinks_what_was_planted_and_opens_a_new_file_with_the_mode_
     assert stat.S_ISREG(os.lstat(str(target)).st_mode)
 
 
-def scratch_state(path, monkeypatch):
-    monkeypatch.setattr(scratch_host, 'STATE_DIR', os.path.dirname(path))
-    monkeypatch.setattr(scratch_host, 'STATE_FILE', path)
-    scratch_host.write_state({'netns': []})
-
-
 WRITERS = {
-    'recorder runs.json': (lambda path, _: lab_recorder.save_record(path, lab_recorder.empty_record()), 0o644),
-    'progress history': (lambda path, _: lab_steps.save_progress(path, lab_steps.empty_progress()), 0o660),
-    'supervisor pid file': (lambda path, _: service_supervisor.write_pid(path, 1234), 0o644),
-    'lab_make made-directories': (lambda path, _: lab_make.write_made(path, ['/srv/lab']), 0o600),
-    'scratch state': (scratch_state, 0o600),
-    'class report file': (lambda path, _: lab_report_files.write_file(os.path.dirname(path), 'state.json', 'x', 0o644),
-                          0o644),
+    'recorder runs.json': (lambda path: lab_recorder.save_record(path, lab_recorder.empty_record()), 0o644),
+    'progress history': (lambda path: lab_steps.save_progress(path, lab_steps.empty_progress()), 0o660),
+    'supervisor pid file': (lambda path: service_supervisor.write_pid(path, 1234), 0o644),
+    'lab_make made-directories': (lambda path: lab_make.write_made(path, ['/srv/lab']), 0o600),
+    'scratch state': (lambda path: scratch_host.write_state({'netns': []}), 0o600),
+    'class report file': (lambda path: lab_report_files.write_file(os.path.dirname(path), 'state.json', 'x', 0o644), 0o644),
 }
 
 
@@ -187,8 +180,10 @@ def test_every_state_file_of_the_lab_is_written_by_atomic_file(tmp_path, victim,
     directory = tmp_path / 'state'
     directory.mkdir(mode=0o700)
     target = directory / 'state.json'
+    monkeypatch.setattr(scratch_host, 'STATE_DIR', str(directory))
+    monkeypatch.setattr(scratch_host, 'STATE_FILE', str(target))
     os.link(str(victim), str(target))
     with umask(0o077):
-        write(str(target), monkeypatch)
+        write(str(target))
     assert victim.read_text() == 'root:secret\n' and os.stat(str(victim)).st_nlink == 1
     assert stat.S_IMODE(os.lstat(str(target)).st_mode) == mode and os.listdir(str(directory)) == ['state.json']
