@@ -6,17 +6,18 @@
 from __future__ import annotations
 
 import os
-import tempfile
 
 from ansible.errors import AnsibleActionFail
 from ansible.module_utils.common.text.converters import to_bytes
 from ansible.plugins.action import ActionBase
 
+from ansible_collections.microlab.docker_internals.plugins.module_utils import atomic_file
+
 
 def write_file(directory, name, content, mode):
     """Write content to directory/name whole or not at all; True when it changed.
 
-    A new file takes the old one's place by rename: a symbolic link left at that name is replaced, never followed.
+    A new file takes the old one's place by rename (atomic_file): a link left at that name is replaced, never followed.
     """
     path = os.path.join(directory, name)
     data = to_bytes(content, errors='surrogate_or_strict')
@@ -26,16 +27,7 @@ def write_file(directory, name, content, mode):
                 return False
     except OSError:
         pass
-    fd, part = tempfile.mkstemp(dir=directory, prefix='.' + name + '.')
-    try:
-        with os.fdopen(fd, 'wb') as handle:
-            handle.write(data)
-        os.chmod(part, mode)
-        os.replace(part, path)
-    except BaseException:
-        if os.path.exists(part):
-            os.unlink(part)
-        raise
+    atomic_file.write(path, data, mode)
     return True
 
 

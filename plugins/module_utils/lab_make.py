@@ -25,7 +25,7 @@ import stat
 import threading
 from urllib.parse import quote
 
-from ansible_collections.microlab.docker_internals.plugins.module_utils import catalog, procfs, scenarios
+from ansible_collections.microlab.docker_internals.plugins.module_utils import atomic_file, catalog, procfs, scenarios
 from ansible_collections.microlab.docker_internals.plugins.module_utils.docker_api import DockerAPIError
 from ansible_collections.microlab.docker_internals.plugins.module_utils.labels import LAB_LABEL, SPEC_LABEL
 
@@ -159,19 +159,13 @@ def read_made(record):
 
 
 def write_made(record, paths):
-    """Write record whole (a new file renamed into place, never through a link); none left: remove it."""
+    """Write record whole (atomic_file: a new file renamed into place, never through a link); none left: remove it."""
     if not paths:
         if os.path.lexists(record):
             os.unlink(record)
         return
     os.makedirs(os.path.dirname(record), mode=0o755, exist_ok=True)
-    fresh = record + '.new'
-    if os.path.lexists(fresh):
-        os.unlink(fresh)
-    descriptor = os.open(fresh, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, 0o600)
-    with os.fdopen(descriptor, 'w') as handle:
-        json.dump(sorted(set(paths)), handle)
-    os.rename(fresh, record)
+    atomic_file.write(record, json.dumps(sorted(set(paths))), 0o600)
 
 
 def remove_made(record, check_mode=False):

@@ -30,7 +30,7 @@ import time
 import unicodedata
 from urllib.parse import quote
 
-from ansible_collections.microlab.docker_internals.plugins.module_utils import docker_api, procfs, service_supervisor
+from ansible_collections.microlab.docker_internals.plugins.module_utils import atomic_file, docker_api, procfs, service_supervisor
 from ansible_collections.microlab.docker_internals.plugins.module_utils.docker_api import published
 from ansible_collections.microlab.docker_internals.plugins.module_utils.labels import LAB_LABEL, LAB_VALUE, PROBE_LABEL, PROBE_VALUE
 from ansible_collections.microlab.docker_internals.plugins.module_utils.lab_time import is_time, text_seconds, time_text
@@ -211,25 +211,9 @@ def runs_since(record, since_text):
 
 
 def save_record(path, record):
-    """Write the record atomically (a new file beside it, then rename), root:root 0644."""
-    directory = os.path.dirname(path) or '.'
-    os.makedirs(directory, mode=0o755, exist_ok=True)
-    temporary = '%s.%d.tmp' % (path, os.getpid())
-    try:
-        os.unlink(temporary)
-    except FileNotFoundError:
-        pass
-    data = json.dumps(record, separators=(',', ':'), sort_keys=True).encode('utf-8')
-    handle = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW | os.O_CLOEXEC, 0o644)
-    try:
-        os.fchmod(handle, 0o644)
-        view = memoryview(data)
-        while view:
-            view = view[os.write(handle, view):]
-        os.fsync(handle)
-    finally:
-        os.close(handle)
-    os.replace(temporary, path)
+    """Write the record atomically (atomic_file: a new file beside it, then rename), root:root 0644."""
+    os.makedirs(os.path.dirname(path) or '.', mode=0o755, exist_ok=True)
+    atomic_file.write(path, json.dumps(record, separators=(',', ':'), sort_keys=True), 0o644)
 
 
 # What the engine says about a container or a network -------------------------------------------

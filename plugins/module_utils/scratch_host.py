@@ -35,7 +35,7 @@ import threading
 import time
 from urllib.parse import quote
 
-from ansible_collections.microlab.docker_internals.plugins.module_utils import catalog, netns, overlay_fs, procfs
+from ansible_collections.microlab.docker_internals.plugins.module_utils import atomic_file, catalog, netns, overlay_fs, procfs
 from ansible_collections.microlab.docker_internals.plugins.module_utils.docker_api import DockerAPIError
 from ansible_collections.microlab.docker_internals.plugins.module_utils.labels import labels
 
@@ -110,24 +110,9 @@ def read_state(path=STATE_FILE):
 
 
 def write_state(state):
-    """Write the state file anew (root's directory 0700, the file 0600, never through a link)."""
+    """Write the state file anew (root's directory 0700, the file 0600, never through a link: atomic_file)."""
     make_private_dir(STATE_DIR)
-    write_new(STATE_FILE, json.dumps(state, sort_keys=True), 0o600)
-
-
-def create_new(path, mode):
-    """A descriptor of a file made anew at path: whatever was there (a hard link to another file, a FIFO, a link)
-    is unlinked first, never opened, truncated or followed."""
-    if os.path.lexists(path):
-        os.unlink(path)
-    return os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW | os.O_CLOEXEC, mode)
-
-
-def write_new(path, text, mode):
-    """Write path whole: a file made anew beside it (create_new), renamed over it."""
-    with os.fdopen(create_new(path + '.new', mode), 'w') as out:
-        out.write(text)
-    os.replace(path + '.new', path)
+    atomic_file.write(STATE_FILE, json.dumps(state, sort_keys=True), 0o600, refuse_dir_link=True)
 
 
 def make_private_dir(path):
@@ -255,7 +240,7 @@ def start_process():
     if not rootfs_is_plain():
         raise HostError(errno.ENOTDIR, '%s or %s/proc is not a plain directory' % (ROOTFS, ROOTFS))
     make_private_dir(STATE_DIR)
-    err = create_new(ERROR_FILE, 0o600)
+    err = atomic_file.create_new(ERROR_FILE, 0o600)
     try:
         launcher = subprocess.Popen(start_argv(), stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=err,
                                     start_new_session=True, close_fds=True, cwd='/')
@@ -615,7 +600,7 @@ def export(api, image, wanted_id):
         api.request('DELETE', '/containers/%s?force=1' % data['Id'])
     clear(ROOTFS)
     os.rename(fresh, ROOTFS)
-    write_new(IMAGE_FILE, wanted_id + '\n', 0o644)
+    atomic_file.write(IMAGE_FILE, wanted_id + '\n', 0o644, refuse_dir_link=True)
 
 
 # Make and remove -------------------------------------------------------------------------------

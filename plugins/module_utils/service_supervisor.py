@@ -21,7 +21,7 @@ import subprocess
 import sys
 import time
 
-from ansible_collections.microlab.docker_internals.plugins.module_utils import procfs
+from ansible_collections.microlab.docker_internals.plugins.module_utils import atomic_file, procfs
 
 STATUS_RUNNING = 0
 STATUS_STOPPED = 3
@@ -143,11 +143,8 @@ class Supervisor(object):
 
 
 def write_pid(pidfile, pid):
-    """Write a pid file atomically (root's directory: /run)."""
-    temporary = '%s.%d.tmp' % (pidfile, os.getpid())
-    with open(temporary, 'w') as handle:
-        handle.write('%d\n' % pid)
-    os.replace(temporary, pidfile)
+    """Write a pid file atomically (atomic_file; root's directory: /run), 0644."""
+    atomic_file.write(pidfile, '%d\n' % pid, 0o644)
 
 
 def log_line(message):

@@ -14,9 +14,8 @@ import contextlib
 import fcntl
 import json
 import os
-import tempfile
 
-from ansible_collections.microlab.docker_internals.plugins.module_utils import lab_recorder, procfs
+from ansible_collections.microlab.docker_internals.plugins.module_utils import atomic_file, lab_recorder, procfs
 from ansible_collections.microlab.docker_internals.plugins.module_utils.challenge.steps import HINTS, STEP_IDS
 from ansible_collections.microlab.docker_internals.plugins.module_utils.lab_time import is_time
 
@@ -149,19 +148,8 @@ def locked(path):
 
 
 def save_progress(path, progress):
-    """Write the history atomically (a temporary file renamed over it), group-writable."""
-    directory = os.path.dirname(path) or '.'
-    fd, tmp = tempfile.mkstemp(prefix='.progress.', dir=directory)
-    try:
-        with os.fdopen(fd, 'w', encoding='utf-8') as handle:
-            json.dump(progress, handle, indent=2, sort_keys=True)
-            handle.write('\n')
-        os.chmod(tmp, 0o660)
-        os.replace(tmp, path)
-    except OSError:
-        with contextlib.suppress(OSError):
-            os.unlink(tmp)
-        raise
+    """Write the history atomically (atomic_file: a temporary file renamed over it), group-writable."""
+    atomic_file.write(path, json.dumps(progress, indent=2, sort_keys=True) + '\n', 0o660)
 
 
 def history_view(progress, results):

@@ -47,10 +47,10 @@ def untouched(tmp_path):
 # Files the lab writes: made anew, never written through what was planted -------------------------
 
 
-def test_a_hard_link_planted_as_the_new_state_file_is_replaced_not_written_through(paths):
+def test_a_hard_link_planted_as_the_state_file_is_replaced_not_written_through(paths):
     state_dir = paths / 'run-scratch'
     state_dir.mkdir(mode=0o700)
-    os.link(str(paths / 'victim' / 'shadow'), str(state_dir / 'state.json.new'))
+    os.link(str(paths / 'victim' / 'shadow'), str(state_dir / 'state.json'))
     scratch_host.write_state({'netns': ['mlscratch-peer']})
     assert untouched(paths)
     assert json.loads((state_dir / 'state.json').read_text()) == {'netns': ['mlscratch-peer']}
