@@ -555,9 +555,6 @@ def limit_problem(process, cgroups):
         return ('ev.read_error', {'name': '/proc/%d/cgroup' % pid, 'error': verdicts.UNKNOWN})
     params = {'pid': pid, 'path': mine['path'], 'file': scratch_host.limit_file(version),
               'root': cgroups.get('mount') or '/sys/fs/cgroup', 'limit': limit_text(mine.get('limit'))}
-    theirs = [c['name'] for c in cgroups.get('containers') or [] if c['path'] == mine['path']]
-    if theirs:
-        return ('ch.ev.scratch_container_cgroup', dict(params, name=theirs[0]))
     if mine.get('limit') is None:
         return ('ev.read_error', {'name': '%s%s/%s' % (params['root'], mine['path'], params['file']),
                                   'error': verdicts.UNKNOWN})
@@ -565,6 +562,9 @@ def limit_problem(process, cgroups):
         if mine['path'] == mine.get('parent'):
             return ('ch.ev.scratch_not_in_cgroup', params)
         return ('ch.ev.scratch_no_limit', params)
+    theirs = [c['name'] for c in cgroups.get('containers') or [] if c['path'] == mine['path']]
+    if theirs:  # a limit, but docker run --memory's: the process was never moved into a cgroup made by hand
+        return ('ch.ev.scratch_container_cgroup', dict(params, name=theirs[0]))
     return None
 
 

@@ -358,6 +358,28 @@ def test_step_three_tells_each_misunderstanding_apart(monkeypatch, inside, host,
         assert '?' not in said(result, lang).replace('¿', '').replace('? ', ' ').rstrip('?')
 
 
+def test_the_recorded_network_gives_the_recorded_line_and_passes_step_three(monkeypatch):
+    """`ip -j -d addr` as recorded in the process's namespace and on the VM gives the line the probe printed there."""
+    steps = steps_recorded()
+    seen, sent = with_network(monkeypatch, {'inside': steps['ip_inside'], 'host': steps['ip_host']})
+    line, _sent = probed(monkeypatch, {'inside': steps['ip_inside'], 'host': steps['ip_host']})
+    assert line == steps['net_line'] + '\n' and sent == [(28503, '10.10.0.1')]
+    result = judged(seen, 'scratch_linked')
+    assert (result['status'], result['evidence'][0]) == ('pass', 'ch.ev.scratch_linked_bridge'), said(result)
+
+
+def test_the_recorded_cgroups_pass_step_four_and_the_other_limit_fails_it():
+    steps = steps_recorded()
+    seen = recorded()
+    for process in seen['processes']:
+        process['cgroup'] = steps['process_cgroups'][str(process['pid'])]
+    seen['cgroup'] = steps['cgroup']
+    result = judged(seen, 'scratch_limited')
+    assert (result['status'], result['evidence'][1]['name']) == ('pass', 'flamboyant_nightingale'), said(result)
+    seen['cgroup'] = dict(steps['cgroup'], containers=steps['cgroup']['containers'][1:])
+    assert 'container awesome_borg\'s cgroup says 33554432' in said(judged(seen, 'scratch_limited'))
+
+
 def test_no_echo_is_sent_from_a_namespace_with_nothing_to_reach(monkeypatch):
     for inside in ([LO], [LO, veth(2, 'veth1', 10, 0, up=False, addresses=('10.10.0.2/24',))]):
         _line, sent = probed(monkeypatch, network(inside=inside))
@@ -396,8 +418,12 @@ def test_the_network_line_is_typed_and_bounded():
 
 # The memory cgroups, as /proc and /sys/fs/cgroup show them on cgroup v1 (this machine, the Docker-in-Docker VMs:
 # text recorded on Debian 12's engine) and on cgroup v2 (Debian 12 with systemd).
-V1_CGROUP = ('12:hugetlb:/\n11:memory:{path}\n10:cpu,cpuacct:/docker/4f1c\n9:pids:/docker/4f1c\n'
-             '1:name=systemd:/docker/4f1c\n0::/\n')
+def steps_recorded():
+    with open(os.path.join(HERE, 'scratch_challenge_steps.json'), encoding='utf-8') as handle:
+        return json.load(handle)
+
+
+V1_CGROUP = steps_recorded()['proc_cgroup_v1'].replace('4:memory:/scratch', '4:memory:{path}')
 V2_CGROUP = '0::{path}\n'
 V1_UNLIMITED = '9223372036854771712'
 
