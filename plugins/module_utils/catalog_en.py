@@ -526,7 +526,7 @@ MESSAGES = {
     'ch.ev.scratch_linked': ('process {pid}\'s {name} ({address}) is one end of a veth pair whose other end, {peer}, is '
                              'on the host; an ICMP echo from its network namespace to {target} was answered'),
     'ch.ev.scratch_linked_bridge': ('process {pid}\'s {name} ({address}) is one end of a veth pair whose other end, '
-                                    '{peer}, is on your bridge {bridge}; an ICMP echo from its network namespace to '
+                                    '{peer}, is on the bridge {bridge}; an ICMP echo from its network namespace to '
                                     '{target} was answered'),
     'ch.ev.scratch_container_cgroup': ('process {pid} is in {path}, the cgroup Docker made for container {name}: make a '
                                        'cgroup of your own under {root} and move the process there'),

@@ -544,7 +544,7 @@ MESSAGES = {
     'ch.ev.scratch_linked': ('la {name} del proceso {pid} ({address}) es un extremo de un par veth cuyo otro extremo, '
                              '{peer}, está en el host; un eco ICMP desde su espacio de red a {target} tuvo respuesta'),
     'ch.ev.scratch_linked_bridge': ('la {name} del proceso {pid} ({address}) es un extremo de un par veth cuyo otro '
-                                    'extremo, {peer}, está en su bridge {bridge}; un eco ICMP desde su espacio de red a '
+                                    'extremo, {peer}, está en el bridge {bridge}; un eco ICMP desde su espacio de red a '
                                     '{target} tuvo respuesta'),
     'ch.ev.scratch_container_cgroup': ('el proceso {pid} está en {path}, el cgroup que Docker creó para el contenedor '
                                        '{name}: creen un cgroup propio bajo {root} y muevan ahí el proceso'),

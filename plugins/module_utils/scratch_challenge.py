@@ -675,8 +675,10 @@ def challenge_reset(config, proc='/proc'):
 
 def root_argv(config, namespaces, script, *args):
     """A labelled container running script (constant; values as its arguments) as root in the host's namespaces
-    given (nsenter --target 1), with the host's own tools (ip, rmdir): what `sudo` would do for a student."""
-    return (['docker', 'run', '--rm', '--network', 'none'] + labels_argv(NAME) + ROOT_OPTIONS
+    given (nsenter --target 1), with the host's own tools (ip, rmdir): what `sudo` would do for a student. In the
+    host's network namespace it needs NET_ADMIN too, to make and delete links."""
+    net_admin = ['--cap-add', 'NET_ADMIN'] if '--net' in namespaces else []
+    return (['docker', 'run', '--rm', '--network', 'none'] + labels_argv(NAME) + ROOT_OPTIONS + net_admin
             + ['--entrypoint', 'nsenter', shell_image(config), '--target', '1'] + list(namespaces)
             + ['--', 'sh', '-c', script, 'sh'] + list(args))
 

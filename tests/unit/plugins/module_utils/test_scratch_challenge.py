@@ -310,7 +310,7 @@ def test_the_last_hints_network_passes_step_three_through_the_students_bridge(mo
     result = judged(seen, 'scratch_linked')
     assert (result['status'], result['by_lab'], result['evidence'][0]) == ('pass', False, 'ch.ev.scratch_linked_bridge')
     assert said(result) == ('process 28503\'s veth1 (10.10.0.2/24) is one end of a veth pair whose other end, veth0, '
-                            'is on your bridge br0; an ICMP echo from its network namespace to 10.10.0.1 was answered')
+                            'is on the bridge br0; an ICMP echo from its network namespace to 10.10.0.1 was answered')
     for lang in catalog.LANGUAGES:
         assert '?' not in said(result, lang)
 
@@ -546,6 +546,7 @@ def test_solve_links_and_limits_the_labs_process_only_as_root_in_labelled_contai
                         lambda: (1, '/sys/fs/cgroup/memory', '/docker/vm/microlab-scratch-solve'))
     (link,) = scratch_challenge.solve_link({}, CONFIG, {})
     assert link[:3] == ['docker', 'run', '--rm'] and 'microlab.lab=docker_internals' in link
+    assert link[link.index('NET_ADMIN') - 1] == '--cap-add'  # ip link add in the host's namespace needs it
     assert link[link.index('nsenter'):] == ['nsenter', 'sha256:' + 'a' * 64, '--target', '1', '--mount', '--net', '--',
                                             'sh', '-c', scratch_challenge.LINK_SCRIPT, 'sh']
     for made in ('ip link add mlscratch1 type bridge', 'ip link set mlscratch1 alias "microlab.lab=docker_internals"',
@@ -587,6 +588,7 @@ def test_reset_removes_solves_marked_links_and_its_cgroup_only(monkeypatch, tmp_
     (tmp_path / 'microlab-scratch-solve').mkdir()
     names, plan = scratch_challenge.challenge_reset(CONFIG)
     assert names == ['mlscratch1', str(tmp_path / 'microlab-scratch-solve')]
-    assert plan[0][-3:] == ['-c', scratch_challenge.UNLINK_SCRIPT, 'sh']
+    assert plan[0][-3:] == ['-c', scratch_challenge.UNLINK_SCRIPT, 'sh'] and 'NET_ADMIN' in plan[0]
+    assert 'NET_ADMIN' not in plan[1]
     assert plan[1][-4:] == ['-c', scratch_challenge.RMDIR_SCRIPT, 'sh', str(tmp_path / 'microlab-scratch-solve')]
     assert '"microlab.lab=docker_internals" ] || ip link delete $l' in scratch_challenge.UNLINK_SCRIPT
