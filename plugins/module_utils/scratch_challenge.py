@@ -230,6 +230,11 @@ def _interface(text):
         return None
 
 
+def _address(interface):
+    """The address of '10.0.0.1/24'."""
+    return interface.split('/', 1)[0]
+
+
 def link_entry(link):
     """One link of `ip -j -d addr` (scratch_host.link_view's parts, with its index, its peer's index and whether
     that peer is in another network namespace), typed and bounded: what the probe prints and the judge reads."""
@@ -283,7 +288,7 @@ def network_probe(pid, out=None):
         peer, bridge, targets = side
         seen['host'] += [h for h in (peer, bridge) if h and h not in seen['host']]
         for target in targets:
-            address = target.split('/')[0]
+            address = _address(target)
             answered = scratch_view.ping(pid, address)
             seen['echo'].append([address, answered if isinstance(answered, bool) else str(answered)[:100]])
     (out or sys.stdout).write('N\t%d\t%s\n' % (pid, json.dumps(seen, sort_keys=True)))
@@ -302,7 +307,7 @@ def typed_network(text):
     for part in ('links', 'host'):
         given = data.get(part) if isinstance(data.get(part), list) else []
         seen[part] = [dict(typed_link(link)) for link in given[:MAX_LINKS] if isinstance(link, dict)]
-    seen['echo'] = [[_interface(e[0]).split('/')[0], e[1] if isinstance(e[1], bool) else _name(e[1], 100)]
+    seen['echo'] = [[_address(_interface(e[0])), e[1] if isinstance(e[1], bool) else _name(e[1], 100)]
                     for e in (data.get('echo') if isinstance(data.get('echo'), list) else [])[:MAX_LINKS * MAX_TARGETS]
                     if isinstance(e, list) and len(e) == 2 and _interface(e[0])]
     if data.get('error'):
@@ -510,21 +515,21 @@ def link_problem(process):
         peer, bridge, targets = side
         params.update(peer=peer['name'], bridge=bridge['name'] if bridge else '-')
         if not peer['up'] or (bridge and not bridge['up']):
-            problems.append(('ch.ev.scratch_peer_down', dict(params, down=peer['name'] if not peer['up'] else
-                                                              bridge['name'])))
+            down = peer['name'] if not peer['up'] else bridge['name']
+            problems.append(('ch.ev.scratch_peer_down', dict(params, down=down)))
         elif bridge and DOCKER_BRIDGE.match(bridge['name']):
             problems.append(('ch.ev.scratch_docker_bridge', params))
         elif not targets:
             problems.append(('ch.ev.scratch_peer_no_address', dict(params, where=params['bridge'] if bridge else
                                                                    peer['name'])))
         else:
-            echoes = [(a, answered) for a, answered in net['echo'] if a in [t.split('/')[0] for t in targets]]
+            echoes = [(a, answered) for a, answered in net['echo'] if a in [_address(t) for t in targets]]
             answered = [a for a, result in echoes if result is True]
             if answered:
                 return None, ('ch.ev.scratch_linked_bridge' if bridge else 'ch.ev.scratch_linked',
                               dict(params, target=answered[0]))
             error = next((result for _a, result in echoes if not isinstance(result, bool)), None)
-            problems.append(('ch.ev.scratch_no_echo', dict(params, target=targets[0].split('/')[0],
+            problems.append(('ch.ev.scratch_no_echo', dict(params, target=_address(targets[0]),
                                                            error=error or 'no reply')))
     return problems[0], None
 
@@ -729,9 +734,8 @@ def solve_limit(observation, config, results):
     plan = [root_argv(config, ['--mount'], LIMIT_SCRIPT, mount + path, scratch_host.limit_file(version))]
     cgroups = (observation.get('scratch') or {}).get('cgroup') or {}
     if not any(c['by_lab'] and c['limit'] == scratch_host.MEMORY for c in cgroups.get('containers') or []):
-        plan.append(['docker', 'run', '-d'] + labels_argv(NAME) + ['--memory', str(scratch_host.MEMORY),
-                                                                  '--entrypoint', 'sleep', shell_image(config),
-                                                                  'infinity'])
+        plan.append(['docker', 'run', '-d'] + labels_argv(NAME)
+                    + ['--memory', str(scratch_host.MEMORY), '--entrypoint', 'sleep', shell_image(config), 'infinity'])
     return plan
 
 

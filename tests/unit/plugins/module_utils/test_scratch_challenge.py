@@ -245,7 +245,7 @@ def veth(index, name, peer, netnsid, master=None, up=True, addresses=()):
     link = {'ifindex': index, 'link_index': peer, 'ifname': name, 'link_netnsid': netnsid,
             'flags': ['BROADCAST', 'MULTICAST'] + (['UP', 'LOWER_UP'] if up else []),
             'operstate': 'UP' if up else 'DOWN', 'link_type': 'ether', 'linkinfo': {'info_kind': 'veth'},
-            'addr_info': [{'family': 'inet', 'local': a.split('/')[0], 'prefixlen': int(a.split('/')[1]),
+            'addr_info': [{'family': 'inet', 'local': a.partition('/')[0], 'prefixlen': int(a.partition('/')[2]),
                            'scope': 'global', 'label': name} for a in addresses]
             + [{'family': 'inet6', 'local': 'fe80::1', 'prefixlen': 64, 'scope': 'link'}]}
     if master:
@@ -257,7 +257,7 @@ def veth(index, name, peer, netnsid, master=None, up=True, addresses=()):
 def bridge(index, name, addresses=('10.10.0.1/24',), up=True):
     return {'ifindex': index, 'ifname': name, 'flags': ['BROADCAST', 'MULTICAST'] + (['UP', 'LOWER_UP'] if up else []),
             'operstate': 'UP', 'link_type': 'ether', 'linkinfo': {'info_kind': 'bridge'},
-            'addr_info': [{'family': 'inet', 'local': a.split('/')[0], 'prefixlen': int(a.split('/')[1]),
+            'addr_info': [{'family': 'inet', 'local': a.partition('/')[0], 'prefixlen': int(a.partition('/')[2]),
                            'scope': 'global', 'label': name} for a in addresses]}
 
 
