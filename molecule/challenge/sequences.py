@@ -35,7 +35,7 @@ IMAGES = ('shell', 'nginx', 'curl', 'nettools')
 STEPS = ('users_root', 'users_uid', 'nginx_netns', 'nginx_not_on_host', 'nginx_by_ip', 'network_created',
          'network_bridge_200', 'network_lonely_timeout', 'networks_differ', 'files_owner_writes',
          'files_other_refused', 'files_root_writes', 'overlay_changes', 'overlay_own_mount', 'scratch_exported',
-         'scratch_unshared')
+         'scratch_unshared', 'scratch_linked', 'scratch_limited')
 PLACEHOLDER = re.compile(r'\{[^{}]*\}')
 SSH_TIMEOUT = 1500
 

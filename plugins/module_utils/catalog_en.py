@@ -500,6 +500,48 @@ MESSAGES = {
     'ch.ev.scratch_unshared': ('process {pid} has {path} as its root and is PID 1 of its own PID namespace, in mount, '
                                'UTS and network namespaces that are not the host\'s; it is called {hostname}, the '
                                'host {host}'),
+    'ch.ev.scratch_needs_unshared': ('first step {step} of this scenario: no process rooted in the exported directory '
+                                     'is PID 1 of namespaces of its own yet'),
+    'ch.ev.scratch_no_veth': ('process {pid} has no veth in its network namespace (it has {links}): unshare --net '
+                              'gives it only `lo`; make a veth pair on the host and move one end into it (ip link set '
+                              'ENDNAME netns {pid})'),
+    'ch.ev.scratch_veth_down': ('process {pid}\'s {name} is down: ip link set {name} up inside its network namespace '
+                                '(nsenter --target {pid} --net)'),
+    'ch.ev.scratch_veth_no_address': ('process {pid}\'s {name} is up but has no IPv4 address: ip addr add ADDRESS/24 dev '
+                                      '{name} inside its network namespace'),
+    'ch.ev.scratch_peer_not_host': ('process {pid}\'s {name} ({address}) is a veth whose other end is not on the host '
+                                    '(it stayed in the process\'s namespace or went to another): make the pair on the '
+                                    'host and move only one end in'),
+    'ch.ev.scratch_peer_down': ('process {pid}\'s {name} ({address}) is paired with {peer} on the host, but {down} is '
+                                'down: ip link set {down} up'),
+    'ch.ev.scratch_docker_bridge': ('process {pid}\'s {name} is paired with {peer}, which is on {bridge}, a bridge of '
+                                    'Docker\'s: the reading rebuilds the network without Docker, on a bridge of your own '
+                                    '(ip link add br0 type bridge)'),
+    'ch.ev.scratch_peer_no_address': ('process {pid}\'s {name} ({address}) is paired with {peer} on the host, but {where} '
+                                      'has no IPv4 address to reach: ip addr add ADDRESS/24 dev {where}, in the same '
+                                      'network as {address}'),
+    'ch.ev.scratch_no_echo': ('process {pid}\'s {name} ({address}) is paired with {peer} on the host (bridge: {bridge}), '
+                              'but an ICMP echo from its network namespace to {target} was not answered ({error}): are '
+                              'both addresses in one network?'),
+    'ch.ev.scratch_linked': ('process {pid}\'s {name} ({address}) is one end of a veth pair whose other end, {peer}, is '
+                             'on the host; an ICMP echo from its network namespace to {target} was answered'),
+    'ch.ev.scratch_linked_bridge': ('process {pid}\'s {name} ({address}) is one end of a veth pair whose other end, '
+                                    '{peer}, is on the bridge {bridge}; an ICMP echo from its network namespace to '
+                                    '{target} was answered'),
+    'ch.ev.scratch_container_cgroup': ('process {pid} is in {path}, the cgroup Docker made for container {name}: make a '
+                                       'cgroup of your own under {root} and move the process there'),
+    'ch.ev.scratch_not_in_cgroup': ('process {pid} is still in {path}, the memory cgroup of its parent, with no limit: '
+                                    'move it into the cgroup you made (echo {pid} > {root}/NAME/cgroup.procs)'),
+    'ch.ev.scratch_no_limit': ('process {pid} is in the memory cgroup {path}, but its {file} says {limit}, no limit: '
+                               'write one (echo 64M > {root}{path}/{file})'),
+    'ch.ev.scratch_limited': ('process {pid} is in the memory cgroup {path}, whose {file} is {limit} bytes, set by hand; '
+                              'container {name}, started with `docker run --memory`, has the same limit in its cgroup '
+                              '{container}'),
+    'ch.ev.scratch_other_limit': ('process {pid}\'s cgroup has a limit of {limit} bytes, but container {name}\'s cgroup '
+                                  'says {other}: start one with the same limit (`docker run --memory`)'),
+    'ch.ev.scratch_no_memory_container': ('process {pid}\'s cgroup has a limit of {limit} bytes, and no running container '
+                                          'has a memory limit in its cgroup: start one with `docker run --memory` and the '
+                                          'same number'),
     'ch.scratch_exported.title': 'An image\'s filesystem exported to a directory',
     'ch.scratch_exported.todo': ('Export the filesystem of a container of the lab\'s image ({shell_image}) and unpack '
                                  'it in /var/tmp/rootfs, as Liz Rice\'s container gets its root from a directory.'),
@@ -529,8 +571,54 @@ MESSAGES = {
                                      '/var/tmp/rootfs sh -c \'hostname container; exec sleep infinity\'   # with sudo: '
                                      'sudo unshare ...',
                                      'sleep 1; ps -o pid,args -C sleep'],
+    'ch.scratch_linked.title': 'A veth pair that reaches the process from the host',
+    'ch.scratch_linked.todo': ('Give the unshared process a network, as Liz Rice does without Docker: a veth pair made '
+                               'with ip on the host, one end moved into the process\'s network namespace, up, with an '
+                               'IPv4 address; the other end on the host (or on a bridge of yours) with an address in the '
+                               'same network, so that the process reaches it.'),
+    'ch.scratch_linked.hint1': ('A veth pair is a cable with two ends: what goes in one comes out of the other. unshare '
+                                '--net left the process with `lo` only; one end of a pair goes in, the other stays on the '
+                                'host, alone or on a bridge (the switch docker0 is for Docker\'s containers).'),
+    'ch.scratch_linked.hint2': ('ip link add veth0 type veth peer name veth1 makes the pair; ip link set veth1 netns PID '
+                                'moves one end into the namespace of the process PID (pgrep finds it: the child of '
+                                'unshare); inside it (nsenter --target PID --net) give it an address and bring it up, as '
+                                'the host end. ip needs root: the docker group is, with --network host for the host\'s '
+                                'network. lab check sends the echo itself.'),
+    'ch.scratch_linked.commands': ['PID=$(pgrep -n -P "$(pgrep -d, -x unshare)")',
+                                   'docker run --rm --network host --pid host --cap-add NET_ADMIN --cap-add SYS_ADMIN '
+                                   '--cap-add SYS_PTRACE --security-opt apparmor=unconfined --entrypoint nsenter '
+                                   '{shell_image} --target $$ --mount -- sh -c "ip link add br0 type bridge; ip addr add '
+                                   '10.10.0.1/24 dev br0; ip link set br0 up; ip link add veth0 type veth peer name '
+                                   'veth1; ip link set veth0 master br0 up; ip link set veth1 netns $PID; nsenter '
+                                   '--target $PID --net sh -c \'ip addr add 10.10.0.2/24 dev veth1; ip link set veth1 '
+                                   'up\'"   # with sudo: sudo ip link add ...',
+                                   'docker run --rm --pid host --cap-add SYS_ADMIN --cap-add SYS_PTRACE --security-opt '
+                                   'apparmor=unconfined --entrypoint nsenter {shell_image} --target $$ --mount -- '
+                                   'nsenter --target $PID --net ip -4 addr'],
+    'ch.scratch_limited.title': 'A memory limit set by hand, and the same from `docker run --memory`',
+    'ch.scratch_limited.todo': ('Make a memory cgroup of your own under /sys/fs/cgroup, give it a limit (64M) by hand, '
+                                'move the unshared process into it, and start a container with `docker run --memory` of '
+                                'the same limit: its cgroup shows the same number.'),
+    'ch.scratch_limited.hint1': ('A cgroup is a directory of /sys/fs/cgroup: mkdir makes one, its files are its '
+                                 'settings (memory.limit_in_bytes on cgroup v1, under memory/; memory.max on v2), and '
+                                 'writing a PID to its cgroup.procs moves that process in. `docker run --memory` writes '
+                                 'the same file for the container\'s cgroup.'),
+    'ch.scratch_limited.hint2': ('Writing there needs root: the docker group is, in a container with --pid host in your '
+                                 'shell\'s mount namespace (nsenter --target $$ --mount). /proc/PID/cgroup says which '
+                                 'cgroup a process is in, yours and the container\'s.'),
+    'ch.scratch_limited.commands': ['PID=$(pgrep -n -P "$(pgrep -d, -x unshare)")',
+                                    'docker run --rm --pid host --cap-add SYS_ADMIN --cap-add SYS_PTRACE --security-opt '
+                                    'apparmor=unconfined --entrypoint nsenter {shell_image} --target $$ --mount -- sh '
+                                    '-c \'cd /sys/fs/cgroup/memory 2>/dev/null || cd /sys/fs/cgroup; mkdir -p scratch; '
+                                    'for f in memory.limit_in_bytes memory.max; do [ ! -e scratch/$f ] || echo 64M > '
+                                    'scratch/$f; done; echo $0 > scratch/cgroup.procs\' $PID   # with sudo: sudo mkdir '
+                                    '...',
+                                    'docker run -d --memory 64m {shell_image} sleep infinity',
+                                    'cat /proc/$PID/cgroup'],
     'report.short.scratch_exported': 'exported root',
     'report.short.scratch_unshared': 'unshared process',
+    'report.short.scratch_linked': 'veth to the host',
+    'report.short.scratch_limited': 'memory limit by hand',
 
     # Reset.
     'reset.text': ('LAB RESET{dry}\n'

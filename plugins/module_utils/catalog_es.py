@@ -518,6 +518,48 @@ MESSAGES = {
     'ch.ev.scratch_unshared': ('el proceso {pid} tiene {path} como raíz y es el PID 1 de su propio espacio de PID, en '
                                'espacios de montajes, UTS y red que no son los del host; se llama {hostname}, el host '
                                '{host}'),
+    'ch.ev.scratch_needs_unshared': ('primero el paso {step} de este escenario: todavía ningún proceso con raíz en el '
+                                     'directorio exportado es PID 1 de espacios de nombres propios'),
+    'ch.ev.scratch_no_veth': ('el proceso {pid} no tiene ninguna veth en su espacio de red (tiene {links}): unshare --net '
+                              'le deja solo `lo`; creen un par veth en el host y muevan un extremo adentro (ip link set '
+                              'EXTREMO netns {pid})'),
+    'ch.ev.scratch_veth_down': ('la {name} del proceso {pid} está apagada: ip link set {name} up dentro de su espacio de '
+                                'red (nsenter --target {pid} --net)'),
+    'ch.ev.scratch_veth_no_address': ('la {name} del proceso {pid} está activa pero no tiene dirección IPv4: ip addr add '
+                                      'DIRECCIÓN/24 dev {name} dentro de su espacio de red'),
+    'ch.ev.scratch_peer_not_host': ('la {name} del proceso {pid} ({address}) es una veth cuyo otro extremo no está en el '
+                                    'host (quedó en el espacio del proceso o se fue a otro): creen el par en el host y '
+                                    'muevan adentro solo un extremo'),
+    'ch.ev.scratch_peer_down': ('la {name} del proceso {pid} ({address}) está unida a {peer} en el host, pero {down} está '
+                                'apagada: ip link set {down} up'),
+    'ch.ev.scratch_docker_bridge': ('la {name} del proceso {pid} está unida a {peer}, que está en {bridge}, un bridge de '
+                                    'Docker: la lectura rehace la red sin Docker, en un bridge propio (ip link add br0 '
+                                    'type bridge)'),
+    'ch.ev.scratch_peer_no_address': ('la {name} del proceso {pid} ({address}) está unida a {peer} en el host, pero '
+                                      '{where} no tiene una dirección IPv4 a la que llegar: ip addr add DIRECCIÓN/24 dev '
+                                      '{where}, en la misma red que {address}'),
+    'ch.ev.scratch_no_echo': ('la {name} del proceso {pid} ({address}) está unida a {peer} en el host (bridge: {bridge}), '
+                              'pero un eco ICMP desde su espacio de red a {target} no tuvo respuesta ({error}): ¿están '
+                              'las dos direcciones en una misma red?'),
+    'ch.ev.scratch_linked': ('la {name} del proceso {pid} ({address}) es un extremo de un par veth cuyo otro extremo, '
+                             '{peer}, está en el host; un eco ICMP desde su espacio de red a {target} tuvo respuesta'),
+    'ch.ev.scratch_linked_bridge': ('la {name} del proceso {pid} ({address}) es un extremo de un par veth cuyo otro '
+                                    'extremo, {peer}, está en el bridge {bridge}; un eco ICMP desde su espacio de red a '
+                                    '{target} tuvo respuesta'),
+    'ch.ev.scratch_container_cgroup': ('el proceso {pid} está en {path}, el cgroup que Docker creó para el contenedor '
+                                       '{name}: creen un cgroup propio bajo {root} y muevan ahí el proceso'),
+    'ch.ev.scratch_not_in_cgroup': ('el proceso {pid} sigue en {path}, el cgroup de memoria de su padre, sin límite: '
+                                    'muévanlo al cgroup que crearon (echo {pid} > {root}/NOMBRE/cgroup.procs)'),
+    'ch.ev.scratch_no_limit': ('el proceso {pid} está en el cgroup de memoria {path}, pero su {file} dice {limit}, sin '
+                               'límite: escriban uno (echo 64M > {root}{path}/{file})'),
+    'ch.ev.scratch_limited': ('el proceso {pid} está en el cgroup de memoria {path}, cuyo {file} es {limit} bytes, '
+                              'puesto a mano; el contenedor {name}, iniciado con `docker run --memory`, tiene el mismo '
+                              'límite en su cgroup {container}'),
+    'ch.ev.scratch_other_limit': ('el cgroup del proceso {pid} tiene un límite de {limit} bytes, pero el cgroup del '
+                                  'contenedor {name} dice {other}: inicien uno con el mismo límite (`docker run --memory`)'),
+    'ch.ev.scratch_no_memory_container': ('el cgroup del proceso {pid} tiene un límite de {limit} bytes, y ningún '
+                                          'contenedor en ejecución tiene un límite de memoria en su cgroup: inicien uno '
+                                          'con `docker run --memory` y el mismo número'),
     'ch.scratch_exported.title': 'El sistema de archivos de una imagen exportado a un directorio',
     'ch.scratch_exported.todo': ('Exporten el sistema de archivos de un contenedor de la imagen del laboratorio '
                                  '({shell_image}) y desempáquenlo en /var/tmp/rootfs, como el contenedor de Liz Rice '
@@ -550,8 +592,54 @@ MESSAGES = {
                                      '/var/tmp/rootfs sh -c \'hostname container; exec sleep infinity\'   # con sudo: '
                                      'sudo unshare ...',
                                      'sleep 1; ps -o pid,args -C sleep'],
+    'ch.scratch_linked.title': 'Un par veth que llega al proceso desde el host',
+    'ch.scratch_linked.todo': ('Denle una red al proceso con unshare, como Liz Rice sin Docker: un par veth creado con ip '
+                               'en el host, un extremo movido al espacio de red del proceso, activo y con una dirección '
+                               'IPv4; el otro extremo en el host (o en un bridge de ustedes) con una dirección en la '
+                               'misma red, para que el proceso llegue a él.'),
+    'ch.scratch_linked.hint1': ('Un par veth es un cable con dos extremos: lo que entra por uno sale por el otro. unshare '
+                                '--net le dejó al proceso solo `lo`; un extremo del par va adentro, el otro queda en el '
+                                'host, solo o en un bridge (el switch docker0 es para los contenedores de Docker).'),
+    'ch.scratch_linked.hint2': ('ip link add veth0 type veth peer name veth1 crea el par; ip link set veth1 netns PID '
+                                'mueve un extremo al espacio del proceso PID (pgrep lo encuentra: el hijo de unshare); '
+                                'adentro (nsenter --target PID --net) denle una dirección y actívenlo, igual que el '
+                                'extremo del host. ip necesita root: el grupo docker lo es, con --network host para la '
+                                'red del host. lab check envía el eco por su cuenta.'),
+    'ch.scratch_linked.commands': ['PID=$(pgrep -n -P "$(pgrep -d, -x unshare)")',
+                                   'docker run --rm --network host --pid host --cap-add NET_ADMIN --cap-add SYS_ADMIN '
+                                   '--cap-add SYS_PTRACE --security-opt apparmor=unconfined --entrypoint nsenter '
+                                   '{shell_image} --target $$ --mount -- sh -c "ip link add br0 type bridge; ip addr add '
+                                   '10.10.0.1/24 dev br0; ip link set br0 up; ip link add veth0 type veth peer name '
+                                   'veth1; ip link set veth0 master br0 up; ip link set veth1 netns $PID; nsenter '
+                                   '--target $PID --net sh -c \'ip addr add 10.10.0.2/24 dev veth1; ip link set veth1 '
+                                   'up\'"   # con sudo: sudo ip link add ...',
+                                   'docker run --rm --pid host --cap-add SYS_ADMIN --cap-add SYS_PTRACE --security-opt '
+                                   'apparmor=unconfined --entrypoint nsenter {shell_image} --target $$ --mount -- '
+                                   'nsenter --target $PID --net ip -4 addr'],
+    'ch.scratch_limited.title': 'Un límite de memoria puesto a mano, y el mismo con `docker run --memory`',
+    'ch.scratch_limited.todo': ('Creen un cgroup de memoria propio bajo /sys/fs/cgroup, pónganle un límite (64M) a mano, '
+                                'muevan ahí el proceso con unshare, e inicien un contenedor con `docker run --memory` del '
+                                'mismo límite: su cgroup muestra el mismo número.'),
+    'ch.scratch_limited.hint1': ('Un cgroup es un directorio de /sys/fs/cgroup: mkdir crea uno, sus archivos son su '
+                                 'configuración (memory.limit_in_bytes en cgroup v1, bajo memory/; memory.max en v2), y '
+                                 'escribir un PID en su cgroup.procs mueve ese proceso adentro. `docker run --memory` '
+                                 'escribe el mismo archivo en el cgroup del contenedor.'),
+    'ch.scratch_limited.hint2': ('Escribir ahí necesita root: el grupo docker lo es, en un contenedor con --pid host en '
+                                 'el espacio de montajes de su shell (nsenter --target $$ --mount). /proc/PID/cgroup '
+                                 'dice en qué cgroup está un proceso, el de ustedes y el del contenedor.'),
+    'ch.scratch_limited.commands': ['PID=$(pgrep -n -P "$(pgrep -d, -x unshare)")',
+                                    'docker run --rm --pid host --cap-add SYS_ADMIN --cap-add SYS_PTRACE --security-opt '
+                                    'apparmor=unconfined --entrypoint nsenter {shell_image} --target $$ --mount -- sh '
+                                    '-c \'cd /sys/fs/cgroup/memory 2>/dev/null || cd /sys/fs/cgroup; mkdir -p scratch; '
+                                    'for f in memory.limit_in_bytes memory.max; do [ ! -e scratch/$f ] || echo 64M > '
+                                    'scratch/$f; done; echo $0 > scratch/cgroup.procs\' $PID   # con sudo: sudo mkdir '
+                                    '...',
+                                    'docker run -d --memory 64m {shell_image} sleep infinity',
+                                    'cat /proc/$PID/cgroup'],
     'report.short.scratch_exported': 'raíz exportada',
     'report.short.scratch_unshared': 'proceso con unshare',
+    'report.short.scratch_linked': 'veth hacia el host',
+    'report.short.scratch_limited': 'límite de memoria a mano',
 
     # Reinicio.
     'reset.text': ('REINICIO DEL LABORATORIO{dry}\n'

@@ -57,6 +57,12 @@ ON_BRIDGE = ('self', 'peer')                # 'alone' has its veth but no bridge
 INSIDE = 'eth0'
 MEMORY = 64 * 1024 * 1024                   # the limit set by hand, and `docker run --memory 64m`'s
 CGROUP_NAME = 'microlab-scratch'
+# What the challenge's `lab solve` makes outside the engine for its own process (scratch_challenge): a bridge and a
+# veth pair's host end, marked like the demo's links, and a memory cgroup beside the demo's (lab_cgroup).
+SOLVE_BRIDGE = 'mlscratch1'
+SOLVE_VETH = 'mlscr-solve'
+SOLVE_CGROUP = 'microlab-scratch-solve'
+MADE_LINKS = (BRIDGE,) + tuple(place[1] for place in PLACES) + (SOLVE_BRIDGE, SOLVE_VETH)
 CGROUP_CHARACTERS = 'abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._@:+,=-'
 MAX_CGROUP = 512
 MAX_STATE = 4096
@@ -177,11 +183,11 @@ def is_lab_process(state, proc='/proc'):
     return bool(parent) and parent['comm'] == 'unshare'
 
 
-# Run in the new mount namespace before the chroot: it starts as a copy of the host's mounts, among them the
-# network namespaces the engine keeps mounted for its containers (nsfs). Held there, a container's namespace would
-# outlive the container, with its veth and its address on the bridge: after an engine restart, a new container
-# given that address would not answer (another namespace answers for it).
-DROP_NAMESPACE_MOUNTS = 'findmnt -rn -t nsfs -o TARGET | xargs -r -n1 umount -l; exec chroot "$0" sleep infinity'
+# Run in the new mount namespace before the chroot (the demo's process and `lab solve`'s): it starts as a copy of
+# the host's mounts, among them the network namespaces the engine keeps mounted for its containers (nsfs). Held
+# there, a container's namespace would outlive the container, with its veth and its address on the bridge: after an
+# engine restart, a new container given that address would not answer (another namespace answers for it).
+DROP_NAMESPACE_MOUNTS = 'findmnt -rn -t nsfs -o TARGET | xargs -r -n1 umount -l'
 
 
 def start_argv():
@@ -190,7 +196,7 @@ def start_argv():
     namespace). --kill-child: the process ends with its unshare, so it is never left running as an orphan that
     is_lab_process would not recognise (and its cgroup could not go)."""
     return ['unshare', '--pid', '--mount', '--uts', '--net', '--fork', '--kill-child', '--mount-proc=%s/proc' % ROOTFS,
-            'sh', '-c', DROP_NAMESPACE_MOUNTS, ROOTFS]
+            'sh', '-c', DROP_NAMESPACE_MOUNTS + '; exec chroot "$0" sleep infinity', ROOTFS]
 
 
 def child_of(pid, proc='/proc'):
@@ -283,9 +289,9 @@ def stop_process(state, proc='/proc'):
 
 def links(where=None):
     """`ip -j -d addr` of a place as [{'name', 'up', 'master', 'alias', 'kind', 'addresses'}], [] when it has none:
-    only the links of the lab's names there (the host's: the bridge and the veths' host ends; a namespace's:
-    eth0), so that however many links a namespace holds, what is kept is bounded."""
-    names = [BRIDGE] + [place[1] for place in PLACES] if where is None else [INSIDE]
+    only the links of the lab's names there (the host's: the bridges and the veths' host ends, the demo's and lab
+    solve's; a namespace's: eth0), so that however many links a namespace holds, what is kept is bounded."""
+    names = MADE_LINKS if where is None else [INSIDE]
     try:
         data = json.loads(run(ip_argv(where, '-j', '-d', 'addr', 'show')) or '[]')
     except (HostError, ValueError, RecursionError):
@@ -412,7 +418,7 @@ def remove_network(state):
     names; the names removed."""
     gone = ['iptables FORWARD -i %s -o %s' % (BRIDGE, BRIDGE)] if remove_forward_rule() else []
     for link in links():
-        if link['alias'] == LINK_MARK and link['name'] in [BRIDGE] + [place[1] for place in PLACES]:
+        if link['alias'] == LINK_MARK and link['name'] in MADE_LINKS:
             run(['ip', 'link', 'delete', link['name']])
             gone.append(link['name'])
     for name in state.get('netns') or []:
@@ -449,11 +455,18 @@ def process_cgroup(pid, version, proc='/proc'):
     return None
 
 
-def lab_cgroup(version, init_cgroup):
-    """Where the lab's cgroup goes: on cgroup v1 under PID 1's (the VM's own, removed with it); on v2 beside it,
+def lab_cgroup(version, init_cgroup, name=CGROUP_NAME):
+    """Where a cgroup of the lab's goes: on cgroup v1 under PID 1's (the VM's own, removed with it); on v2 beside it,
     since a cgroup with processes may not give its children a controller (the root's child on a real VM)."""
     parent = init_cgroup if version == 1 else os.path.dirname(init_cgroup.rstrip('/') or '/')
-    return '%s/%s' % (parent.rstrip('/'), CGROUP_NAME)
+    return '%s/%s' % (parent.rstrip('/'), name)
+
+
+def solve_cgroup():
+    """(version, mount, path) of the cgroup the challenge's `lab solve` makes: SOLVE_CGROUP where lab_cgroup puts
+    the demo's (PID 1's cgroup read from /proc/1/cgroup, readable by anyone)."""
+    version, mount = cgroup_mount()
+    return version, mount, lab_cgroup(version, process_cgroup(1, version) or '/', SOLVE_CGROUP)
 
 
 def new_cgroup():
@@ -714,12 +727,16 @@ def remove_running(state):
 def remove(check_mode=False):
     """Everything the lab made outside the engine, found by its marks; what went (or, in check mode, would)."""
     state = read_state()
+    _version, mount, solved = solve_cgroup()
     if check_mode:
         left = (['process %d' % state['pid']] if is_lab_process(state) else [])
         left += [link['name'] for link in links() if link['alias'] == LINK_MARK]
         left += ['iptables FORWARD -i %s -o %s' % (BRIDGE, BRIDGE)] if forward_allowed() else []
+        left += [solved] if os.path.isdir(mount + solved) else []
         return left + [path for path in (STATE_DIR, BASE) if os.path.isdir(path) and not os.path.islink(path)]
     gone = remove_running(state)
+    if remove_cgroup(solved):  # lab solve's (the challenge's): its process ended with its labelled container
+        gone.append(solved)
     for path in (STATE_DIR, BASE):
         if os.path.isdir(path) and not os.path.islink(path):
             remove_tree(path)

@@ -145,8 +145,14 @@ def scratch_part(owner='student'):
     if owner == 'lab':
         dirs = {'student': {'path': scratch_challenge.STUDENT_ROOTFS, 'kind': 'missing'},
                 'lab': dict(recorded['dirs']['student'], path=scratch_challenge.SOLVE_ROOTFS)}
-    return {'dirs': dirs, 'host': recorded['host'],
-            'processes': scratch_challenge.parse_probe(recorded['probe_output'], recorded['probe_keys'])}
+    with open(os.path.join(os.path.dirname(__file__), 'fixtures', 'observations', 'scratch_challenge_steps.json'),
+              encoding='utf-8') as handle:
+        steps = json.load(handle)
+    first, rest = recorded['probe_output'].split('\n', 1)  # the unshared process's line, then its network's
+    processes = scratch_challenge.parse_probe(first + '\n' + steps['net_line'] + '\n' + rest, recorded['probe_keys'])
+    for process in processes:
+        process['cgroup'] = steps['process_cgroups'][str(process['pid'])]
+    return {'dirs': dirs, 'host': recorded['host'], 'processes': processes, 'cgroup': steps['cgroup']}
 
 
 def chapter_done():

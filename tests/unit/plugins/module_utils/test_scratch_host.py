@@ -431,3 +431,23 @@ def test_reset_deletes_exactly_the_labs_forward_rule(monkeypatch, copies):
     gone = scratch_host.remove_network({'netns': []})
     assert fake.copies == 0 and bool(gone) is bool(copies)
     assert [argv[1] for argv in fake.ran if argv[1] == '-D'] == ['-D'] * copies
+
+
+def test_reset_removes_lab_solves_cgroup_and_marked_links_too(paths, monkeypatch):
+    """What the challenge's `lab solve` made (scratch_challenge): its cgroup beside the demo's, and its bridge and veth
+    when they carry the mark; a link of those names without it is somebody else's."""
+    nothing_running(monkeypatch)
+    mount = paths / 'cgroup'
+    (mount / 'docker' / 'vm' / scratch_host.SOLVE_CGROUP).mkdir(parents=True)
+    monkeypatch.setattr(scratch_host, 'cgroup_mount', lambda: (1, str(mount)))
+    monkeypatch.setattr(scratch_host, 'process_cgroup', lambda pid, version: '/docker/vm')
+    found = [{'name': scratch_host.SOLVE_BRIDGE, 'alias': scratch_host.LINK_MARK},
+             {'name': scratch_host.SOLVE_VETH, 'alias': 'somebody else'}]
+    monkeypatch.setattr(scratch_host, 'links', lambda where=None: found)
+    deleted = []
+    monkeypatch.setattr(scratch_host, 'run', lambda argv, timeout=30: deleted.append(argv) or '')
+    assert scratch_host.remove(check_mode=True) == [scratch_host.SOLVE_BRIDGE, '/docker/vm/' + scratch_host.SOLVE_CGROUP]
+    assert scratch_host.remove() == [scratch_host.SOLVE_BRIDGE, '/docker/vm/' + scratch_host.SOLVE_CGROUP]
+    assert deleted == [['ip', 'link', 'delete', scratch_host.SOLVE_BRIDGE]]
+    assert not os.path.exists(str(mount / 'docker' / 'vm' / scratch_host.SOLVE_CGROUP))
+    assert os.path.isdir(str(mount / 'docker' / 'vm'))
