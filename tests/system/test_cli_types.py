@@ -16,8 +16,11 @@ machine, and:
 
 The fact comes from the `microlab.docker_internals.lab_input` action plugin, which every role's input check calls.
 
-Each case is one ansible-playbook run (a check entry point only templates and asserts:
-nothing changes on this machine); the runs go two at a time, once for both tests.
+Each role and form is one ansible-playbook run with all of that role's typed options (a
+check entry point only templates and asserts: nothing changes on this machine), so that a
+run costs Ansible's start once per role rather than once per option; the runs go two at a
+time, once for both tests. A value one option refuses fails its role's run, and the test
+names the option and shows the run's output.
 """
 
 from __future__ import annotations
@@ -77,15 +80,17 @@ def _cli_value(value):
     return str(value)
 
 
-def _playbook(role, option, entry, out):
+def _playbook(role, cases, entry, out):
     if entry == 'check':
         validate = {'name': 'Run the role\'s input check', 'ansible.builtin.include_role': {
             'name': 'microlab.docker_internals.' + role, 'tasks_from': 'check'}}
     else:
+        spec = os.path.join(REPO, 'roles', role, 'meta', 'argument_specs.yml')
         validate = {'name': 'Validate the role\'s main argument spec', 'ansible.builtin.validate_argument_spec': {
-            'argument_spec': "{{ {'%s': (lookup('ansible.builtin.file', '%s') | from_yaml).argument_specs.main.options.%s} }}"
-                             % (option, os.path.join(REPO, 'roles', role, 'meta', 'argument_specs.yml'), option),
-            'provided_arguments': {option: '{{ %s }}' % option}}}
+            'argument_spec': "{{ (lookup('ansible.builtin.file', '%s') | from_yaml).argument_specs.main.options"
+                             " | dict2items | selectattr('key', 'in', %r) | items2dict }}"
+                             % (spec, [case[1] for case in cases]),
+            'provided_arguments': dict((case[1], '{{ %s }}' % case[1]) for case in cases)}}
     record = {'name': 'Record the normalised input', 'ansible.builtin.copy': {
         'dest': out, 'mode': '0600',
         'content': "{{ {'input': %s_input | default(none)} | to_json }}" % role}}
@@ -93,18 +98,19 @@ def _playbook(role, option, entry, out):
              'vars': {'ansible_python_interpreter': '{{ ansible_playbook_python }}'}, 'tasks': [validate, record]}]
 
 
-def _run_case(case, form, work):
-    role, option, _kind, value, entry = case
-    name = '%s-%s' % (option, 'kv' if form == 'key=value' else 'json')
+def _run_role(role, cases, form, work):
+    """One ansible-playbook run giving every option of cases (one role's) in one form."""
+    name = '%s-%s' % (role, 'kv' if form == 'key=value' else 'json')
     out = os.path.join(work, name + '.json')
     playbook = os.path.join(work, name + '.yml')
     with open(playbook, 'w', encoding='utf-8') as handle:
-        yaml.safe_dump(_playbook(role, option, entry, out), handle)
+        yaml.safe_dump(_playbook(role, cases, cases[0][4], out), handle)
     cmd = ['ansible-playbook', '-i', 'localhost,', playbook]
-    if form == 'key=value':
-        cmd += ['-e', '%s=%s' % (option, _cli_value(value))]
-    else:
-        cmd += ['-e', json.dumps({option: value})]
+    for _role, option, _kind, value, _entry in cases:
+        if form == 'key=value':
+            cmd += ['-e', '%s=%s' % (option, _cli_value(value))]
+        else:
+            cmd += ['-e', json.dumps({option: value})]
     for key, extra in CONTEXT_VARS.get(role, {}).items():
         cmd += ['-e', '%s=%s' % (key, extra)]
     env = dict(os.environ, ANSIBLE_NOCOLOR='1', ANSIBLE_FORCE_COLOR='0')
@@ -119,11 +125,14 @@ def _run_case(case, form, work):
 
 @pytest.fixture(scope='module')
 def results():
-    """{(option, form): result} for every case, run two at a time."""
+    """{(role, form): result}, one run per role and form, run two at a time."""
+    roles = {}
+    for case in OPTIONS:
+        roles.setdefault(case[0], []).append(case)
     with tempfile.TemporaryDirectory(prefix='microlab-cli-types-') as work:
         with concurrent.futures.ThreadPoolExecutor(max_workers=2) as pool:
-            futures = dict(((case[1], form), pool.submit(_run_case, case, form, work))
-                           for case in OPTIONS for form in FORMS)
+            futures = dict(((role, form), pool.submit(_run_role, role, cases, form, work))
+                           for role, cases in roles.items() for form in FORMS)
             yield dict((key, future.result()) for key, future in futures.items())
 
 
@@ -143,14 +152,14 @@ def _describe(result):
 
 @pytest.mark.parametrize('case, form', _params())
 def test_input_is_accepted(case, form, results):  # pylint: disable=redefined-outer-name
-    result = results[(case[1], form)]
+    result = results[(case[0], form)]
     assert result['rc'] == 0, 'a valid %s for %s (%s) was rejected:\n%s' % (case[2], case[1], form, _describe(result))
 
 
 @pytest.mark.parametrize('case, form', _params())
 def test_input_fact_is_typed(case, form, results):  # pylint: disable=redefined-outer-name
     role, option, kind, value, _entry = case
-    result = results[(option, form)]
+    result = results[(role, form)]
     assert result['rc'] == 0, _describe(result)
     fact = result['input']
     assert isinstance(fact, dict), 'no fact %s_input after the check (got %r)' % (role, fact)
