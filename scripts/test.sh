@@ -35,21 +35,34 @@ STEPS="${STEPS:-$ALL_STEPS}"
 passed=0
 failed=0
 summary=()
+reasons="$(mktemp -d)"
 
 run_step() {
     local name="$1"
     shift
-    local start=$SECONDS
+    local start=$SECONDS status
     echo "=== $name: $*"
-    if "$@"; then
+    "$@" 2>&1 | tee "$reasons/$name.out"
+    status=${PIPESTATUS[0]}
+    if [ "$status" -eq 0 ]; then
         passed=$((passed + 1))
         summary+=("$(printf '%-9s passed  %4ss' "$name" $((SECONDS - start)))")
     else
         failed=$((failed + 1))
         summary+=("$(printf '%-9s FAILED  %4ss' "$name" $((SECONDS - start)))")
+        failure_reason <"$reasons/$name.out" >"$reasons/$name.why"
         # Without an engine or images nothing after can run meaningfully.
         case "$name" in engine | images) STEPS="" ;; esac
     fi
+}
+
+# Why a step failed, for the end of the run (a CI log may show only its last lines):
+# pytest's "FAILED"/"ERROR" lines, else the step's last lines.
+failure_reason() {
+    local output
+    output="$(cat)"
+    grep -E '^(FAILED|ERROR) ' <<<"$output" | cut -c1-300 | head -8 | grep . ||
+        tail -n 6 <<<"$output" | cut -c1-300
 }
 
 step() {
@@ -118,5 +131,11 @@ rm -rf "$lane"
 
 echo "=== summary"
 printf '%s\n' "${summary[@]}"
+for why in "$reasons"/*.why; do
+    [ -e "$why" ] || continue
+    echo "--- why $(basename "$why" .why) failed:"
+    cat "$why"
+done
+rm -rf "$reasons"
 echo "steps: $passed passed, $failed failed"
 [ "$failed" -eq 0 ]
