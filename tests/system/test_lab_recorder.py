@@ -151,16 +151,22 @@ def test_output_of_containers_already_removed_is_what_the_cli_printed(chapter):
     runs = runs_by_name(chapter['record'])
     name = chapter['name']
     for key in ('ipa', 'ipa2'):
-        assert runs[name[key]]['output'] == chapter[key].stdout and 'inet 127.0.0.1/8' in chapter[key].stdout
         assert runs[name[key]]['auto_remove'] is True
         assert docker('inspect', name[key], check=False).returncode == 1  # gone: only the record keeps it
-    printed = chapter['curl'].stdout
-    assert runs[name['curl']]['output'] == printed, 'the recorder kept %r, the CLI printed %r' % (
-        runs[name['curl']]['output'], printed)
-    # Now and then the engine loses all the output of a container that exits at once (moby/moby#27289, seen once
-    # in this test on Docker 20.10): the CLI then printed nothing and the recorder must keep nothing too (above).
-    assert printed in ('200', ''), printed
-    assert runs[name['exit28']]['output'] == 'bye\n'
+    # Now and then the engine loses all the output of a container that exits at once (moby/moby#27289, seen in
+    # this test on Docker 20.10): the CLI then printed nothing and the recorder must keep nothing too. Each run's
+    # output is either what the chapter's command prints or nothing; the recorder keeps exactly what the CLI printed.
+    expected = {'ipa': 'inet 127.0.0.1/8', 'ipa2': 'inet 127.0.0.1/8', 'curl': '200', 'exit28': 'bye\n'}
+    printed = {}
+    for key, part in expected.items():
+        out = chapter[key].stdout
+        assert runs[name[key]]['output'] == out, 'the recorder kept %r of %s, the CLI printed %r' % (
+            runs[name[key]]['output'], key, out)
+        assert out == '' or part in out, (key, out)
+        if out:
+            printed[key] = out
+    assert printed, 'the engine lost the output of every run: nothing was compared'
+    assert printed.get('curl', '200') == '200' and printed.get('exit28', 'bye\n') == 'bye\n', printed
 
 
 def test_user_and_host_uids_are_what_ps_saw(chapter):
@@ -223,6 +229,12 @@ def test_a_killed_recorder_catches_up_when_it_starts_again(chapter):
     assert recorder.kill(signal.SIGTERM) == '' and recorder.process.returncode == 0
 
 
+def recorders(command):
+    """The recorder processes `command run` on this machine, by their command lines."""
+    ps = subprocess.run(['ps', '-ww', '-eo', 'args'], capture_output=True, text=True, check=True).stdout.splitlines()
+    return [line for line in ps if line == '/usr/bin/python3 -I %s run' % command]
+
+
 def test_the_role_starts_one_recorder_keeps_it_and_restarts_it_when_the_code_changes(tmp_path):
     """roles/lab_challenge on this machine (no systemd: the supervisor), every path under tmp_path:
     the recorder runs, a second run changes nothing, a changed copy of the code restarts it."""
@@ -254,8 +266,11 @@ def test_the_role_starts_one_recorder_keeps_it_and_restarts_it_when_the_code_cha
         play()
         code, first = supervisor_pid()
         assert code == 0
-        ps = subprocess.run(['ps', '-ww', '-eo', 'args'], capture_output=True, text=True, check=True).stdout.splitlines()
-        assert ps.count('/usr/bin/python3 -I %s run' % command) == 1, [p for p in ps if 'rec-role' in p]
+        # The supervisor starts the recorder once its own Python has started, which on a busy machine can be
+        # after the play ends: wait for it, then it must be the only one.
+        wait_for(lambda: recorders(command), 'the supervisor to start the recorder')
+        time.sleep(1)
+        assert len(recorders(command)) == 1, recorders(command)
         wait_for(lambda: lab_recorder.load_runs(paths['lab_challenge_recorder_dir'] + '/runs.json').get('error') is None,
                  'the role\'s recorder to write its record')
         assert json.loads((tmp_path / 'etc' / 'lab.json').read_text())['runs'] == (

@@ -10,8 +10,9 @@ namespaces and chrooted there (PID 1 with a hostname of its own), a bridge and v
 namespace and not another, and a memory cgroup whose limit is set by hand, beside the same limit that `docker run
 --memory` sets. What it makes outside the engine is scratch_host's (lab_make's ``outside``); what it observes is
 scratch_view's, from the host's /proc, /sys/fs/cgroup and `ip` only. In challenge mode the student exports the
-filesystem and starts the unshared process by hand: scratch_challenge's steps, judged from the host's /proc (the
-bridge and the memory cgroup are demo mode only). Standard library only.
+filesystem, starts the unshared process, links it to the host with a veth pair and limits its memory by hand:
+scratch_challenge's steps, judged from the host's /proc, /sys and `ip` (the demo's peer and lone namespaces are demo
+mode only). Standard library only.
 """
 
 from __future__ import annotations
