@@ -563,12 +563,16 @@ MESSAGES = {
     'ch.scratch_unshared.hint2': ('unshare and chroot need root: sudo where you have it; without sudo, the docker group '
                                   'is root, and a container with --pid host can run them in your shell\'s mount '
                                   'namespace (nsenter --target $$ --mount; that container needs no network: --network '
-                                  'none). End with exec sleep infinity, so that it stays up.'),
+                                  'none). Before chroot, drop the host\'s network namespace mounts that the new mount '
+                                  'namespace copied (findmnt -t nsfs, umount -l): held there, a removed '
+                                  'container\'s network namespace would live on with its address. End with exec '
+                                  'sleep infinity, so that it stays up.'),
     'ch.scratch_unshared.commands': ['docker run -d --network none --pid host --cap-add SYS_ADMIN --cap-add SYS_PTRACE '
                                      '--security-opt apparmor=unconfined --entrypoint nsenter {shell_image} --target $$ '
                                      '--mount -- '
-                                     'unshare --pid --mount --uts --net --fork --mount-proc=/var/tmp/rootfs/proc chroot '
-                                     '/var/tmp/rootfs sh -c \'hostname container; exec sleep infinity\'   # with sudo: '
+                                     'unshare --pid --mount --uts --net --fork --mount-proc=/var/tmp/rootfs/proc sh -c '
+                                     '\'findmnt -rn -t nsfs -o TARGET | xargs -r -n1 umount -l; exec chroot '
+                                     '/var/tmp/rootfs sh -c "hostname container; exec sleep infinity"\'   # with sudo: '
                                      'sudo unshare ...',
                                      'sleep 1; ps -o pid,args -C sleep'],
     'ch.scratch_linked.title': 'A veth pair that reaches the process from the host',

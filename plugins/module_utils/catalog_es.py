@@ -584,12 +584,16 @@ MESSAGES = {
     'ch.scratch_unshared.hint2': ('unshare y chroot necesitan root: sudo donde lo tengan; sin sudo, el grupo docker es '
                                   'root, y un contenedor con --pid host puede ejecutarlos en el espacio de montajes de '
                                   'su shell (nsenter --target $$ --mount; ese contenedor no necesita red: --network '
-                                  'none). Terminen con exec sleep infinity, para que siga activo.'),
+                                  'none). Antes de chroot, desmonten los montajes de espacios de red del host que el '
+                                  'nuevo espacio de montajes copió (findmnt -t nsfs, umount -l): retenido ahí, el '
+                                  'espacio de red de un contenedor eliminado seguiría vivo con su dirección. Terminen '
+                                  'con exec sleep infinity, para que siga activo.'),
     'ch.scratch_unshared.commands': ['docker run -d --network none --pid host --cap-add SYS_ADMIN --cap-add SYS_PTRACE '
                                      '--security-opt apparmor=unconfined --entrypoint nsenter {shell_image} --target $$ '
                                      '--mount -- '
-                                     'unshare --pid --mount --uts --net --fork --mount-proc=/var/tmp/rootfs/proc chroot '
-                                     '/var/tmp/rootfs sh -c \'hostname container; exec sleep infinity\'   # con sudo: '
+                                     'unshare --pid --mount --uts --net --fork --mount-proc=/var/tmp/rootfs/proc sh -c '
+                                     '\'findmnt -rn -t nsfs -o TARGET | xargs -r -n1 umount -l; exec chroot '
+                                     '/var/tmp/rootfs sh -c "hostname container; exec sleep infinity"\'   # con sudo: '
                                      'sudo unshare ...',
                                      'sleep 1; ps -o pid,args -C sleep'],
     'ch.scratch_linked.title': 'Un par veth que llega al proceso desde el host',

@@ -54,6 +54,14 @@ def test_the_chapter_is_typed_last_on_each_vm_and_kept():
     assert [row['id'] for row in ROWS if row.get('keep')] == ['chapter_for_the_report_es', 'chapter_for_the_report_en']
 
 
+def test_the_chapter_row_types_the_unshare_the_hint_shows():
+    """The table proves the hint's command on a VM only if it types that command, word for word."""
+    typed = [line for line in ROWS[0]['commands'] if ' unshare ' in line]
+    for lang in catalog.LANGUAGES:
+        shown = catalog.text(lang, 'ch.scratch_unshared.commands', shell_image='<shell>')[0].split('   # ')[0]
+        assert typed == [shown]
+
+
 def test_the_vm_types_its_own_images_and_each_row_cleans_up():
     script = sequences.vm_script([row for row in ROWS if row['vm'] == 'ana'], IMAGES)
     assert '<shell>' not in script and 'docker run -d reg/shell:1 sleep 500' in script
