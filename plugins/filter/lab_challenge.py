@@ -10,9 +10,7 @@ import posixpath
 
 from ansible.errors import AnsibleFilterError
 
-from ansible_collections.microlab.docker_internals.plugins.module_utils import overlay_fs
 from ansible_collections.microlab.docker_internals.plugins.module_utils.challenge.steps import DEFAULT_CONFIG
-from ansible_collections.microlab.docker_internals.plugins.module_utils.scenarios import overlay
 
 IMAGE_ROLES = ('shell', 'nginx', 'curl')
 
@@ -61,15 +59,8 @@ def lab_challenge_settings(values, images, found):
     }
 
 
-def lab_overlay_leftovers(mountinfo):
-    """What `lab solve overlay_own_mount` left on a VM, from its /proc/self/mountinfo text (reset.yml)."""
-    if not isinstance(mountinfo, str):
-        raise AnsibleFilterError('lab_overlay_leftovers: the mountinfo must be text')
-    return overlay.solve_leftovers(overlay_fs.parse_mountinfo(mountinfo))
-
-
 class FilterModule:
     """Challenge mode."""
 
     def filters(self):
-        return {'lab_challenge_settings': lab_challenge_settings, 'lab_overlay_leftovers': lab_overlay_leftovers}
+        return {'lab_challenge_settings': lab_challenge_settings}

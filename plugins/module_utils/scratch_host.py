@@ -36,6 +36,7 @@ import time
 from urllib.parse import quote
 
 from ansible_collections.microlab.docker_internals.plugins.module_utils import atomic_file, catalog, netns, overlay_fs, procfs
+from ansible_collections.microlab.docker_internals.plugins.module_utils.host_command import HostError, run
 from ansible_collections.microlab.docker_internals.plugins.module_utils.docker_api import DockerAPIError
 from ansible_collections.microlab.docker_internals.plugins.module_utils.labels import labels
 
@@ -69,21 +70,6 @@ MAX_STATE = 4096
 WAIT = 5.0                                  # seconds the process has to reach `sleep`, or to end when killed
 
 CLONE_NEWUTS = 0x04000000
-
-
-class HostError(OSError):
-    """A command or a write on the VM failed: the module fails with this text."""
-
-
-def run(argv, timeout=30):
-    """Run argv (never a shell); its stdout; HostError with its stderr when it fails."""
-    try:
-        done = subprocess.run(argv, stdin=subprocess.DEVNULL, capture_output=True, timeout=timeout, check=False)
-    except (OSError, subprocess.TimeoutExpired) as exc:
-        raise HostError(errno.EIO, '%s: %s' % (' '.join(argv), exc))
-    if done.returncode != 0:
-        raise HostError(errno.EIO, '%s: %s' % (' '.join(argv), done.stderr.decode('utf-8', 'replace').strip()))
-    return done.stdout.decode('utf-8', 'replace')
 
 
 def ip_argv(where, *args):

@@ -27,8 +27,10 @@ description:
     namespaces, and its memory cgroup. Each part is found again by the lab's marks (the links' ifalias, the rule's
     comment, a state file of root's with the process's PID and start time checked against /proc), so a re-run
     changes nothing, and only what carries them is ever removed."
-  - "With O(remove_outside), only removes what the scenarios made outside the engine (reset.yml): the engine's
-    containers and networks are left to the caller."
+  - "With O(remove_outside), only removes what the scenarios made outside the engine (reset.yml), in challenge mode
+    what C(lab solve) made there too (the overlay scenario's mount, only when it is exactly the lab's, and its
+    directory unless a mount of the student's is under it): the engine's containers and networks are left to the
+    caller."
   - "Only what is the lab's is ever replaced: when a container or network of one of the plan's names exists without
     the C(microlab.lab) label, the module fails before changing anything, with the reason in O(language) alone."
   - "The directories it creates (not one it finds, like an instructor's existing directory) are listed in

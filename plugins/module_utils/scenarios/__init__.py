@@ -11,10 +11,11 @@ A unit (users.py, nginx.py, network.py, files.py, overlay.py, scratch.py) is a m
   ``RULES``, what the role's argument spec cannot say of its variables, as input_rules checks them
   ((kind, *arguments) tuples; input_rules.CHECKS has a check per kind);
 - make: ``containers(inputs, images)``, ``networks(inputs)`` and ``directories(inputs)``, the specs lab_make makes;
-  ``OUTSIDE``, None or the module making what the scenario needs outside the engine (a process, links, a cgroup):
-  ``spec(inputs, images)`` (plain data, lab_make's option ``outside``), ``make(api_factory, spec, lang,
-  check_mode)`` and ``remove(check_mode)`` (reset.yml), each returning what it made or removed, found again by the
-  lab's marks (never by a name alone), raising catalog.Refused for what has the lab's names but is not the lab's;
+  ``OUTSIDE``, None or what makes and removes the scenario's part outside the engine (a process, links, a cgroup,
+  what its `lab solve` mounted): ``spec(inputs, images)`` (plain data, lab_make's option ``outside``; None when the
+  demo makes nothing there), ``make(api_factory, spec, lang, check_mode)`` and ``remove(check_mode)`` (reset.yml,
+  the demo's part and `lab solve`'s), each returning what it made or removed, found again by the lab's marks (never
+  by a name alone), raising catalog.Refused for what has the lab's names but is not the lab's;
 - observe: ``container_names(options)``, ``network_names(options)``; ``start(api, options, containers)``,
   which starts anything slow (threads) and returns a function completing the observation, or None;
   ``read(options, containers, observation)`` for the rest (processes and namespaces are read for all);
@@ -90,7 +91,8 @@ def _unique(names):
 
 def outside_specs(inputs, images):
     """{scenario: what its unit makes outside the engine} for the scenarios of inputs that make anything there."""
-    return dict((unit.NAME, unit.OUTSIDE.spec(inputs[unit.NAME], images)) for unit in in_order(inputs) if unit.OUTSIDE)
+    specs = ((unit.NAME, unit.OUTSIDE.spec(inputs[unit.NAME], images)) for unit in in_order(inputs) if unit.OUTSIDE)
+    return dict((name, spec) for name, spec in specs if spec is not None)
 
 
 def make_outside(api_factory, specs, lang, check_mode=False):

@@ -15,10 +15,11 @@ with another storage driver or the containerd image store every outcome says so.
 
 from __future__ import annotations
 
+import errno
 import json
 import os
 
-from ansible_collections.microlab.docker_internals.plugins.module_utils import lab_judge, overlay_fs
+from ansible_collections.microlab.docker_internals.plugins.module_utils import host_command, lab_judge, overlay_fs
 from ansible_collections.microlab.docker_internals.plugins.module_utils.challenge import verdicts
 from ansible_collections.microlab.docker_internals.plugins.module_utils.challenge.make import StepError, make_container
 from ansible_collections.microlab.docker_internals.plugins.module_utils.docker_api import DockerAPIError
@@ -89,10 +90,6 @@ def networks(inputs):
 
 def directories(inputs):
     return []
-
-
-# Nothing made outside the engine.
-OUTSIDE = None
 
 
 # Observe --------------------------------------------------------------------------------------
@@ -479,5 +476,36 @@ def challenge_reset(config, proc='/proc'):
         plan.append(in_mount_namespace(config, os.getpid(), ['rm', '-rf', '--one-file-system', SOLVE_DIR]))
     return ([SOLVE_DIR] if plan else []), plan
 
+
+class SolveLeftovers:
+    """What the scenario leaves outside the engine, for lab_make's ``outside`` hooks: the demo makes nothing there;
+    `lab solve overlay_own_mount` leaves its overlay and SOLVE_DIR, which reset.yml removes (as root, in the VM's
+    mount namespace) as `lab reset` does: the overlay only when it is exactly the lab's, the directory without
+    crossing into another filesystem and not at all while a mount of the student's sits under it."""
+
+    @staticmethod
+    def spec(inputs, images):
+        return None
+
+    @staticmethod
+    def make(api_factory, spec, lang, check_mode=False):
+        return []
+
+    @staticmethod
+    def remove(check_mode=False, mountinfo='/proc/self/mountinfo'):
+        found = overlay_fs.read_mountinfo(mountinfo)
+        if 'error' in found:
+            raise host_command.HostError(errno.EIO, '%s: %s' % (mountinfo, found['error']))
+        left = solve_leftovers(found['mounts'])
+        plan = [['umount', point] for point in left['unmount']]
+        if os.path.lexists(SOLVE_DIR) and not left['busy']:
+            plan.append(['rm', '-rf', '--one-file-system', SOLVE_DIR])
+        if not check_mode:
+            for argv in plan:
+                host_command.run(argv)
+        return [argv[-1] for argv in plan]
+
+
+OUTSIDE = SolveLeftovers
 
 ACTIONS = {'overlay_writer': solve_writer, 'overlay_mount': solve_mount}

@@ -15,9 +15,6 @@ import stat
 
 import pytest
 
-from ansible.errors import AnsibleFilterError
-
-from ansible_collections.microlab.docker_internals.plugins.filter.lab_challenge import lab_overlay_leftovers
 from ansible_collections.microlab.docker_internals.plugins.module_utils import catalog, lab_explain, lab_steps
 from ansible_collections.microlab.docker_internals.plugins.module_utils import overlay_fs, scenarios
 from ansible_collections.microlab.docker_internals.plugins.module_utils.challenge.make import StepError
@@ -344,12 +341,38 @@ def test_reset_keeps_the_labs_directory_while_a_students_mount_is_under_it(tmp_p
     assert overlay.challenge_reset(CONFIG, mountinfo(tmp_path, student)) == ([], [])
 
 
-def test_reset_yml_finds_only_the_labs_mount_and_keeps_a_busy_directory():
-    lab_line = '40 27 0:150 / %s rw - overlay overlay rw,%s\n' % LAB_MOUNT
-    student = '41 27 0:151 / %s/merged rw - overlay overlay rw,lowerdir=/tmp/l,upperdir=/tmp/u,workdir=/tmp/w\n' % (
-        overlay.SOLVE_DIR)
-    assert lab_overlay_leftovers(lab_line) == {'unmount': [overlay.SOLVE_DIR + '/merged'], 'busy': False,
-                                               'directory': overlay.SOLVE_DIR}
-    assert lab_overlay_leftovers(student) == {'unmount': [], 'busy': True, 'directory': overlay.SOLVE_DIR}
-    with pytest.raises(AnsibleFilterError):
-        lab_overlay_leftovers(None)
+def reset_yml(tmp_path, monkeypatch, *lines, check_mode=False):
+    """What reset.yml's lab_make (remove_outside) removes of the overlay scenario's, and the commands it ran."""
+    ran = []
+    monkeypatch.setattr(overlay.host_command, 'run', ran.append)
+    monkeypatch.setattr(overlay.os.path, 'lexists', lambda path: path == overlay.SOLVE_DIR)
+    gone = overlay.OUTSIDE.remove(check_mode, mountinfo=mountinfo(tmp_path, *lines) + '/self/mountinfo')
+    return gone, ran
+
+
+def test_reset_yml_unmounts_only_the_labs_overlay_then_removes_its_directory(tmp_path, monkeypatch):
+    student = ('/tmp/ov/merged', 'lowerdir=/tmp/ov/lower,upperdir=/tmp/ov/upper,workdir=/tmp/ov/work')
+    gone, ran = reset_yml(tmp_path, monkeypatch, student, LAB_MOUNT)
+    assert ran == [['umount', overlay.SOLVE_DIR + '/merged'], ['rm', '-rf', '--one-file-system', overlay.SOLVE_DIR]]
+    assert gone == [overlay.SOLVE_DIR + '/merged', overlay.SOLVE_DIR]
+
+
+def test_reset_yml_in_check_mode_says_what_would_go_and_runs_nothing(tmp_path, monkeypatch):
+    assert reset_yml(tmp_path, monkeypatch, LAB_MOUNT, check_mode=True) == (
+        [overlay.SOLVE_DIR + '/merged', overlay.SOLVE_DIR], [])
+
+
+def test_reset_yml_keeps_the_labs_directory_while_a_students_mount_is_under_it(tmp_path, monkeypatch):
+    student = (overlay.SOLVE_DIR + '/merged', 'lowerdir=/tmp/l,upperdir=/tmp/u,workdir=/tmp/w')
+    assert reset_yml(tmp_path, monkeypatch, student) == ([], [])
+
+
+def test_reset_yml_fails_when_it_cannot_read_the_mounts(tmp_path):
+    with pytest.raises(OSError) as caught:
+        overlay.OUTSIDE.remove(mountinfo=str(tmp_path / 'missing'))
+    assert 'missing' in str(caught.value)
+
+
+def test_the_demo_makes_nothing_outside_the_engine():
+    assert overlay.OUTSIDE.spec({}, {}) is None and overlay.OUTSIDE.make(None, None, 'es') == []
+    assert 'overlay' not in scenarios.outside_specs({'overlay': {}}, {})

@@ -314,9 +314,11 @@ def test_lab_make_stops_before_any_change_when_a_link_is_not_the_labs(monkeypatc
 
 
 def test_reset_removes_through_every_unit_that_makes_anything_outside(monkeypatch):
-    monkeypatch.setattr(scratch_host, 'remove', lambda check_mode=False: ['mlscratch0'] if check_mode else [])
-    assert scenarios.remove_outside(check_mode=True) == ['scratch: mlscratch0']
-    assert [unit.NAME for unit in scenarios.UNITS if unit.OUTSIDE] == ['scratch']
+    for unit in scenarios.UNITS:
+        if unit.OUTSIDE:
+            monkeypatch.setattr(unit.OUTSIDE, 'remove', lambda check_mode=False, name=unit.NAME: [name] if check_mode else [])
+    assert scenarios.remove_outside(check_mode=True) == ['overlay: overlay', 'scratch: scratch']
+    assert scenarios.remove_outside() == []
 
 
 def test_check_mode_on_a_fresh_vm_says_every_part_and_runs_nothing(monkeypatch):
