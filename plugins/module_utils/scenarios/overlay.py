@@ -467,14 +467,21 @@ def solve_leftovers(mounts):
 
 
 def challenge_reset(config, proc='/proc'):
-    """(names, argv lists) undoing what `lab solve overlay_own_mount` made: its overlay unmounted (only when it
-    is exactly the lab's), then SOLVE_DIR removed without crossing into another filesystem, unless a mount of the
-    student's is under it."""
-    left = solve_leftovers(overlay_fs.read_mountinfo('%s/self/mountinfo' % proc).get('mounts') or [])
-    plan = [in_mount_namespace(config, os.getpid(), ['umount', point]) for point in left['unmount']]
+    """(names, argv lists) for `lab reset`: undo_solve's commands, each run by the docker group in the `lab`
+    command's mount namespace (the student has no sudo)."""
+    undo = undo_solve(overlay_fs.read_mountinfo('%s/self/mountinfo' % proc).get('mounts') or [])
+    return ([SOLVE_DIR] if undo else []), [in_mount_namespace(config, os.getpid(), argv) for argv in undo]
+
+
+def undo_solve(mounts):
+    """The commands (root's, in the VM's mount namespace) undoing what `lab solve overlay_own_mount` left, from the
+    VM's mounts: its overlay unmounted, then SOLVE_DIR removed without crossing into another filesystem, unless a
+    mount of the student's is under it."""
+    left = solve_leftovers(mounts)
+    plan = [['umount', point] for point in left['unmount']]
     if os.path.lexists(SOLVE_DIR) and not left['busy']:
-        plan.append(in_mount_namespace(config, os.getpid(), ['rm', '-rf', '--one-file-system', SOLVE_DIR]))
-    return ([SOLVE_DIR] if plan else []), plan
+        plan.append(['rm', '-rf', '--one-file-system', SOLVE_DIR])
+    return plan
 
 
 class SolveLeftovers:
@@ -496,10 +503,7 @@ class SolveLeftovers:
         found = overlay_fs.read_mountinfo(mountinfo)
         if 'error' in found:
             raise host_command.HostError(errno.EIO, '%s: %s' % (mountinfo, found['error']))
-        left = solve_leftovers(found['mounts'])
-        plan = [['umount', point] for point in left['unmount']]
-        if os.path.lexists(SOLVE_DIR) and not left['busy']:
-            plan.append(['rm', '-rf', '--one-file-system', SOLVE_DIR])
+        plan = undo_solve(found['mounts'])
         if not check_mode:
             for argv in plan:
                 host_command.run(argv)
