@@ -608,12 +608,13 @@ MESSAGES = {
                                  'writing a PID to its cgroup.procs moves that process in. `docker run --memory` writes '
                                  'the same file for the container\'s cgroup.'),
     'ch.scratch_limited.hint2': ('Writing there needs root: the docker group is, in a container with --pid host in your '
-                                 'shell\'s mount namespace (nsenter --target $$ --mount). /proc/PID/cgroup says which '
+                                 'shell\'s mount and cgroup namespaces (nsenter --target $$ --mount --cgroup: with cgroup v2 a process is '
+                                 'moved only from a cgroup namespace that holds both cgroups). /proc/PID/cgroup says which '
                                  'cgroup a process is in, yours and the container\'s.'),
     'ch.scratch_limited.commands': ['PID=$(pgrep -n -P "$(pgrep -d, -x unshare)")',
                                     'docker run --rm --pid host --cap-add SYS_ADMIN --cap-add SYS_PTRACE --security-opt '
-                                    'apparmor=unconfined --entrypoint nsenter {shell_image} --target $$ --mount -- sh '
-                                    '-c \'cd /sys/fs/cgroup/memory 2>/dev/null || cd /sys/fs/cgroup; mkdir -p scratch; '
+                                    'apparmor=unconfined --entrypoint nsenter {shell_image} --target $$ --mount --cgroup '
+                                    '-- sh -c \'cd /sys/fs/cgroup/memory 2>/dev/null || cd /sys/fs/cgroup; mkdir -p scratch; '
                                     'for f in memory.limit_in_bytes memory.max; do [ ! -e scratch/$f ] || echo 64M > '
                                     'scratch/$f; done; echo $0 > scratch/cgroup.procs\' $PID   # with sudo: sudo mkdir '
                                     '...',

@@ -629,12 +629,14 @@ MESSAGES = {
                                  'escribir un PID en su cgroup.procs mueve ese proceso adentro. `docker run --memory` '
                                  'escribe el mismo archivo en el cgroup del contenedor.'),
     'ch.scratch_limited.hint2': ('Escribir ahí necesita root: el grupo docker lo es, en un contenedor con --pid host en '
-                                 'el espacio de montajes de su shell (nsenter --target $$ --mount). /proc/PID/cgroup '
-                                 'dice en qué cgroup está un proceso, el de ustedes y el del contenedor.'),
+                                 'los espacios de montajes y de cgroups de su shell (nsenter --target $$ --mount '
+                                 '--cgroup: con cgroup v2 un proceso solo se mueve desde un espacio de cgroups que '
+                                 'contiene ambos cgroups). /proc/PID/cgroup dice en qué cgroup está un proceso, el de '
+                                 'ustedes y el del contenedor.'),
     'ch.scratch_limited.commands': ['PID=$(pgrep -n -P "$(pgrep -d, -x unshare)")',
                                     'docker run --rm --pid host --cap-add SYS_ADMIN --cap-add SYS_PTRACE --security-opt '
-                                    'apparmor=unconfined --entrypoint nsenter {shell_image} --target $$ --mount -- sh '
-                                    '-c \'cd /sys/fs/cgroup/memory 2>/dev/null || cd /sys/fs/cgroup; mkdir -p scratch; '
+                                    'apparmor=unconfined --entrypoint nsenter {shell_image} --target $$ --mount --cgroup '
+                                    '-- sh -c \'cd /sys/fs/cgroup/memory 2>/dev/null || cd /sys/fs/cgroup; mkdir -p scratch; '
                                     'for f in memory.limit_in_bytes memory.max; do [ ! -e scratch/$f ] || echo 64M > '
                                     'scratch/$f; done; echo $0 > scratch/cgroup.procs\' $PID   # con sudo: sudo mkdir '
                                     '...',

@@ -731,7 +731,9 @@ def solve_limit(observation, config, results):
     """The lab's process moved into SOLVE_CGROUP with scratch_host.MEMORY as its limit, and a labelled container
     with the same `docker run --memory`, unless one of the lab's already has it."""
     version, mount, path = scratch_host.solve_cgroup()
-    plan = [root_argv(config, ['--mount'], LIMIT_SCRIPT, mount + path, scratch_host.limit_file(version))]
+    # In PID 1's cgroup namespace too: with cgroup v2 (nsdelegate) a process is moved only by a writer whose cgroup
+    # namespace holds both cgroups, and Docker gives a container a private one there (on v1, the host's).
+    plan = [root_argv(config, ['--mount', '--cgroup'], LIMIT_SCRIPT, mount + path, scratch_host.limit_file(version))]
     cgroups = (observation.get('scratch') or {}).get('cgroup') or {}
     if not any(c['by_lab'] and c['limit'] == scratch_host.MEMORY for c in cgroups.get('containers') or []):
         plan.append(['docker', 'run', '-d'] + labels_argv(NAME)

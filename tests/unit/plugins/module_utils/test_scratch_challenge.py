@@ -556,6 +556,9 @@ def test_solve_links_and_limits_the_labs_process_only_as_root_in_labelled_contai
     assert scratch_challenge.STUDENT_ROOTFS not in scratch_challenge.LINK_SCRIPT
     limit, container = scratch_challenge.solve_limit({}, CONFIG, {})
     assert limit[-3:] == ['sh', '/sys/fs/cgroup/memory/docker/vm/microlab-scratch-solve', 'memory.limit_in_bytes']
+    # PID 1's cgroup namespace too: with cgroup v2 (nsdelegate) the write to cgroup.procs from the container's own
+    # namespace failed with EIO (recorded on Debian 12 and 13 VMs with systemd, tests/cgroup2/).
+    assert limit[limit.index('--target'):limit.index('--')] == ['--target', '1', '--mount', '--cgroup']
     assert 'echo 67108864 > "$1/$2"' in scratch_challenge.LIMIT_SCRIPT
     assert container[:3] == ['docker', 'run', '-d'] and container[container.index('--memory') + 1] == '67108864'
     assert 'microlab.lab=docker_internals' in container
