@@ -36,8 +36,8 @@ import time
 from urllib.parse import quote
 
 from ansible_collections.microlab.docker_internals.plugins.module_utils import atomic_file, catalog, netns, overlay_fs, procfs
-from ansible_collections.microlab.docker_internals.plugins.module_utils.host_command import HostError, run
 from ansible_collections.microlab.docker_internals.plugins.module_utils.docker_api import DockerAPIError
+from ansible_collections.microlab.docker_internals.plugins.module_utils.host_command import HostError, run
 from ansible_collections.microlab.docker_internals.plugins.module_utils.labels import labels
 
 BASE = '/var/lib/microlab-scratch'          # root's: the exported filesystem and what it was exported from
